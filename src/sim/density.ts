@@ -1,0 +1,136 @@
+/**
+ * The density-matrix backend's state. ρ is stored vectorised as a 2n-qubit "statevector":
+ * entry (row r, column c) sits at index r + c·2^n. Then UρU† is U on the row qubits and conj(U) on
+ * the column qubits, and a channel Σ K ρ K† is one superoperator Σ K ⊗ conj(K) on (row, column)
+ * wires, so the statevector kernels serve both backends.
+ *
+ * @example
+ * import { DensityMatrix } from 'qml6g';
+ * const rho = DensityMatrix.zero(2);
+ * rho.trace(); // 1
+ */
+import { QmlError } from '../core/errors.js';
+import { ApplyScratch, applyGateMatrix, conjugateInto } from './apply.js';
+import { applyDense } from './kernels.js';
+import { checkStateMemory } from './memory.js';
+import { compileObservable, expectationDM, type Observable } from './observable.js';
+import type { GateInstr } from './program.js';
+import type { NoiseStep } from './noise.js';
+import type { Statevector } from './statevector.js';
+
+export class DensityMatrix {
+  readonly n: number;
+  readonly data: Float64Array;
+  private conj = new Float64Array(2 << 12);
+  private wires2: number[] = [];
+
+  constructor(n: number, data?: Float64Array) {
+    if (!Number.isInteger(n) || n < 1) throw new QmlError(`qubit count must be a positive integer, got ${n}`);
+    if (!data) checkStateMemory(4 ** n, `a ${n}-qubit density matrix`);
+    this.n = n;
+    this.data = data ?? new Float64Array(2 * 4 ** n);
+    if (!data) this.data[0] = 1;
+  }
+
+  static zero(n: number): DensityMatrix {
+    return new DensityMatrix(n);
+  }
+
+  /** |ψ⟩⟨ψ| scaled by weight, added into this matrix. */
+  addPure(sv: Statevector, weight = 1): void {
+    const N = 2 ** this.n, s = sv.data, d = this.data;
+    for (let c = 0; c < N; c++) {
+      const cr = s[2 * c], ci = -s[2 * c + 1];
+      if (cr === 0 && ci === 0) continue;
+      for (let r = 0; r < N; r++) {
+        const rr = s[2 * r], ri = s[2 * r + 1], idx = 2 * (r + c * N);
+        d[idx] += weight * (rr * cr - ri * ci);
+        d[idx + 1] += weight * (rr * ci + ri * cr);
+      }
+    }
+  }
+
+  clone(): DensityMatrix {
+    return new DensityMatrix(this.n, Float64Array.from(this.data));
+  }
+
+  applyGate(ins: GateInstr, scratch: ApplyScratch): void {
+    const n = this.n, shift = 2 ** n;
+    applyGateMatrix(this.data, 2 * n, ins.def.shape, ins.targets, ins.matrix, ins.cmask, scratch);
+    const colTargets = this.shifted(ins.targets);
+    const m = ins.def.shape === 'x' || ins.def.shape === 'swap' ? ins.matrix : conjugateInto(ins.matrix, this.conj);
+    applyGateMatrix(this.data, 2 * n, ins.def.shape, colTargets, m, ins.cmask * shift, scratch);
+  }
+
+  private shifted(wires: number[]): number[] {
+    const w = this.wires2;
+    w.length = wires.length;
+    for (let i = 0; i < wires.length; i++) w[i] = wires[i] + this.n;
+    return w;
+  }
+
+  /** ρ → Σ K ρ K† through the channel's superoperator on (row wires, column wires). */
+  applyNoise(step: NoiseStep, scratch: ApplyScratch): void {
+    const wires = [...step.wires, ...step.wires.map((w) => w + this.n)];
+    applyDense(this.data, 2 * this.n, wires, step.kraus.superop, 0, scratch.forQubits(wires.length));
+  }
+
+  trace(): number {
+    const N = 2 ** this.n;
+    let t = 0;
+    for (let i = 0; i < N; i++) t += this.data[2 * (i + i * N)];
+    return t;
+  }
+
+  /** Tr(ρ²). */
+  purity(): number {
+    let t = 0;
+    for (let i = 0; i < this.data.length; i++) t += this.data[i] * this.data[i];
+    return t;
+  }
+
+  scale(c: number): void {
+    for (let i = 0; i < this.data.length; i++) this.data[i] *= c;
+  }
+
+  addScaled(other: DensityMatrix, w: number): void {
+    for (let i = 0; i < this.data.length; i++) this.data[i] += w * other.data[i];
+  }
+
+  probabilities(out = new Float64Array(2 ** this.n)): Float64Array {
+    const N = 2 ** this.n;
+    for (let i = 0; i < N; i++) out[i] = Math.max(0, this.data[2 * (i + i * N)]);
+    return out;
+  }
+
+  probabilityOfOne(wire: number): number {
+    const N = 2 ** this.n, bit = 2 ** wire;
+    let p = 0;
+    for (let i = 0; i < N; i++) if (i & bit) p += this.data[2 * (i + i * N)];
+    return p;
+  }
+
+  /** P ρ P for the projector onto `wire` = outcome (unnormalised). */
+  project(wire: number, outcome: 0 | 1): void {
+    const N = 2 ** this.n, bit = 2 ** wire, d = this.data;
+    for (let c = 0; c < N; c++) for (let r = 0; r < N; r++) {
+      const rb = (r & bit) !== 0 ? 1 : 0, cb = (c & bit) !== 0 ? 1 : 0;
+      if (rb !== outcome || cb !== outcome) { d[2 * (r + c * N)] = 0; d[2 * (r + c * N) + 1] = 0; }
+    }
+  }
+
+  expectation(obs: Observable): number {
+    return expectationDM(this.data, this.n, compileObservable(obs, this.n));
+  }
+
+  /** Rows of [re, im] entries. */
+  toArray(): [number, number][][] {
+    const N = 2 ** this.n, out: [number, number][][] = [];
+    for (let r = 0; r < N; r++) {
+      const row: [number, number][] = [];
+      for (let c = 0; c < N; c++) row.push([this.data[2 * (r + c * N)], this.data[2 * (r + c * N) + 1]]);
+      out.push(row);
+    }
+    return out;
+  }
+}

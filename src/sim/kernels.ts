@@ -1,0 +1,263 @@
+/**
+ * State kernels on Float64Array storage.
+ *
+ * Conventions, stated once for every kernel here:
+ * - A state of n qubits is 2^n complex amplitudes, interleaved: s[2i] = Re a_i, s[2i+1] = Im a_i.
+ * - Bit order is little-endian: in index i = Σ b_k 2^k, b_k is qubit k (q[0] least significant),
+ *   so the bitstring "110" (q[0] rightmost) is index 6, as in Qiskit.
+ * - Gate matrices are in textbook order (see gates.ts): the gate's first wire is the most
+ *   significant bit of the local index.
+ * - `cmask` is the OR of control bits: the gate acts only where every control bit is 1.
+ *
+ * Every specialised kernel is tested against `applyDense`, the plain dense product.
+ * Kernels never allocate: scratch space is passed in or preallocated per call site.
+ */
+
+/** General 2x2 matrix on qubit q. */
+export function apply1(s: Float64Array, n: number, q: number, m: Float64Array, cmask: number): void {
+  const N = 2 ** n, stride = 2 ** q, step = 2 * stride;
+  const m00r = m[0], m00i = m[1], m01r = m[2], m01i = m[3];
+  const m10r = m[4], m10i = m[5], m11r = m[6], m11i = m[7];
+  for (let base = 0; base < N; base += step) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      if (cmask !== 0 && (i & cmask) !== cmask) continue;
+      const a = 2 * i, b = a + 2 * stride;
+      const ar = s[a], ai = s[a + 1], br = s[b], bi = s[b + 1];
+      s[a] = m00r * ar - m00i * ai + m01r * br - m01i * bi;
+      s[a + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br;
+      s[b] = m10r * ar - m10i * ai + m11r * br - m11i * bi;
+      s[b + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br;
+    }
+  }
+}
+
+/** Diagonal 2x2 (d0, d1) on qubit q: one multiply per amplitude. */
+export function applyDiag1(s: Float64Array, n: number, q: number, d0r: number, d0i: number, d1r: number, d1i: number, cmask: number): void {
+  const N = 2 ** n, bit = 2 ** q;
+  if (cmask === 0 && d0r === 1 && d0i === 0) {
+    // Phase gates touch only the |1⟩ half: half the memory traffic.
+    const step = 2 * bit;
+    for (let base = bit; base < N; base += step) {
+      const end = base + bit;
+      for (let i = base; i < end; i++) {
+        const a = 2 * i, r = s[a], im = s[a + 1];
+        s[a] = d1r * r - d1i * im;
+        s[a + 1] = d1r * im + d1i * r;
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < N; i++) {
+    if (cmask !== 0 && (i & cmask) !== cmask) continue;
+    const a = 2 * i, r = s[a], im = s[a + 1];
+    if (i & bit) { s[a] = d1r * r - d1i * im; s[a + 1] = d1r * im + d1i * r; }
+    else { s[a] = d0r * r - d0i * im; s[a + 1] = d0r * im + d0i * r; }
+  }
+}
+
+/** Pauli X on qubit q (CX, CCX, ... with controls): a swap of amplitude pairs. */
+export function applyX(s: Float64Array, n: number, q: number, cmask: number): void {
+  const N = 2 ** n, stride = 2 ** q, step = 2 * stride;
+  for (let base = 0; base < N; base += step) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      if (cmask !== 0 && (i & cmask) !== cmask) continue;
+      const a = 2 * i, b = a + 2 * stride;
+      const r = s[a], im = s[a + 1];
+      s[a] = s[b]; s[a + 1] = s[b + 1];
+      s[b] = r; s[b + 1] = im;
+    }
+  }
+}
+
+/** SWAP of qubits q0 and q1. */
+export function applySwap(s: Float64Array, n: number, q0: number, q1: number, cmask: number): void {
+  const N = 2 ** n, b0 = 2 ** q0, b1 = 2 ** q1;
+  for (let i = 0; i < N; i++) {
+    // Visit each pair once, from the side where q0 = 1 and q1 = 0.
+    if ((i & b0) === 0 || (i & b1) !== 0) continue;
+    if (cmask !== 0 && (i & cmask) !== cmask) continue;
+    const a = 2 * i, b = 2 * (i - b0 + b1);
+    const r = s[a], im = s[a + 1];
+    s[a] = s[b]; s[a + 1] = s[b + 1];
+    s[b] = r; s[b + 1] = im;
+  }
+}
+
+/** General 4x4 on wires (q0, q1); q0 is the most significant bit of the local index. */
+export function apply2(s: Float64Array, n: number, q0: number, q1: number, m: Float64Array, cmask: number): void {
+  const N = 2 ** n, b0 = 2 ** q0, b1 = 2 ** q1;
+  for (let i = 0; i < N; i++) {
+    if ((i & b0) !== 0 || (i & b1) !== 0) continue;
+    if (cmask !== 0 && (i & cmask) !== cmask) continue;
+    const i0 = 2 * i, i1 = 2 * (i + b1), i2 = 2 * (i + b0), i3 = 2 * (i + b0 + b1);
+    const x0r = s[i0], x0i = s[i0 + 1], x1r = s[i1], x1i = s[i1 + 1];
+    const x2r = s[i2], x2i = s[i2 + 1], x3r = s[i3], x3i = s[i3 + 1];
+    for (let r = 0; r < 4; r++) {
+      const o = 8 * r;
+      const yr = m[o] * x0r - m[o + 1] * x0i + m[o + 2] * x1r - m[o + 3] * x1i
+        + m[o + 4] * x2r - m[o + 5] * x2i + m[o + 6] * x3r - m[o + 7] * x3i;
+      const yi = m[o] * x0i + m[o + 1] * x0r + m[o + 2] * x1i + m[o + 3] * x1r
+        + m[o + 4] * x2i + m[o + 5] * x2r + m[o + 6] * x3i + m[o + 7] * x3r;
+      const dst = r === 0 ? i0 : r === 1 ? i1 : r === 2 ? i2 : i3;
+      s[dst] = yr; s[dst + 1] = yi;
+    }
+  }
+}
+
+/** Offsets of the 2^k local basis states for wires (wires[0] most significant) from a base index. */
+export function localOffsets(wires: ArrayLike<number>, out: Int32Array): void {
+  const k = wires.length, D = 1 << k;
+  for (let l = 0; l < D; l++) {
+    let off = 0;
+    for (let j = 0; j < k; j++) if (l & (1 << (k - 1 - j))) off += 2 ** wires[j];
+    out[l] = off;
+  }
+}
+
+/** Scratch for applyDense: offsets and one gathered local vector. */
+export class DenseScratch {
+  readonly offsets: Int32Array;
+  readonly vec: Float64Array;
+  constructor(k: number) {
+    this.offsets = new Int32Array(1 << k);
+    this.vec = new Float64Array(2 << k);
+  }
+}
+
+/**
+ * The plain, obviously right kernel: any 2^k x 2^k matrix (not necessarily unitary, so it also
+ * applies Kraus operators and superoperators) on any wires. The oracle for every fast kernel.
+ */
+export function applyDense(s: Float64Array, n: number, wires: ArrayLike<number>, m: Float64Array, cmask: number, scratch?: DenseScratch): void {
+  const k = wires.length, D = 1 << k, N = 2 ** n;
+  const sc = scratch ?? new DenseScratch(k);
+  const off = sc.offsets, v = sc.vec;
+  localOffsets(wires, off);
+  let wmask = 0;
+  for (let j = 0; j < k; j++) wmask |= 2 ** wires[j];
+  for (let base = 0; base < N; base++) {
+    if ((base & wmask) !== 0) continue;
+    if (cmask !== 0 && (base & cmask) !== cmask) continue;
+    for (let l = 0; l < D; l++) {
+      const a = 2 * (base + off[l]);
+      v[2 * l] = s[a]; v[2 * l + 1] = s[a + 1];
+    }
+    for (let r = 0; r < D; r++) {
+      let yr = 0, yi = 0;
+      const row = 2 * r * D;
+      for (let c = 0; c < D; c++) {
+        const mr = m[row + 2 * c], mi = m[row + 2 * c + 1];
+        const xr = v[2 * c], xi = v[2 * c + 1];
+        yr += mr * xr - mi * xi;
+        yi += mr * xi + mi * xr;
+      }
+      const a = 2 * (base + off[r]);
+      s[a] = yr; s[a + 1] = yi;
+    }
+  }
+}
+
+/** Diagonal on k wires: amplitude with local index l is multiplied by d[l]. */
+export function applyDiagK(s: Float64Array, n: number, wires: ArrayLike<number>, d: Float64Array, cmask: number): void {
+  const k = wires.length, N = 2 ** n;
+  for (let i = 0; i < N; i++) {
+    if (cmask !== 0 && (i & cmask) !== cmask) continue;
+    let l = 0;
+    for (let j = 0; j < k; j++) l = (l << 1) | ((i / 2 ** wires[j]) & 1);
+    const a = 2 * i, r = s[a], im = s[a + 1], dr = d[2 * l], di = d[2 * l + 1];
+    s[a] = dr * r - di * im;
+    s[a + 1] = dr * im + di * r;
+  }
+}
+
+/** Parity of the set bits of a 32-bit integer. */
+export function parity(x: number): number {
+  x ^= x >>> 16; x ^= x >>> 8; x ^= x >>> 4; x ^= x >>> 2; x ^= x >>> 1;
+  return x & 1;
+}
+
+/**
+ * ⟨ψ|P|ψ⟩ for a Pauli string given by masks: xmask marks X or Y, zmask marks Z or Y, nY counts Y.
+ * P|i⟩ = i^nY (−1)^{popcount(i & zmask)} |i ⊕ xmask⟩ because Y = iXZ.
+ */
+export function pauliExpectation(s: Float64Array, n: number, xmask: number, zmask: number, nY: number): number {
+  const N = 2 ** n;
+  let re = 0, im = 0;
+  for (let i = 0; i < N; i++) {
+    const j = i ^ xmask;
+    const ar = s[2 * i], ai = s[2 * i + 1], br = s[2 * j], bi = s[2 * j + 1];
+    // conj(b) * a
+    const pr = br * ar + bi * ai, pi = br * ai - bi * ar;
+    if (parity(i & zmask)) { re -= pr; im -= pi; } else { re += pr; im += pi; }
+  }
+  switch (nY & 3) {
+    case 0: return re;
+    case 1: return -im;
+    case 2: return -re;
+    default: return im;
+  }
+}
+
+/** out += coeff · P ψ, for building O|ψ⟩ in adjoint differentiation. */
+export function addPauliApplied(out: Float64Array, s: Float64Array, n: number, xmask: number, zmask: number, nY: number, coeff: number): void {
+  const N = 2 ** n;
+  // i^nY · coeff as a complex factor.
+  const k = nY & 3;
+  const fr = k === 0 ? coeff : k === 2 ? -coeff : 0;
+  const fi = k === 1 ? coeff : k === 3 ? -coeff : 0;
+  for (let i = 0; i < N; i++) {
+    const j = i ^ xmask;
+    const sg = parity(i & zmask) ? -1 : 1;
+    const ar = sg * s[2 * i], ai = sg * s[2 * i + 1];
+    out[2 * j] += fr * ar - fi * ai;
+    out[2 * j + 1] += fr * ai + fi * ar;
+  }
+}
+
+/** |a_i|² for every basis state, written into out (length 2^n). */
+export function probabilitiesInto(s: Float64Array, n: number, out: Float64Array): void {
+  const N = 2 ** n;
+  for (let i = 0; i < N; i++) out[i] = s[2 * i] * s[2 * i] + s[2 * i + 1] * s[2 * i + 1];
+}
+
+/** ⟨a|b⟩ as [re, im]. */
+export function innerProduct(a: Float64Array, b: Float64Array): [number, number] {
+  let re = 0, im = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    re += a[i] * b[i] + a[i + 1] * b[i + 1];
+    im += a[i] * b[i + 1] - a[i + 1] * b[i];
+  }
+  return [re, im];
+}
+
+/** Σ |a_i|². */
+export function normSquared(s: Float64Array): number {
+  let t = 0;
+  for (let i = 0; i < s.length; i++) t += s[i] * s[i];
+  return t;
+}
+
+/** Reduced density matrix (2^k x 2^k, interleaved) of the given wires of a pure state. */
+export function reducedDensity(s: Float64Array, n: number, wires: ArrayLike<number>, out: Float64Array, scratch: DenseScratch): void {
+  const k = wires.length, D = 1 << k, N = 2 ** n;
+  const off = scratch.offsets;
+  localOffsets(wires, off);
+  let wmask = 0;
+  for (let j = 0; j < k; j++) wmask |= 2 ** wires[j];
+  out.fill(0);
+  for (let base = 0; base < N; base++) {
+    if ((base & wmask) !== 0) continue;
+    for (let r = 0; r < D; r++) {
+      const a = 2 * (base + off[r]), ar = s[a], ai = s[a + 1];
+      if (ar === 0 && ai === 0) continue;
+      for (let c = 0; c < D; c++) {
+        const b = 2 * (base + off[c]), br = s[b], bi = s[b + 1];
+        // a_r · conj(a_c)
+        out[2 * (r * D + c)] += ar * br + ai * bi;
+        out[2 * (r * D + c) + 1] += ai * br - ar * bi;
+      }
+    }
+  }
+}
