@@ -97,7 +97,7 @@ export class DensityMatrix {
     for (let i = 0; i < this.data.length; i++) this.data[i] += w * other.data[i];
   }
 
-  probabilities(out = new Float64Array(2 ** this.n)): Float64Array {
+  probabilities(out: Float64Array = new Float64Array(2 ** this.n)): Float64Array {
     const N = 2 ** this.n;
     for (let i = 0; i < N; i++) out[i] = Math.max(0, this.data[2 * (i + i * N)]);
     return out;

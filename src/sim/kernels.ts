@@ -261,3 +261,75 @@ export function reducedDensity(s: Float64Array, n: number, wires: ArrayLike<numb
     }
   }
 }
+
+/**
+ * One backward step of adjoint differentiation for a one-qubit gate, fused into a single pass:
+ * ψ ← U†ψ, acc_j += ⟨λ| D_j |ψ⟩ for each derivative matrix D_j (on the control subspace only),
+ * λ ← U†λ. `acc` holds (re, im) per derivative.
+ */
+export function adjointStep1(
+  psi: Float64Array, lam: Float64Array, n: number, q: number, ud: Float64Array,
+  ds: Float64Array[], nd: number, acc: Float64Array, cmask: number,
+): void {
+  const N = 2 ** n, stride = 2 ** q, step = 2 * stride;
+  const u00r = ud[0], u00i = ud[1], u01r = ud[2], u01i = ud[3], u10r = ud[4], u10i = ud[5], u11r = ud[6], u11i = ud[7];
+  for (let j = 0; j < 2 * nd; j++) acc[j] = 0;
+  for (let base = 0; base < N; base += step) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      if (cmask !== 0 && (i & cmask) !== cmask) continue;
+      const a = 2 * i, b = a + 2 * stride;
+      const ar = psi[a], ai = psi[a + 1], br = psi[b], bi = psi[b + 1];
+      const f0r = u00r * ar - u00i * ai + u01r * br - u01i * bi;
+      const f0i = u00r * ai + u00i * ar + u01r * bi + u01i * br;
+      const f1r = u10r * ar - u10i * ai + u11r * br - u11i * bi;
+      const f1i = u10r * ai + u10i * ar + u11r * bi + u11i * br;
+      psi[a] = f0r; psi[a + 1] = f0i; psi[b] = f1r; psi[b + 1] = f1i;
+      const lar = lam[a], lai = lam[a + 1], lbr = lam[b], lbi = lam[b + 1];
+      for (let j = 0; j < nd; j++) {
+        const d = ds[j];
+        const d0r = d[0] * f0r - d[1] * f0i + d[2] * f1r - d[3] * f1i;
+        const d0i = d[0] * f0i + d[1] * f0r + d[2] * f1i + d[3] * f1r;
+        const d1r = d[4] * f0r - d[5] * f0i + d[6] * f1r - d[7] * f1i;
+        const d1i = d[4] * f0i + d[5] * f0r + d[6] * f1i + d[7] * f1r;
+        // conj(λa)·d0 + conj(λb)·d1
+        acc[2 * j] += lar * d0r + lai * d0i + lbr * d1r + lbi * d1i;
+        acc[2 * j + 1] += lar * d0i - lai * d0r + lbr * d1i - lbi * d1r;
+      }
+      lam[a] = u00r * lar - u00i * lai + u01r * lbr - u01i * lbi;
+      lam[a + 1] = u00r * lai + u00i * lar + u01r * lbi + u01i * lbr;
+      lam[b] = u10r * lar - u10i * lai + u11r * lbr - u11i * lbi;
+      lam[b + 1] = u10r * lai + u10i * lar + u11r * lbi + u11i * lbr;
+    }
+  }
+}
+
+/** ⟨λ| D |φ⟩ for a k-qubit matrix D applied on the control subspace only (zero elsewhere). */
+export function derivativeInner(
+  lam: Float64Array, phi: Float64Array, n: number, wires: ArrayLike<number>, d: Float64Array, cmask: number, scratch: DenseScratch,
+): [number, number] {
+  const k = wires.length, D = 1 << k, N = 2 ** n;
+  const off = scratch.offsets;
+  localOffsets(wires, off);
+  let wmask = 0;
+  for (let j = 0; j < k; j++) wmask |= 2 ** wires[j];
+  let re = 0, im = 0;
+  for (let base = 0; base < N; base++) {
+    if ((base & wmask) !== 0) continue;
+    if (cmask !== 0 && (base & cmask) !== cmask) continue;
+    for (let r = 0; r < D; r++) {
+      let yr = 0, yi = 0;
+      for (let c = 0; c < D; c++) {
+        const mr = d[2 * (r * D + c)], mi = d[2 * (r * D + c) + 1];
+        if (mr === 0 && mi === 0) continue;
+        const x = 2 * (base + off[c]);
+        yr += mr * phi[x] - mi * phi[x + 1];
+        yi += mr * phi[x + 1] + mi * phi[x];
+      }
+      const l = 2 * (base + off[r]);
+      re += lam[l] * yr + lam[l + 1] * yi;
+      im += lam[l] * yi - lam[l + 1] * yr;
+    }
+  }
+  return [re, im];
+}

@@ -74,7 +74,7 @@ export class Statevector {
     for (let i = 0; i < d.length; i++) d[i] *= c;
   }
 
-  probabilities(out = new Float64Array(2 ** this.n)): Float64Array {
+  probabilities(out: Float64Array = new Float64Array(2 ** this.n)): Float64Array {
     probabilitiesInto(this.data, this.n, out);
     return out;
   }

@@ -1,0 +1,287 @@
+/**
+ * Gradients of expectation values with respect to trainable parameters AND input features.
+ * Every method returns the derivative of each gate angle's value and maps it through the angle
+ * expressions (chain rule): ∂angle/∂θ_i = coef, ∂angle/∂x_j = coef (times x_k for products).
+ *
+ * - adjoint (Jones & Gacon 2020): one forward and one backward pass on the statevector, all
+ *   parameters at once; exact, so it ignores shots (the result says so in `note`).
+ * - parameter-shift (Mitarai et al. 2018; Schuld et al. 2019): two terms with shifts ±π/2 for
+ *   generators with two eigenvalues; four terms (shifts ±π/2, ±3π/2, coefficients
+ *   (√2 ± 1)/(4√2), Anselmetti et al. 2021) for controlled rotations, whose generator has
+ *   eigenvalues {0, ±1/2}. Works with shots and noise.
+ * - finite-diff: central differences on the parameter and input vectors.
+ * - spsa (Spall 1992): simultaneous ±1 perturbations, averaged over `spsaSamples` draws; seeded.
+ *
+ * @example
+ * import { gradient, CircuitBuilder, Z, param, input } from 'qml6g';
+ * const c = new CircuitBuilder(1).ry(0, input(0)).rx(0, param(0)).build();
+ * const g = gradient(c, Z(0), { params: [0.3], inputs: [0.5], method: 'adjoint' });
+ * g.dparams[0]; // ∂⟨Z⟩/∂θ0
+ * g.dinputs[0]; // ∂⟨Z⟩/∂x0
+ */
+import { QmlError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import { ApplyScratch, adjointInto, applyGateMatrix } from './apply.js';
+import type { Circuit } from './circuit.js';
+import { Evaluator, type EvalOptions } from './evaluator.js';
+import { runProgram } from './execute.js';
+import { adjointStep1, derivativeInner } from './kernels.js';
+import { applyObservableSV, compileObservable, expectationSV, type Observable } from './observable.js';
+import { checkBindings, compile, type GateInstr, type Program } from './program.js';
+import { Statevector } from './statevector.js';
+
+export type GradientMethod = 'adjoint' | 'parameter-shift' | 'finite-diff' | 'spsa';
+
+export interface GradientOptions extends Omit<EvalOptions, 'method'> {
+  /** Simulation backend for the circuit evaluations of parameter-shift, finite-diff and spsa. */
+  backend?: EvalOptions['method'];
+  params?: ArrayLike<number>;
+  inputs?: ArrayLike<number>;
+  method?: GradientMethod;
+  /** Which derivatives finite-diff and spsa compute (adjoint and parameter-shift always give both). */
+  wrt?: 'params' | 'inputs' | 'both';
+  /** Finite-difference step (default 1e-5). */
+  h?: number;
+  /** SPSA perturbation size (default 1e-2) and number of averaged draws (default 1). */
+  spsaC?: number;
+  spsaSamples?: number;
+}
+
+export interface JacobianResult {
+  /** One value per observable. */
+  values: Float64Array;
+  /** dparams[o][i] = ∂⟨O_o⟩/∂θ_i. */
+  dparams: Float64Array[];
+  /** dinputs[o][j] = ∂⟨O_o⟩/∂x_j. */
+  dinputs: Float64Array[];
+  method: GradientMethod;
+  /** False for estimates (shots, SPSA, trajectories). */
+  exact: boolean;
+  /** Circuit executions used. */
+  evaluations: number;
+  note?: string;
+}
+
+export interface GradientResult {
+  value: number;
+  dparams: Float64Array;
+  dinputs: Float64Array;
+  method: GradientMethod;
+  exact: boolean;
+  evaluations: number;
+  note?: string;
+}
+
+/** Gradient of one observable. */
+export function gradient(circuit: Circuit | Program, obs: Observable, opts: GradientOptions = {}): GradientResult {
+  const j = jacobian(circuit, [obs], opts);
+  return { value: j.values[0], dparams: j.dparams[0], dinputs: j.dinputs[0], method: j.method, exact: j.exact, evaluations: j.evaluations, note: j.note };
+}
+
+/** Values and Jacobian of several observables with respect to parameters and inputs. */
+export function jacobian(circuit: Circuit | Program, observables: Observable[], opts: GradientOptions = {}): JacobianResult {
+  const prog = 'instrs' in circuit ? circuit : compile(circuit);
+  const params = opts.params ?? [], inputs = opts.inputs ?? [];
+  checkBindings(prog, params, inputs);
+  const method = opts.method ?? 'adjoint';
+  switch (method) {
+    case 'adjoint': return adjointJacobian(prog, observables, params, inputs, opts);
+    case 'parameter-shift': return shiftJacobian(prog, observables, params, inputs, opts);
+    case 'finite-diff': return finiteDiffJacobian(prog, observables, params, inputs, opts);
+    case 'spsa': return spsaJacobian(prog, observables, params, inputs, opts);
+    default: throw new QmlError(`unknown gradient method "${String(method)}" (adjoint, parameter-shift, finite-diff, spsa)`, 'method');
+  }
+}
+
+function evalOptions(o: GradientOptions): EvalOptions {
+  return { noise: o.noise, shots: o.shots, seed: o.seed, method: o.backend, trajectories: o.trajectories };
+}
+
+function zeros(rows: number, cols: number): Float64Array[] {
+  return Array.from({ length: rows }, () => new Float64Array(cols));
+}
+
+/** Adds g·∂angle/∂(θ, x) of gate `ins` slot `slot` into the gradient vectors. */
+function chainRule(ins: GateInstr, slot: number, g: number, inputs: ArrayLike<number>, dp: Float64Array, dx: Float64Array): void {
+  const a = ins.angles[slot];
+  for (let t = 0; t < a.src.length; t++) {
+    const c = a.coef[t] * g, idx = a.idx[t], times = a.times[t];
+    if (a.src[t] === 0) dp[idx] += c;
+    else if (times < 0) dx[idx] += c;
+    else { dx[idx] += c * inputs[times]; dx[times] += c * inputs[idx]; }
+  }
+}
+
+function isTrainable(ins: GateInstr, slot: number): boolean {
+  return ins.angles[slot].src.length > 0;
+}
+
+/** Reusable buffers for adjoint passes over one program. */
+export class AdjointWorkspace {
+  readonly psi: Statevector;
+  readonly lam: Float64Array;
+  readonly phi: Float64Array;
+  readonly saved: Float64Array;
+  readonly scratch = new ApplyScratch();
+  readonly ud = new Float64Array(2 << 8);
+  readonly ds: Float64Array[] = [new Float64Array(8), new Float64Array(8), new Float64Array(8)];
+  readonly dk = new Float64Array(2 << 8);
+  readonly acc = new Float64Array(6);
+  constructor(readonly prog: Program) {
+    const n = prog.numQubits;
+    this.psi = Statevector.zero(n);
+    this.lam = new Float64Array(2 * 2 ** n);
+    this.phi = new Float64Array(2 * 2 ** n);
+    this.saved = new Float64Array(2 * 2 ** n);
+  }
+}
+
+/**
+ * Adjoint differentiation: forward once, then for each observable walk the gates backwards
+ * carrying λ = U_{k+1}†…U_N† O|ψ⟩; ∂⟨O⟩/∂angle_k = 2 Re⟨λ_k| ∂U_k |ψ_{k−1}⟩.
+ * Writes values into `values` and accumulates into dparams/dinputs (which must start at zero).
+ */
+export function adjointPass(
+  ws: AdjointWorkspace, termsList: ReturnType<typeof compileObservable>[], params: ArrayLike<number>, inputs: ArrayLike<number>,
+  values: Float64Array, dparams: Float64Array[], dinputs: Float64Array[],
+): void {
+  const prog = ws.prog, n = prog.numQubits;
+  const psi = ws.psi, lam = ws.lam;
+  psi.reset();
+  runProgram(prog, psi, { params, inputs, scratch: ws.scratch, trusted: true });
+  ws.saved.set(psi.data);
+  const gates = prog.instrs as GateInstr[];
+  for (let o = 0; o < termsList.length; o++) {
+    if (o > 0) psi.data.set(ws.saved);
+    values[o] = expectationSV(psi.data, n, termsList[o]);
+    applyObservableSV(lam, psi.data, n, termsList[o]);
+    for (let k = gates.length - 1; k >= 0; k--) {
+      const ins = gates[k];
+      if (ins.kind !== 'gate') continue;
+      const D = 1 << ins.targets.length;
+      adjointInto(ins.matrix, D, ws.ud);
+      let nd = 0;
+      const slots = ins.angles.length;
+      if (ins.targets.length === 1 && ins.def.shape !== 'x') {
+        for (let j = 0; j < slots; j++) if (isTrainable(ins, j)) ins.def.dfill(ins.values, j, ws.ds[nd++]);
+        adjointStep1(psi.data, lam, n, ins.targets[0], ws.ud, ws.ds, nd, ws.acc, ins.cmask);
+        nd = 0;
+        for (let j = 0; j < slots; j++) {
+          if (!isTrainable(ins, j)) continue;
+          const g = 2 * ws.acc[2 * nd++];
+          chainRule(ins, j, g, inputs, dparams[o], dinputs[o]);
+        }
+        continue;
+      }
+      applyGateMatrix(psi.data, n, ins.def.shape === 'x' ? 'x' : ins.def.shape === 'swap' ? 'swap' : 'dense', ins.targets, ws.ud, ins.cmask, ws.scratch);
+      for (let j = 0; j < slots; j++) {
+        if (!isTrainable(ins, j)) continue;
+        ins.def.dfill(ins.values, j, ws.dk);
+        const [re] = derivativeInner(lam, psi.data, n, ins.targets, ws.dk, ins.cmask, ws.scratch.forQubits(ins.targets.length));
+        chainRule(ins, j, 2 * re, inputs, dparams[o], dinputs[o]);
+      }
+      applyGateMatrix(lam, n, ins.def.shape === 'x' ? 'x' : ins.def.shape === 'swap' ? 'swap' : 'dense', ins.targets, ws.ud, ins.cmask, ws.scratch);
+    }
+  }
+}
+
+function adjointJacobian(prog: Program, observables: Observable[], params: ArrayLike<number>, inputs: ArrayLike<number>, opts: GradientOptions): JacobianResult {
+  if (opts.noise) throw new QmlError('adjoint differentiation needs a noiseless statevector; use method "parameter-shift" under noise', 'method');
+  if (prog.midCircuit) throw new QmlError('adjoint differentiation needs a circuit without mid-circuit measurement, reset or conditions', 'method');
+  const terms = observables.map((o, i) => compileObservable(o, prog.numQubits, `observables[${i}]`));
+  const ws = new AdjointWorkspace(prog);
+  const values = new Float64Array(observables.length);
+  const dparams = zeros(observables.length, prog.numParams), dinputs = zeros(observables.length, prog.numInputs);
+  adjointPass(ws, terms, params, inputs, values, dparams, dinputs);
+  return {
+    values, dparams, dinputs, method: 'adjoint', exact: true, evaluations: 1,
+    note: opts.shots ? `adjoint differentiation is exact: shots=${opts.shots} was ignored (use parameter-shift for shot-based gradients)` : undefined,
+  };
+}
+
+const C_PLUS = (Math.SQRT2 + 1) / (4 * Math.SQRT2);
+const C_MINUS = (Math.SQRT2 - 1) / (4 * Math.SQRT2);
+
+function shiftJacobian(prog: Program, observables: Observable[], params: ArrayLike<number>, inputs: ArrayLike<number>, opts: GradientOptions): JacobianResult {
+  const ev = new Evaluator(prog, observables, evalOptions(opts));
+  const m = observables.length;
+  const values = ev.values(params, inputs);
+  const dparams = zeros(m, prog.numParams), dinputs = zeros(m, prog.numInputs);
+  const plus = new Float64Array(m), minus = new Float64Array(m), plus3 = new Float64Array(m), minus3 = new Float64Array(m);
+  prog.instrs.forEach((ins, k) => {
+    if (ins.kind !== 'gate') return;
+    for (let j = 0; j < ins.angles.length; j++) {
+      if (!isTrainable(ins, j)) continue;
+      const four = ins.def.spectrum[j] === 'half' && ins.controls.length > 0;
+      ev.values(params, inputs, plus, { instr: k, slot: j, delta: Math.PI / 2 });
+      ev.values(params, inputs, minus, { instr: k, slot: j, delta: -Math.PI / 2 });
+      if (four) {
+        ev.values(params, inputs, plus3, { instr: k, slot: j, delta: (3 * Math.PI) / 2 });
+        ev.values(params, inputs, minus3, { instr: k, slot: j, delta: (-3 * Math.PI) / 2 });
+      }
+      for (let o = 0; o < m; o++) {
+        const g = four
+          ? C_PLUS * (plus[o] - minus[o]) - C_MINUS * (plus3[o] - minus3[o])
+          : (plus[o] - minus[o]) / 2;
+        chainRule(ins, j, g, inputs, dparams[o], dinputs[o]);
+      }
+    }
+  });
+  return { values, dparams, dinputs, method: 'parameter-shift', exact: !opts.shots && ev.method !== 'trajectories', evaluations: ev.evaluations };
+}
+
+function finiteDiffJacobian(prog: Program, observables: Observable[], params: ArrayLike<number>, inputs: ArrayLike<number>, opts: GradientOptions): JacobianResult {
+  const h = opts.h ?? 1e-5;
+  if (!(h > 0)) throw new QmlError(`finite-difference step must be positive, got ${h}`, 'h');
+  const ev = new Evaluator(prog, observables, evalOptions(opts));
+  const m = observables.length;
+  const values = ev.values(params, inputs);
+  const dparams = zeros(m, prog.numParams), dinputs = zeros(m, prog.numInputs);
+  const p = Float64Array.from(params), x = Float64Array.from(inputs);
+  const plus = new Float64Array(m), minus = new Float64Array(m);
+  const wrt = opts.wrt ?? 'both';
+  const sweep = (vec: Float64Array, out: Float64Array[]) => {
+    for (let i = 0; i < vec.length; i++) {
+      const v = vec[i];
+      vec[i] = v + h; ev.values(p, x, plus);
+      vec[i] = v - h; ev.values(p, x, minus);
+      vec[i] = v;
+      for (let o = 0; o < m; o++) out[o][i] = (plus[o] - minus[o]) / (2 * h);
+    }
+  };
+  if (wrt !== 'inputs') sweep(p, dparams);
+  if (wrt !== 'params') sweep(x, dinputs);
+  return { values, dparams, dinputs, method: 'finite-diff', exact: false, evaluations: ev.evaluations };
+}
+
+function spsaJacobian(prog: Program, observables: Observable[], params: ArrayLike<number>, inputs: ArrayLike<number>, opts: GradientOptions): JacobianResult {
+  const c = opts.spsaC ?? 1e-2, samples = opts.spsaSamples ?? 1;
+  if (!(c > 0)) throw new QmlError(`SPSA perturbation must be positive, got ${c}`, 'spsaC');
+  if (!Number.isInteger(samples) || samples < 1) throw new QmlError(`spsaSamples must be a positive integer, got ${samples}`, 'spsaSamples');
+  const ev = new Evaluator(prog, observables, evalOptions(opts));
+  const rng = new Rng((opts.seed ?? 0) ^ 0x5a5a5a5a);
+  const m = observables.length, wrt = opts.wrt ?? 'both';
+  const values = ev.values(params, inputs);
+  const dparams = zeros(m, prog.numParams), dinputs = zeros(m, prog.numInputs);
+  const P = prog.numParams, X = prog.numInputs;
+  const dp = new Float64Array(P), dx = new Float64Array(X);
+  const pp = new Float64Array(P), pm = new Float64Array(P), xp = new Float64Array(X), xm = new Float64Array(X);
+  const plus = new Float64Array(m), minus = new Float64Array(m);
+  for (let s = 0; s < samples; s++) {
+    for (let i = 0; i < P; i++) dp[i] = wrt === 'inputs' ? 0 : rng.sign();
+    for (let i = 0; i < X; i++) dx[i] = wrt === 'params' ? 0 : rng.sign();
+    for (let i = 0; i < P; i++) { pp[i] = params[i] + c * dp[i]; pm[i] = params[i] - c * dp[i]; }
+    for (let i = 0; i < X; i++) { xp[i] = inputs[i] + c * dx[i]; xm[i] = inputs[i] - c * dx[i]; }
+    ev.values(pp, xp, plus);
+    ev.values(pm, xm, minus);
+    for (let o = 0; o < m; o++) {
+      const g = (plus[o] - minus[o]) / (2 * c);
+      // 1/Δ_i = Δ_i for Δ_i = ±1.
+      for (let i = 0; i < P; i++) dparams[o][i] += (g * dp[i]) / samples;
+      for (let i = 0; i < X; i++) dinputs[o][i] += (g * dx[i]) / samples;
+    }
+  }
+  return { values, dparams, dinputs, method: 'spsa', exact: false, evaluations: ev.evaluations };
+}
+
+export { checkBindings };
