@@ -24,7 +24,7 @@ export class FusedRunner {
 
   /** Runs a noiseless, measurement-at-the-end program on sv (which must start in the desired state). */
   run(sv: Statevector, params: ArrayLike<number>, inputs: ArrayLike<number>): void {
-    const instrs = this.prog.instrs, s = sv.data, n = sv.n;
+    const instrs = this.prog.instrs, n = sv.n;
     const P = this.pending, has = this.has, t = this.tmp;
     has.fill(0);
     for (let k = 0; k < instrs.length; k++) {
@@ -44,22 +44,21 @@ export class FusedRunner {
         for (let i = 0; i < 8; i++) P[o + i] = t[i];
         continue;
       }
-      for (const q of ins.targets) if (has[q]) this.flush(s, n, q);
-      for (const q of ins.controls) if (has[q]) this.flush(s, n, q);
+      for (const q of ins.targets) if (has[q]) this.flush(sv, q);
+      for (const q of ins.controls) if (has[q]) this.flush(sv, q);
       sv.applyGate(ins, this.scratch);
     }
-    for (let q = 0; q < n; q++) if (has[q]) this.flush(s, n, q);
+    for (let q = 0; q < n; q++) if (has[q]) this.flush(sv, q);
   }
 
-  private flush(s: Float64Array, n: number, q: number): void {
-    const P = this.pending, o = 8 * q;
+  private flush(sv: Statevector, q: number): void {
+    const P = this.pending, o = 8 * q, s = sv.data, n = sv.n;
     this.has[q] = 0;
-    if (P[o + 2] === 0 && P[o + 3] === 0 && P[o + 4] === 0 && P[o + 5] === 0) {
-      applyDiag1(s, n, q, P[o], P[o + 1], P[o + 6], P[o + 7], 0);
-      return;
-    }
     const m = this.mats[q];
     for (let i = 0; i < 8; i++) m[i] = P[o + i];
-    apply1(s, n, q, m, 0);
+    const diag = m[2] === 0 && m[3] === 0 && m[4] === 0 && m[5] === 0;
+    if (sv.team && sv.applyParallel(diag ? 'diag' : 'dense', q, m, 0)) return;
+    if (diag) applyDiag1(s, n, q, m[0], m[1], m[6], m[7], 0);
+    else apply1(s, n, q, m, 0);
   }
 }

@@ -13,57 +13,182 @@
  * Kernels never allocate: scratch space is passed in or preallocated per call site.
  */
 
+/**
+ * One-qubit kernels work on a range [lo, hi) of PAIR indices, so worker threads can split one gate
+ * between cores. Uncontrolled: pair j ∈ [0, 2^(n−1)) is the index with a 0 inserted at bit q, and
+ * its partner has bit q set. Controlled (cmask ≠ 0): only the control subspace is enumerated,
+ * pair j ∈ [0, 2^(n−1−c)) for c controls, with zeros inserted at the target and control bits and
+ * the control bits then set, so a CNOT reads and writes half the state, not all of it.
+ */
+
+/** Number of pairs a one-qubit kernel visits: the full range for the range kernels. */
+export function pairCount(n: number, cmask: number): number {
+  let c = 0;
+  for (let m = cmask; m !== 0; m &= m - 1) c++;
+  return 2 ** (n - 1 - c);
+}
+
+// Sorted bit positions of target and controls, for enumerating the control subspace.
+const POS = new Int32Array(32);
+
+function sortPositions(q: number, cmask: number): number {
+  const all = cmask | (2 ** q);
+  let k = 0;
+  for (let p = 0; p < 31; p++) if (all & (2 ** p)) POS[k++] = p;
+  return k;
+}
+
+/** Pair j of the control subspace: zeros inserted at the k sorted positions. */
+function insertZeros(j: number, k: number): number {
+  for (let t = 0; t < k; t++) {
+    const p = POS[t];
+    j = ((j >>> p) << (p + 1)) | (j & ((1 << p) - 1));
+  }
+  return j;
+}
+
 /** General 2x2 matrix on qubit q. */
 export function apply1(s: Float64Array, n: number, q: number, m: Float64Array, cmask: number): void {
-  const N = 2 ** n, stride = 2 ** q, step = 2 * stride;
+  apply1Range(s, q, m, cmask, 0, pairCount(n, cmask));
+}
+
+export function apply1Range(s: Float64Array, q: number, m: Float64Array, cmask: number, lo: number, hi: number): void {
   const m00r = m[0], m00i = m[1], m01r = m[2], m01i = m[3];
   const m10r = m[4], m10i = m[5], m11r = m[6], m11i = m[7];
-  for (let base = 0; base < N; base += step) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      if (cmask !== 0 && (i & cmask) !== cmask) continue;
-      const a = 2 * i, b = a + 2 * stride;
+  const stride = 2 ** q, low = stride - 1, off = 2 * stride;
+  if (cmask !== 0) {
+    const k = sortPositions(q, cmask), run = 2 ** POS[0];
+    for (let j = lo; j < hi;) {
+      const count = Math.min(hi - j, run - (j & (run - 1)));
+      let a = 2 * (insertZeros(j, k) | cmask);
+      const aEnd = a + 2 * count;
+      j += count;
+      for (; a < aEnd; a += 2) {
+        const b = a + off;
+        const ar = s[a], ai = s[a + 1], br = s[b], bi = s[b + 1];
+        s[a] = m00r * ar - m00i * ai + m01r * br - m01i * bi;
+        s[a + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br;
+        s[b] = m10r * ar - m10i * ai + m11r * br - m11i * bi;
+        s[b + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br;
+      }
+    }
+    return;
+  }
+  const real = m00i === 0 && m01i === 0 && m10i === 0 && m11i === 0;
+  if (q < 4) {
+    // Short blocks: compute each pair's index directly instead of looping over blocks.
+    for (let j = lo; j < hi; j++) {
+      const a = 2 * (((j >>> q) << (q + 1)) | (j & low)), b = a + off;
       const ar = s[a], ai = s[a + 1], br = s[b], bi = s[b + 1];
-      s[a] = m00r * ar - m00i * ai + m01r * br - m01i * bi;
-      s[a + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br;
-      s[b] = m10r * ar - m10i * ai + m11r * br - m11i * bi;
-      s[b + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br;
+      if (real) {
+        s[a] = m00r * ar + m01r * br; s[a + 1] = m00r * ai + m01r * bi;
+        s[b] = m10r * ar + m11r * br; s[b + 1] = m10r * ai + m11r * bi;
+      } else {
+        s[a] = m00r * ar - m00i * ai + m01r * br - m01i * bi;
+        s[a + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br;
+        s[b] = m10r * ar - m10i * ai + m11r * br - m11i * bi;
+        s[b + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br;
+      }
+    }
+    return;
+  }
+  let j = lo;
+  while (j < hi) {
+    const inBlock = j & low;
+    const count = Math.min(hi - j, stride - inBlock);
+    let a = 2 * (Math.floor(j / stride) * 2 * stride + inBlock);
+    const aEnd = a + 2 * count;
+    j += count;
+    if (real) {
+      for (; a < aEnd; a += 2) {
+        const b = a + off;
+        const ar = s[a], ai = s[a + 1], br = s[b], bi = s[b + 1];
+        s[a] = m00r * ar + m01r * br; s[a + 1] = m00r * ai + m01r * bi;
+        s[b] = m10r * ar + m11r * br; s[b + 1] = m10r * ai + m11r * bi;
+      }
+    } else {
+      for (; a < aEnd; a += 2) {
+        const b = a + off;
+        const ar = s[a], ai = s[a + 1], br = s[b], bi = s[b + 1];
+        s[a] = m00r * ar - m00i * ai + m01r * br - m01i * bi;
+        s[a + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br;
+        s[b] = m10r * ar - m10i * ai + m11r * br - m11i * bi;
+        s[b + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br;
+      }
     }
   }
 }
 
 /** Diagonal 2x2 (d0, d1) on qubit q: one multiply per amplitude. */
 export function applyDiag1(s: Float64Array, n: number, q: number, d0r: number, d0i: number, d1r: number, d1i: number, cmask: number): void {
-  const N = 2 ** n, bit = 2 ** q;
-  if (cmask === 0 && d0r === 1 && d0i === 0) {
-    // Phase gates touch only the |1⟩ half: half the memory traffic.
-    const step = 2 * bit;
-    for (let base = bit; base < N; base += step) {
-      const end = base + bit;
-      for (let i = base; i < end; i++) {
-        const a = 2 * i, r = s[a], im = s[a + 1];
-        s[a] = d1r * r - d1i * im;
-        s[a + 1] = d1r * im + d1i * r;
-      }
+  applyDiag1Range(s, q, d0r, d0i, d1r, d1i, cmask, 0, pairCount(n, cmask));
+}
+
+export function applyDiag1Range(s: Float64Array, q: number, d0r: number, d0i: number, d1r: number, d1i: number, cmask: number, lo: number, hi: number): void {
+  const stride = 2 ** q, low = stride - 1, off = 2 * stride;
+  // Phase gates (d0 = 1) touch only the |1⟩ half: half the memory traffic.
+  const phaseOnly = d0r === 1 && d0i === 0;
+  const k = cmask !== 0 ? sortPositions(q, cmask) : 0, run = cmask !== 0 ? 2 ** POS[0] : 0;
+  for (let j = lo; j < hi;) {
+    let a: number, aEnd: number;
+    if (cmask !== 0) {
+      const count = Math.min(hi - j, run - (j & (run - 1)));
+      a = 2 * (insertZeros(j, k) | cmask);
+      aEnd = a + 2 * count;
+      j += count;
+    } else {
+      const inBlock = j & low, count = Math.min(hi - j, stride - inBlock);
+      a = 2 * (Math.floor(j / stride) * 2 * stride + inBlock);
+      aEnd = a + 2 * count;
+      j += count;
     }
-    return;
-  }
-  for (let i = 0; i < N; i++) {
-    if (cmask !== 0 && (i & cmask) !== cmask) continue;
-    const a = 2 * i, r = s[a], im = s[a + 1];
-    if (i & bit) { s[a] = d1r * r - d1i * im; s[a + 1] = d1r * im + d1i * r; }
-    else { s[a] = d0r * r - d0i * im; s[a + 1] = d0r * im + d0i * r; }
+    for (; a < aEnd; a += 2) {
+      const b = a + off;
+      if (!phaseOnly) {
+        const r = s[a], im = s[a + 1];
+        s[a] = d0r * r - d0i * im;
+        s[a + 1] = d0r * im + d0i * r;
+      }
+      const r = s[b], im = s[b + 1];
+      s[b] = d1r * r - d1i * im;
+      s[b + 1] = d1r * im + d1i * r;
+    }
   }
 }
 
 /** Pauli X on qubit q (CX, CCX, ... with controls): a swap of amplitude pairs. */
 export function applyX(s: Float64Array, n: number, q: number, cmask: number): void {
-  const N = 2 ** n, stride = 2 ** q, step = 2 * stride;
-  for (let base = 0; base < N; base += step) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      if (cmask !== 0 && (i & cmask) !== cmask) continue;
-      const a = 2 * i, b = a + 2 * stride;
+  applyXRange(s, q, cmask, 0, pairCount(n, cmask));
+}
+
+export function applyXRange(s: Float64Array, q: number, cmask: number, lo: number, hi: number): void {
+  const stride = 2 ** q, low = stride - 1, off = 2 * stride;
+  if (cmask !== 0) {
+    // Runs of consecutive indices below the lowest target/control bit are contiguous in memory.
+    const k = sortPositions(q, cmask), run = 2 ** POS[0];
+    for (let j = lo; j < hi;) {
+      const count = Math.min(hi - j, run - (j & (run - 1)));
+      let a = 2 * (insertZeros(j, k) | cmask);
+      const aEnd = a + 2 * count;
+      j += count;
+      for (; a < aEnd; a += 2) {
+        const b = a + off;
+        const r = s[a], im = s[a + 1];
+        s[a] = s[b]; s[a + 1] = s[b + 1];
+        s[b] = r; s[b + 1] = im;
+      }
+    }
+    return;
+  }
+  let j = lo;
+  while (j < hi) {
+    const inBlock = j & low;
+    const count = Math.min(hi - j, stride - inBlock);
+    let a = 2 * (Math.floor(j / stride) * 2 * stride + inBlock);
+    const aEnd = a + 2 * count;
+    j += count;
+    for (; a < aEnd; a += 2) {
+      const b = a + off;
       const r = s[a], im = s[a + 1];
       s[a] = s[b]; s[a + 1] = s[b + 1];
       s[b] = r; s[b + 1] = im;

@@ -17,10 +17,13 @@ import { compileObservable, expectationSV, type Observable } from './observable.
 import { applyDense, normSquared, probabilitiesInto, reducedDensity } from './kernels.js';
 import type { GateInstr } from './program.js';
 import type { NoiseStep } from './noise.js';
+import type { ThreadTeam } from './parallel.js';
 
 export class Statevector {
   readonly n: number;
   readonly data: Float64Array;
+  /** When set (and ready for this state), large one-qubit gates are split across its threads. */
+  team: ThreadTeam | null = null;
 
   constructor(n: number, data?: Float64Array) {
     if (!Number.isInteger(n) || n < 1) throw new QmlError(`qubit count must be a positive integer, got ${n}`);
@@ -62,7 +65,16 @@ export class Statevector {
   }
 
   applyGate(ins: GateInstr, scratch: ApplyScratch): void {
+    if (this.team && ins.targets.length === 1 && this.applyParallel(ins.def.shape, ins.targets[0], ins.matrix, ins.cmask)) return;
     applyGateMatrix(this.data, this.n, ins.def.shape, ins.targets, ins.matrix, ins.cmask, scratch);
+  }
+
+  /** One-qubit kernels on the team's threads; false when it cannot (small state, not attached). */
+  applyParallel(shape: string, q: number, m: Float64Array, cmask: number): boolean {
+    const t = this.team!;
+    if (shape === 'x') return t.apply(this.data, this.n, 3, q, null, cmask);
+    if (shape === 'diag') return t.apply(this.data, this.n, 2, q, m, cmask);
+    return t.apply(this.data, this.n, 1, q, m, cmask);
   }
 
   normSquared(): number {

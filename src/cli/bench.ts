@@ -1,0 +1,1 @@
+export function runBench(_a: string[]): void {}

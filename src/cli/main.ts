@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The qml6g command. Expected failures (bad input) print one line and set exit code 2; results are
+ * never cut off, because we set process.exitCode and let stdout drain instead of calling exit().
+ */
+import { QmlError } from '../core/errors.js';
+import { version } from '../core/version.js';
+import { runSimulate } from './simulate.js';
+import { runDemo } from './demo.js';
+import { runBench } from './bench.js';
+import { printLine } from './io.js';
+
+const commands: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
+  simulate: { run: runSimulate, help: 'simulate an OpenQASM 2.0 file (statevector, density matrix, shots, noise)' },
+  bench: { run: runBench, help: 'benchmarks: qml6g bench sim [--json]' },
+  demo: { run: runDemo, help: 'a tour of the simulator on built-in circuits' },
+};
+
+function help(): string {
+  return [
+    `qml6g ${version()}: trustworthy hybrid quantum-classical models for 6G network functions`,
+    '',
+    'usage: qml6g COMMAND [options]   (qml6g COMMAND --help for its options)',
+    '',
+    ...Object.entries(commands).map(([k, c]) => `  ${k.padEnd(10)} ${c.help}`),
+    `  ${'version'.padEnd(10)} print the version`,
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') { printLine(help()); return; }
+  if (cmd === 'version' || cmd === '--version') { printLine(version()); return; }
+  const c = commands[cmd];
+  if (!c) throw new QmlError(`unknown command "${cmd}" (known: ${Object.keys(commands).join(', ')}, version)`);
+  await c.run(rest);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof QmlError) {
+    process.stderr.write(`qml6g: error: ${e.oneLine()}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const err = e as Error;
+  if (err instanceof RangeError && /Array buffer allocation failed|Invalid typed array length/.test(err.message)) {
+    process.stderr.write(`qml6g: error: out of memory: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`qml6g: internal error: ${err?.message ?? String(e)}${process.env.QML6G_DEBUG ? `\n${err?.stack}` : ' (set QML6G_DEBUG=1 for details)'}\n`);
+  process.exitCode = 1;
+});
