@@ -149,7 +149,8 @@ export function adjointPass(
   const psi = ws.psi, lam = ws.lam;
   psi.reset();
   runProgram(prog, psi, { params, inputs, scratch: ws.scratch, trusted: true });
-  ws.saved.set(psi.data);
+  // The backward pass consumes ψ: keep a copy only when another observable needs it.
+  if (termsList.length > 1) ws.saved.set(psi.data);
   const gates = prog.instrs as GateInstr[];
   for (let o = 0; o < termsList.length; o++) {
     if (o > 0) psi.data.set(ws.saved);
@@ -162,6 +163,13 @@ export function adjointPass(
       adjointInto(ins.matrix, D, ws.ud);
       let nd = 0;
       const slots = ins.angles.length;
+      const trainable = !ins.constant;
+      if (!trainable) {
+        // Fixed gates only move ψ and λ back: the gate's own (diagonal, swap or X) kernel is cheapest.
+        applyGateMatrix(psi.data, n, ins.def.shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
+        applyGateMatrix(lam, n, ins.def.shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
+        continue;
+      }
       if (ins.targets.length === 1 && ins.def.shape !== 'x') {
         for (let j = 0; j < slots; j++) if (isTrainable(ins, j)) ins.def.dfill(ins.values, j, ws.ds[nd++]);
         adjointStep1(psi.data, lam, n, ins.targets[0], ws.ud, ws.ds, nd, ws.acc, ins.cmask);

@@ -23,23 +23,33 @@
 
 /** Number of pairs a one-qubit kernel visits: the full range for the range kernels. */
 export function pairCount(n: number, cmask: number): number {
-  let c = 0;
-  for (let m = cmask; m !== 0; m &= m - 1) c++;
-  return 2 ** (n - 1 - c);
+  return (1 << (n - 1 - popcount(cmask))) >>> 0;
+}
+
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 // Sorted bit positions of target and controls, for enumerating the control subspace.
 const POS = new Int32Array(32);
 
 function sortPositions(q: number, cmask: number): number {
-  const all = cmask | (2 ** q);
   let k = 0;
-  for (let p = 0; p < 31; p++) if (all & (2 ** p)) POS[k++] = p;
+  // Lowest set bit first: m & −m isolates it, clz32 turns it into its position.
+  for (let m = cmask | (1 << q); m !== 0; m &= m - 1) POS[k++] = 31 - Math.clz32(m & -m);
   return k;
 }
 
 /** Pair j of the control subspace: zeros inserted at the k sorted positions. */
 function insertZeros(j: number, k: number): number {
+  if (k === 2) {
+    // The common case (one control): two insertions, written out.
+    const p0 = POS[0], p1 = POS[1];
+    j = ((j >>> p0) << (p0 + 1)) | (j & ((1 << p0) - 1));
+    return ((j >>> p1) << (p1 + 1)) | (j & ((1 << p1) - 1));
+  }
   for (let t = 0; t < k; t++) {
     const p = POS[t];
     j = ((j >>> p) << (p + 1)) | (j & ((1 << p) - 1));
@@ -77,18 +87,22 @@ export function apply1Range(s: Float64Array, q: number, m: Float64Array, cmask: 
   const real = m00i === 0 && m01i === 0 && m10i === 0 && m11i === 0;
   if (q < 4) {
     // Short blocks: compute each pair's index directly instead of looping over blocks.
+    if (real) {
+      for (let j = lo; j < hi; j++) {
+        const a = 2 * (((j >>> q) << (q + 1)) | (j & low)), b = a + off;
+        const ar = s[a], ai = s[a + 1], br = s[b], bi = s[b + 1];
+        s[a] = m00r * ar + m01r * br; s[a + 1] = m00r * ai + m01r * bi;
+        s[b] = m10r * ar + m11r * br; s[b + 1] = m10r * ai + m11r * bi;
+      }
+      return;
+    }
     for (let j = lo; j < hi; j++) {
       const a = 2 * (((j >>> q) << (q + 1)) | (j & low)), b = a + off;
       const ar = s[a], ai = s[a + 1], br = s[b], bi = s[b + 1];
-      if (real) {
-        s[a] = m00r * ar + m01r * br; s[a + 1] = m00r * ai + m01r * bi;
-        s[b] = m10r * ar + m11r * br; s[b + 1] = m10r * ai + m11r * bi;
-      } else {
-        s[a] = m00r * ar - m00i * ai + m01r * br - m01i * bi;
-        s[a + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br;
-        s[b] = m10r * ar - m10i * ai + m11r * br - m11i * bi;
-        s[b + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br;
-      }
+      s[a] = m00r * ar - m00i * ai + m01r * br - m01i * bi;
+      s[a + 1] = m00r * ai + m00i * ar + m01r * bi + m01i * br;
+      s[b] = m10r * ar - m10i * ai + m11r * br - m11i * bi;
+      s[b + 1] = m10r * ai + m10i * ar + m11r * bi + m11i * br;
     }
     return;
   }
@@ -166,6 +180,17 @@ export function applyXRange(s: Float64Array, q: number, cmask: number, lo: numbe
   if (cmask !== 0) {
     // Runs of consecutive indices below the lowest target/control bit are contiguous in memory.
     const k = sortPositions(q, cmask), run = 2 ** POS[0];
+    if (k === 2 && run === 1) {
+      const p1 = POS[1], m1 = (1 << p1) - 1;
+      for (let j = lo; j < hi; j++) {
+        const j1 = j << 1;
+        const a = 2 * ((((j1 >>> p1) << (p1 + 1)) | (j1 & m1)) | cmask), b = a + off;
+        const r = s[a], im = s[a + 1];
+        s[a] = s[b]; s[a + 1] = s[b + 1];
+        s[b] = r; s[b + 1] = im;
+      }
+      return;
+    }
     for (let j = lo; j < hi;) {
       const count = Math.min(hi - j, run - (j & (run - 1)));
       let a = 2 * (insertZeros(j, k) | cmask);
@@ -399,6 +424,31 @@ export function adjointStep1(
   const N = 2 ** n, stride = 2 ** q, step = 2 * stride;
   const u00r = ud[0], u00i = ud[1], u01r = ud[2], u01i = ud[3], u10r = ud[4], u10i = ud[5], u11r = ud[6], u11i = ud[7];
   for (let j = 0; j < 2 * nd; j++) acc[j] = 0;
+  let real = cmask === 0 && u00i === 0 && u01i === 0 && u10i === 0 && u11i === 0;
+  for (let j = 0; j < nd && real; j++) real = ds[j][1] === 0 && ds[j][3] === 0 && ds[j][5] === 0 && ds[j][7] === 0;
+  if (real) {
+    // Real rotations (RY) and their derivatives: a quarter of the multiplications.
+    for (let base = 0; base < N; base += step) {
+      const end = 2 * (base + stride);
+      for (let a = 2 * base; a < end; a += 2) {
+        const b = a + 2 * stride;
+        const ar = psi[a], ai = psi[a + 1], br = psi[b], bi = psi[b + 1];
+        const f0r = u00r * ar + u01r * br, f0i = u00r * ai + u01r * bi;
+        const f1r = u10r * ar + u11r * br, f1i = u10r * ai + u11r * bi;
+        psi[a] = f0r; psi[a + 1] = f0i; psi[b] = f1r; psi[b + 1] = f1i;
+        const lar = lam[a], lai = lam[a + 1], lbr = lam[b], lbi = lam[b + 1];
+        for (let j = 0; j < nd; j++) {
+          const d = ds[j];
+          const d0r = d[0] * f0r + d[2] * f1r, d0i = d[0] * f0i + d[2] * f1i;
+          const d1r = d[4] * f0r + d[6] * f1r, d1i = d[4] * f0i + d[6] * f1i;
+          acc[2 * j] += lar * d0r + lai * d0i + lbr * d1r + lbi * d1i;
+        }
+        lam[a] = u00r * lar + u01r * lbr; lam[a + 1] = u00r * lai + u01r * lbi;
+        lam[b] = u10r * lar + u11r * lbr; lam[b + 1] = u10r * lai + u11r * lbi;
+      }
+    }
+    return;
+  }
   for (let base = 0; base < N; base += step) {
     const end = base + stride;
     for (let i = base; i < end; i++) {

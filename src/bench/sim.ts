@@ -1,0 +1,224 @@
+/**
+ * `npm run bench -- sim` / `qml6g bench sim [--json]`: simulator speed as ratios, never as
+ * pass/fail timings. Per-gate times against the memory-bandwidth floor of this machine measured in
+ * the same run; a batch of small circuits; adjoint gradients against one forward pass; the npm
+ * peers on the same circuits.
+ */
+import os from 'node:os';
+import { version } from '../core/version.js';
+import { Rng } from '../core/rng.js';
+import { CircuitBuilder, param, type Circuit } from '../sim/circuit.js';
+import { compile } from '../sim/program.js';
+import { runProgram } from '../sim/execute.js';
+import { FusedRunner } from '../sim/fused.js';
+import { Statevector } from '../sim/statevector.js';
+import { ThreadTeam } from '../sim/parallel.js';
+import { batchExpectations } from '../sim/batch.js';
+import { BatchPool } from '../sim/batch-pool.js';
+import { AdjointWorkspace, adjointPass } from '../sim/gradients.js';
+import { compileObservable, Z } from '../sim/observable.js';
+import { measureBandwidth } from './bandwidth.js';
+import { layeredSteps, runPeers, type PeerResult } from './peers.js';
+
+export interface SizeResult {
+  n: number;
+  seconds_per_1q_gate: number;
+  seconds_per_cnot: number;
+  seconds_per_1q_gate_one_thread: number;
+  seconds_per_cnot_one_thread: number;
+  floor_seconds: number;
+  ratio_to_floor: number;
+  cnot_ratio_to_floor: number;
+  threads: number;
+}
+
+export interface SimBenchResult {
+  bench: 'sim';
+  version: string;
+  machine: { cpus: number; model: string; node: string };
+  bandwidth_bytes_per_second: number;
+  bandwidth_source: 'c' | 'js';
+  bandwidth_all_cores_bytes_per_second: number | null;
+  bandwidth_js_bytes_per_second: number;
+  sizes: SizeResult[];
+  batch: { circuits: number; qubits: number; layers: number; circuits_per_second: number; circuits_per_second_one_thread: number; microseconds_per_circuit: number };
+  adjoint: Array<{ parameters: number; qubits: number; ratio_to_forward: number; ratio_to_fused_forward: number; seconds: number }>;
+  peers: Array<PeerResult & { qml6g_seconds_per_1q_gate: number; qml6g_circuits_per_second: number; gate_speedup: number | null; batch_speedup: number | null }>;
+  seconds: number;
+}
+
+/** Best-of timing of f, in seconds. */
+function best(f: () => void, reps: number): number {
+  let b = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    f();
+    b = Math.min(b, performance.now() - t0);
+  }
+  return b / 1000;
+}
+
+/** Batch benchmark circuit: 10 layers of RY and RZ on every qubit with a CNOT chain, all angles trainable. */
+export function layeredCircuit(qubits: number, layers: number): Circuit {
+  const b = new CircuitBuilder(qubits);
+  let k = 0;
+  for (const [g, a, c] of layeredSteps(qubits, layers, () => 0)) {
+    if (g === 'cx') b.cx(a, c);
+    else b.gate(g, [a], [param(k++)]);
+  }
+  return b.build();
+}
+
+/** A circuit with exactly P trainable RY angles on n qubits, a CNOT chain after every full layer. */
+function adjointCircuit(n: number, P: number): Circuit {
+  const b = new CircuitBuilder(n);
+  for (let k = 0; k < P; k++) {
+    b.ry(k % n, param(k));
+    b.rz(k % n, 0.3);
+    if (k % n === n - 1) for (let q = 0; q + 1 < n; q++) b.cx(q, q + 1);
+  }
+  return b.build();
+}
+
+function gateTimes(sv: Statevector, n: number, reps: number): { g1: number; cx: number } {
+  const rng = new Rng(n);
+  const mats = ['rx', 'ry', 'rz'].map((g) => compile(new CircuitBuilder(n).gate(g, [0], [rng.next() * 3]).build()).instrs[0]);
+  const per = Math.max(n, Math.round(2 ** 21 / 2 ** n) * n);
+  // Rotate over every target qubit and the three rotation axes.
+  const g1 = best(() => {
+    for (let k = 0; k < per; k++) {
+      const ins = mats[k % 3];
+      if (ins.kind !== 'gate') continue;
+      ins.targets[0] = k % n;
+      sv.applyGate(ins, scratch);
+    }
+  }, reps) / per;
+  const cx = compile(new CircuitBuilder(n).cx(1, 0).build()).instrs[0];
+  const tcx = best(() => {
+    for (let k = 0; k < per; k++) {
+      if (cx.kind !== 'gate') continue;
+      cx.targets[0] = k % n;
+      cx.controls[0] = (k + 1) % n;
+      cx.cmask = 2 ** ((k + 1) % n);
+      sv.applyGate(cx, scratch);
+    }
+  }, reps) / per;
+  return { g1, cx: tcx };
+}
+import { ApplyScratch } from '../sim/apply.js';
+const scratch = new ApplyScratch();
+
+export async function benchSim(opts: { quick?: boolean; log?: (s: string) => void } = {}): Promise<SimBenchResult> {
+  const log = opts.log ?? (() => {});
+  const t0 = performance.now();
+  const threads = os.availableParallelism?.() ?? os.cpus().length;
+  log('measuring memory bandwidth ...');
+  const bw = measureBandwidth();
+  log(`  one core ${(bw.oneCore / 1e9).toFixed(1)} GB/s (${bw.source})${bw.allCores ? `, all cores ${(bw.allCores / 1e9).toFixed(1)} GB/s` : ''}, JavaScript loop ${(bw.js / 1e9).toFixed(1)} GB/s`);
+
+  const team = ThreadTeam.create(threads);
+  const sizes: SizeResult[] = [];
+  const ns = opts.quick ? [10, 14, 18, 20] : [10, 14, 18, 20, 22, 24];
+  for (const n of ns) {
+    const reps = n >= 22 ? 4 : 8;
+    const plain = Statevector.zero(n);
+    plain.data.fill(1 / Math.sqrt(2 ** (n + 1)));
+    const one = gateTimes(plain, n, reps);
+    let shared = one;
+    if (threads > 1 && n >= team.minQubits) {
+      const sv = team.statevector(n);
+      sv.data.set(plain.data);
+      await team.ready(sv);
+      shared = gateTimes(sv, n, reps);
+    }
+    const g1 = Math.min(one.g1, shared.g1), cx = Math.min(one.cx, shared.cx);
+    const floor = (2 ** n * 32) / bw.oneCore;
+    sizes.push({
+      n, seconds_per_1q_gate: g1, seconds_per_cnot: cx, seconds_per_1q_gate_one_thread: one.g1, seconds_per_cnot_one_thread: one.cx,
+      floor_seconds: floor, ratio_to_floor: g1 / floor, cnot_ratio_to_floor: cx / floor, threads: shared === one ? 1 : threads,
+    });
+    log(`  n=${n}: rotation ${(g1 * 1e3).toFixed(3)} ms (${(g1 / floor).toFixed(2)}x floor), CNOT ${(cx * 1e3).toFixed(3)} ms (${(cx / floor).toFixed(2)}x)`);
+  }
+  await team.close();
+
+  log('batch of 8-qubit, 10-layer circuits ...');
+  const circuits = opts.quick ? 300 : 1000;
+  const layered = layeredCircuit(8, 10);
+  const P = compile(layered).numParams;
+  const rng = new Rng(1);
+  const paramRows = Float64Array.from({ length: circuits * P }, () => rng.next() * 6);
+  const batchArgs = { paramRows, paramCols: P };
+  batchExpectations(layered, [Z(0)], batchArgs);
+  const tOne = best(() => batchExpectations(layered, [Z(0)], batchArgs), 3);
+  const pool = BatchPool.create(threads);
+  await pool.expectations(layered, [Z(0)], batchArgs);
+  let tPool = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const s = performance.now();
+    await pool.expectations(layered, [Z(0)], batchArgs);
+    tPool = Math.min(tPool, (performance.now() - s) / 1000);
+  }
+  await pool.close();
+  const tBatch = Math.min(tOne, tPool);
+  log(`  ${(circuits / tBatch).toFixed(0)} circuits/s (${((tBatch / circuits) * 1e6).toFixed(1)} µs per circuit; one thread ${((tOne / circuits) * 1e6).toFixed(1)} µs)`);
+
+  log('adjoint gradients ...');
+  const adjoint: SimBenchResult['adjoint'] = [];
+  const an = 12;
+  for (const Pn of [10, 100, 1000]) {
+    const prog = compile(adjointCircuit(an, Pn));
+    const params = Float64Array.from({ length: Pn }, (_, i) => 0.1 * i);
+    const sv = Statevector.zero(an);
+    const fwd = best(() => { sv.reset(); runProgram(prog, sv, { params, trusted: true, scratch }); }, 5);
+    const fused = new FusedRunner(prog);
+    const fwdFused = best(() => { sv.reset(); fused.run(sv, params, []); }, 5);
+    const ws = new AdjointWorkspace(prog);
+    const terms = [compileObservable(Z(0), an)];
+    const vals = new Float64Array(1), dp = [new Float64Array(Pn)], dx = [new Float64Array(0)];
+    const tAdj = best(() => { dp[0].fill(0); adjointPass(ws, terms, params, [], vals, dp, dx); }, 5);
+    adjoint.push({ parameters: Pn, qubits: an, ratio_to_forward: tAdj / fwd, ratio_to_fused_forward: tAdj / fwdFused, seconds: tAdj });
+    log(`  P=${Pn}: adjoint = ${(tAdj / fwd).toFixed(2)}x one forward pass`);
+  }
+
+  log('npm peers on the same circuits ...');
+  const peerN = 14, peerLayers = opts.quick ? 2 : 4, peerCircuits = 20;
+  // qml6g on the same layered circuit, gate by gate (no fusion), for a like-for-like gate time.
+  const peerProg = compile(layeredCircuit(peerN, peerLayers));
+  const peerParams = Float64Array.from({ length: peerProg.numParams }, (_, k) => 0.01 * k);
+  const psv = Statevector.zero(peerN);
+  const ourGate = best(() => { psv.reset(); runProgram(peerProg, psv, { params: peerParams, trusted: true, scratch }); }, 10) / peerProg.instrs.length;
+  const peers = (await runPeers(peerN, peerLayers, peerCircuits)).map((p) => ({
+    ...p,
+    qml6g_seconds_per_1q_gate: ourGate,
+    qml6g_circuits_per_second: circuits / tBatch,
+    gate_speedup: p.seconds_per_1q_gate ? p.seconds_per_1q_gate / ourGate : null,
+    batch_speedup: p.circuits_per_second ? circuits / tBatch / p.circuits_per_second : null,
+  }));
+  for (const p of peers) {
+    log(p.error ? `  ${p.name}: not measured (${p.error})` : `  ${p.name}: qml6g is ${p.gate_speedup!.toFixed(0)}x faster per gate at n=${peerN}, ${p.batch_speedup!.toFixed(0)}x on the 8-qubit circuit`);
+  }
+  return {
+    bench: 'sim', version: version(),
+    machine: { cpus: threads, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+    bandwidth_bytes_per_second: bw.oneCore, bandwidth_source: bw.source, bandwidth_all_cores_bytes_per_second: bw.allCores, bandwidth_js_bytes_per_second: bw.js,
+    sizes,
+    batch: { circuits, qubits: 8, layers: 10, circuits_per_second: circuits / tBatch, circuits_per_second_one_thread: circuits / tOne, microseconds_per_circuit: (tBatch / circuits) * 1e6 },
+    adjoint, peers,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+export function formatSimBench(r: SimBenchResult): string {
+  const lines = [
+    `qml6g ${r.version} simulator benchmark (${r.machine.cpus} cores, ${r.machine.model}, Node ${r.machine.node})`,
+    `memory bandwidth (in place, one core, ${r.bandwidth_source}): ${(r.bandwidth_bytes_per_second / 1e9).toFixed(1)} GB/s`,
+    '',
+    '  n   1q gate (s)   CNOT (s)     floor (s)    1q/floor  CNOT/floor  threads',
+    ...r.sizes.map((s) => `${String(s.n).padStart(3)}   ${s.seconds_per_1q_gate.toExponential(3)}     ${s.seconds_per_cnot.toExponential(3)}    ${s.floor_seconds.toExponential(3)}    ${s.ratio_to_floor.toFixed(2).padStart(6)}    ${s.cnot_ratio_to_floor.toFixed(2).padStart(6)}     ${s.threads}`),
+    '',
+    `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers: ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each)`,
+    `adjoint gradient / one forward pass: ${r.adjoint.map((a) => `P=${a.parameters}: ${a.ratio_to_forward.toFixed(2)}x`).join(', ')}`,
+    ...r.peers.map((p) => (p.error ? `peer ${p.name}: not measured (${p.error})` : `peer ${p.name}: ${p.gate_speedup!.toFixed(0)}x slower per gate (n=${p.n}), ${p.batch_speedup!.toFixed(0)}x slower per 8-qubit circuit`)),
+  ];
+  return lines.join('\n');
+}
