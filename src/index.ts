@@ -1,0 +1,26 @@
+/**
+ * qml6g: trustworthy hybrid quantum-classical models for 6G network functions.
+ * The public API, layer by layer (core ← sim ← ...).
+ */
+export { QmlError, check } from './core/errors.js';
+export { Rng } from './core/rng.js';
+export { version } from './core/version.js';
+
+export * from './sim/circuit.js';
+export { resolveGate, baseGate, gateNames, type GateDef, type GateShape, type Spectrum } from './sim/gates.js';
+export { compile, macroNames, type Program, type Instr, type GateInstr } from './sim/program.js';
+export { Statevector } from './sim/statevector.js';
+export { DensityMatrix } from './sim/density.js';
+export { runProgram, runProgramDM, runBranches, MAX_BRANCHES } from './sim/execute.js';
+export { FusedRunner } from './sim/fused.js';
+export * from './sim/observable.js';
+export * from './sim/noise.js';
+export { simulate, chooseMethod, type SimulateOptions, type SimulationResult, type SimulationMethod } from './sim/simulate.js';
+export { parseQasm, toQasm, unitaryOf, equalUpToPhase, type ParseOptions, type ExportOptions } from './sim/qasm.js';
+export { inverse } from './sim/inverse.js';
+export { Evaluator, type EvalOptions } from './sim/evaluator.js';
+export { gradient, jacobian, type GradientMethod, type GradientOptions, type GradientResult, type JacobianResult } from './sim/gradients.js';
+export { batchExpectations, batchAdjoint, toRowMatrix, type BatchInput, type BatchJacobian, type RowMatrix } from './sim/batch.js';
+export { BatchPool } from './sim/batch-pool.js';
+export { ThreadTeam } from './sim/parallel.js';
+export { checkStateMemory, maxStatevectorQubits, formatBytes } from './sim/memory.js';
