@@ -27,6 +27,11 @@ function help(): string {
   ].join('\n');
 }
 
+// A reader that stops early (`qml6g ... | head`) closes the pipe: that is not an error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') { printLine(help()); return; }
