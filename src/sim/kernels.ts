@@ -508,3 +508,19 @@ export function derivativeInner(
   }
   return [re, im];
 }
+
+/**
+ * Marginal distribution of `wires` from a full probability vector: out[l] sums p[i] over every i
+ * whose bits on wires give l, with wires[0] the least significant bit of l (so the marginal of
+ * [0, 1, ..., n−1] is the distribution itself).
+ */
+export function marginalInto(p: ArrayLike<number>, wires: ArrayLike<number>, out: Float64Array): Float64Array {
+  out.fill(0);
+  const k = wires.length;
+  for (let i = 0; i < p.length; i++) {
+    let l = 0;
+    for (let j = 0; j < k; j++) l |= ((i / 2 ** wires[j]) & 1) << j;
+    out[l] += p[i];
+  }
+  return out;
+}

@@ -99,3 +99,17 @@ test('mid-circuit measurement, reset and classical conditions are simulated exac
   assertClose(simulate(rc).probabilities[0], 1, 1e-12, 'reset (statevector)');
   assertClose(simulate(rc, { noise: { after_1q: [{ channel: 'depolarizing', p: 0.1 }] } }).probabilities[0], 1, 1e-12, 'reset (density matrix)');
 });
+
+test('marginals sum the probabilities of the other qubits, wires[0] least significant', () => {
+  // |ψ⟩ = RY(θ) on q0, X on q2: P(q0 = 1) = sin²(θ/2), q2 always 1.
+  const theta = 0.9;
+  const r = simulate(new CircuitBuilder(3).ry(0, theta).x(2).build());
+  const m = r.statevector!.marginal([2, 0]);
+  assertClose(m[1], Math.cos(theta / 2) ** 2, 1e-12, 'q2=1, q0=0');
+  assertClose(m[3], Math.sin(theta / 2) ** 2, 1e-12, 'q2=1, q0=1');
+  assertClose(m[0] + m[2], 0, 1e-12, 'q2=0 never');
+  const noisy = simulate(new CircuitBuilder(3).ry(0, theta).x(2).build(), { noise: { after_1q: [{ channel: 'bit_flip', p: 0.1 }] } });
+  const md = noisy.densityMatrix!.marginal([0]);
+  assertClose(md[0] + md[1], 1, 1e-12, 'normalised');
+  assert.throws(() => r.statevector!.marginal([3]), /out of range/);
+});
