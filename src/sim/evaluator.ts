@@ -48,6 +48,8 @@ export class Evaluator {
   private fused?: FusedRunner;
   private scratch = new ApplyScratch();
   private exact: Float64Array;
+  /** When set, runs start from this (normalised) state instead of |0…0⟩: amplitude encoding. */
+  private initial: Float64Array | null = null;
   evaluations = 0;
 
   constructor(circuit: Circuit | Program, readonly observables: Observable[], readonly opts: EvalOptions = {}) {
@@ -69,6 +71,16 @@ export class Evaluator {
   }
 
   get numQubits(): number { return this.prog.numQubits; }
+
+  /** Start the next evaluations from this statevector (interleaved re, im), or from |0…0⟩ with null. */
+  setInitialState(state: Float64Array | null): void {
+    if (state && state.length !== 2 * 2 ** this.prog.numQubits) throw new QmlError(`an initial state of ${this.prog.numQubits} qubits needs ${2 * 2 ** this.prog.numQubits} numbers`);
+    this.initial = state;
+  }
+
+  private resetSV(sv: Statevector): void {
+    if (this.initial) sv.data.set(this.initial); else sv.reset();
+  }
 
   /**
    * Expectation of every observable (sampled when `shots` is set). `shift` moves one gate angle,
@@ -94,7 +106,7 @@ export class Evaluator {
     if (this.method === 'density_matrix') {
       const rho = this.rho!;
       rho.data.fill(0);
-      rho.data[0] = 1;
+      if (this.initial) rho.addPure(new Statevector(n, this.initial)); else rho.data[0] = 1;
       const bs = runBranches(prog, rho, { ...base, noise: this.noise });
       for (let o = 0; o < this.terms.length; o++) {
         let v = 0;
@@ -108,14 +120,14 @@ export class Evaluator {
       const T = this.opts.trajectories ?? 1000;
       out.fill(0);
       for (let t = 0; t < T; t++) {
-        sv.reset();
+        this.resetSV(sv);
         runProgram(prog, sv, { ...base, noise: this.noise, rng: this.rng });
         for (let o = 0; o < this.terms.length; o++) out[o] += expectationSV(sv.data, n, this.terms[o]) / T;
       }
       return out;
     }
     if (prog.midCircuit) {
-      sv.reset();
+      this.resetSV(sv);
       const bs = runBranches(prog, sv, base);
       for (let o = 0; o < this.terms.length; o++) {
         let v = 0;
@@ -124,7 +136,7 @@ export class Evaluator {
       }
       return out;
     }
-    sv.reset();
+    this.resetSV(sv);
     if (shift) runProgram(prog, sv, base);
     else this.fused!.run(sv, params, inputs);
     for (let o = 0; o < this.terms.length; o++) out[o] = expectationSV(sv.data, n, this.terms[o]);

@@ -136,60 +136,74 @@ export class AdjointWorkspace {
   }
 }
 
+/** Forward pass of adjoint differentiation: ws.psi ← the final state (from |0…0⟩ or from `initial`). */
+export function adjointForward(ws: AdjointWorkspace, params: ArrayLike<number>, inputs: ArrayLike<number>, initial?: Float64Array): void {
+  if (initial) ws.psi.data.set(initial); else ws.psi.reset();
+  runProgram(ws.prog, ws.psi, { params, inputs, scratch: ws.scratch, trusted: true });
+}
+
 /**
- * Adjoint differentiation: forward once, then for each observable walk the gates backwards
- * carrying λ = U_{k+1}†…U_N† O|ψ⟩; ∂⟨O⟩/∂angle_k = 2 Re⟨λ_k| ∂U_k |ψ_{k−1}⟩.
- * Writes values into `values` and accumulates into dparams/dinputs (which must start at zero).
+ * Backward pass: expects ws.psi = the final state and ws.lam = O|ψ⟩ for the (any Hermitian)
+ * observable O; walks the gates back carrying λ = U_{k+1}†…U_N† O|ψ⟩ and accumulates
+ * ∂⟨O⟩/∂angle_k = 2 Re⟨λ_k| ∂U_k |ψ_{k−1}⟩ into dparams and dinputs through the chain rule.
+ * Leaves ws.lam = U†O|ψ⟩ and ws.psi = the initial state, so a caller that prepared the initial state
+ * from inputs can differentiate that too (∂⟨O⟩/∂ψ0 = 2 Re⟨λ|·⟩).
+ */
+export function adjointBackward(ws: AdjointWorkspace, inputs: ArrayLike<number>, dparams: Float64Array, dinputs: Float64Array): void {
+  const n = ws.prog.numQubits, psi = ws.psi, lam = ws.lam;
+  const gates = ws.prog.instrs as GateInstr[];
+  for (let k = gates.length - 1; k >= 0; k--) {
+    const ins = gates[k];
+    if (ins.kind !== 'gate') continue;
+    const D = 1 << ins.targets.length;
+    adjointInto(ins.matrix, D, ws.ud);
+    if (ins.constant) {
+      // Fixed gates only move ψ and λ back: the gate's own (diagonal, swap or X) kernel is cheapest.
+      applyGateMatrix(psi.data, n, ins.def.shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
+      applyGateMatrix(lam, n, ins.def.shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
+      continue;
+    }
+    const slots = ins.angles.length;
+    if (ins.targets.length === 1 && ins.def.shape !== 'x') {
+      let nd = 0;
+      for (let j = 0; j < slots; j++) if (isTrainable(ins, j)) ins.def.dfill(ins.values, j, ws.ds[nd++]);
+      adjointStep1(psi.data, lam, n, ins.targets[0], ws.ud, ws.ds, nd, ws.acc, ins.cmask);
+      nd = 0;
+      for (let j = 0; j < slots; j++) {
+        if (!isTrainable(ins, j)) continue;
+        chainRule(ins, j, 2 * ws.acc[2 * nd++], inputs, dparams, dinputs);
+      }
+      continue;
+    }
+    const shape = ins.def.shape === 'x' ? 'x' : ins.def.shape === 'swap' ? 'swap' : 'dense';
+    applyGateMatrix(psi.data, n, shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
+    for (let j = 0; j < slots; j++) {
+      if (!isTrainable(ins, j)) continue;
+      ins.def.dfill(ins.values, j, ws.dk);
+      const [re] = derivativeInner(lam, psi.data, n, ins.targets, ws.dk, ins.cmask, ws.scratch.forQubits(ins.targets.length));
+      chainRule(ins, j, 2 * re, inputs, dparams, dinputs);
+    }
+    applyGateMatrix(lam, n, shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
+  }
+}
+
+/**
+ * Adjoint differentiation of several Pauli-sum observables: one forward pass, one backward pass
+ * per observable. Writes values and accumulates into dparams/dinputs (which must start at zero).
  */
 export function adjointPass(
   ws: AdjointWorkspace, termsList: ReturnType<typeof compileObservable>[], params: ArrayLike<number>, inputs: ArrayLike<number>,
   values: Float64Array, dparams: Float64Array[], dinputs: Float64Array[],
 ): void {
-  const prog = ws.prog, n = prog.numQubits;
-  const psi = ws.psi, lam = ws.lam;
-  psi.reset();
-  runProgram(prog, psi, { params, inputs, scratch: ws.scratch, trusted: true });
+  const n = ws.prog.numQubits, psi = ws.psi;
+  adjointForward(ws, params, inputs);
   // The backward pass consumes ψ: keep a copy only when another observable needs it.
   if (termsList.length > 1) ws.saved.set(psi.data);
-  const gates = prog.instrs as GateInstr[];
   for (let o = 0; o < termsList.length; o++) {
     if (o > 0) psi.data.set(ws.saved);
     values[o] = expectationSV(psi.data, n, termsList[o]);
-    applyObservableSV(lam, psi.data, n, termsList[o]);
-    for (let k = gates.length - 1; k >= 0; k--) {
-      const ins = gates[k];
-      if (ins.kind !== 'gate') continue;
-      const D = 1 << ins.targets.length;
-      adjointInto(ins.matrix, D, ws.ud);
-      let nd = 0;
-      const slots = ins.angles.length;
-      const trainable = !ins.constant;
-      if (!trainable) {
-        // Fixed gates only move ψ and λ back: the gate's own (diagonal, swap or X) kernel is cheapest.
-        applyGateMatrix(psi.data, n, ins.def.shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
-        applyGateMatrix(lam, n, ins.def.shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
-        continue;
-      }
-      if (ins.targets.length === 1 && ins.def.shape !== 'x') {
-        for (let j = 0; j < slots; j++) if (isTrainable(ins, j)) ins.def.dfill(ins.values, j, ws.ds[nd++]);
-        adjointStep1(psi.data, lam, n, ins.targets[0], ws.ud, ws.ds, nd, ws.acc, ins.cmask);
-        nd = 0;
-        for (let j = 0; j < slots; j++) {
-          if (!isTrainable(ins, j)) continue;
-          const g = 2 * ws.acc[2 * nd++];
-          chainRule(ins, j, g, inputs, dparams[o], dinputs[o]);
-        }
-        continue;
-      }
-      applyGateMatrix(psi.data, n, ins.def.shape === 'x' ? 'x' : ins.def.shape === 'swap' ? 'swap' : 'dense', ins.targets, ws.ud, ins.cmask, ws.scratch);
-      for (let j = 0; j < slots; j++) {
-        if (!isTrainable(ins, j)) continue;
-        ins.def.dfill(ins.values, j, ws.dk);
-        const [re] = derivativeInner(lam, psi.data, n, ins.targets, ws.dk, ins.cmask, ws.scratch.forQubits(ins.targets.length));
-        chainRule(ins, j, 2 * re, inputs, dparams[o], dinputs[o]);
-      }
-      applyGateMatrix(lam, n, ins.def.shape === 'x' ? 'x' : ins.def.shape === 'swap' ? 'swap' : 'dense', ins.targets, ws.ud, ins.cmask, ws.scratch);
-    }
+    applyObservableSV(ws.lam, psi.data, n, termsList[o]);
+    adjointBackward(ws, inputs, dparams[o], dinputs[o]);
   }
 }
 

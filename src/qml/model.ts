@@ -1,0 +1,122 @@
+/**
+ * One interface for every detector, quantum or classical: probabilities, predictions, loss, and the
+ * gradient of the loss with respect to parameters and to inputs (batched over rows), plus
+ * serialisation. Attacks and defences see only this interface.
+ */
+import { QmlError } from '../core/errors.js';
+import { softmaxInto } from '../core/linalg.js';
+import type { RowMatrix } from '../sim/batch.js';
+import type { NoiseModel } from '../sim/noise.js';
+
+/** How a quantum model's circuits run: exactly (default), with shots, or under a noise model. */
+export interface Execution { noise?: NoiseModel; shots?: number; seed?: number }
+
+export interface LossGradient {
+  /** Weighted mean cross-entropy over the rows. */
+  loss: number;
+  /** ∂loss/∂params. */
+  dparams: Float64Array;
+  /** rows × numFeatures: ∂ℓ_r/∂x_r, each row's own (weighted) loss w.r.t. its own inputs; present when asked for. */
+  dinputs?: Float64Array;
+}
+
+export interface GradOptions {
+  /** Per-class loss weights (class weighting for imbalanced data). */
+  classWeights?: Float64Array;
+  wrtInputs?: boolean;
+  /** Skip ∂/∂params (attacks need only inputs). */
+  skipParams?: boolean;
+}
+
+export interface ModelJSON {
+  format: 'qml6g-model';
+  version: 1;
+  type: string;
+  [k: string]: unknown;
+}
+
+export interface Model {
+  readonly type: string;
+  readonly kind: 'quantum' | 'classical';
+  readonly numFeatures: number;
+  readonly numClasses: number;
+  /** Trainable parameters (shared storage: optimisers update it in place). Empty for closed-form fits. */
+  readonly params: Float64Array;
+  /** rows × numClasses class probabilities. */
+  predictProba(X: RowMatrix): Float64Array;
+  lossGrad(X: RowMatrix, y: Int32Array, opts?: GradOptions): LossGradient;
+  /** Closed-form or solver-based training (kernel SVMs); gradient models leave it undefined. */
+  fit?(X: RowMatrix, y: Int32Array, opts: { classWeights?: Float64Array; seed: number; log?: (s: string) => void }): void;
+  toJSON(): ModelJSON;
+}
+
+export function predict(model: Model, X: RowMatrix): Int32Array {
+  const p = model.predictProba(X), C = model.numClasses;
+  const out = new Int32Array(X.rows);
+  for (let r = 0; r < X.rows; r++) {
+    let best = 0;
+    for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+/** Weighted mean cross-entropy of probabilities. */
+export function crossEntropy(p: Float64Array, y: Int32Array, C: number, classWeights?: Float64Array): number {
+  let s = 0, wsum = 0;
+  for (let r = 0; r < y.length; r++) {
+    const w = classWeights ? classWeights[y[r]] : 1;
+    s -= w * Math.log(Math.max(p[r * C + y[r]], 1e-300));
+    wsum += w;
+  }
+  return s / Math.max(wsum, 1e-300);
+}
+
+export function lossOf(model: Model, X: RowMatrix, y: Int32Array, classWeights?: Float64Array): number {
+  return crossEntropy(model.predictProba(X), y, model.numClasses, classWeights);
+}
+
+/**
+ * A linear soft-max head: logits = W·e + b. Parameters live in a slice of the model's vector
+ * [W (C × m, row-major), b (C)].
+ */
+export class LinearHead {
+  readonly size: number;
+  constructor(readonly inputs: number, readonly classes: number) {
+    this.size = classes * inputs + classes;
+  }
+  /** probs ← softmax(W e + b). */
+  forward(p: Float64Array, off: number, e: ArrayLike<number>, eOff: number, probs: Float64Array, pOff: number): void {
+    const m = this.inputs, C = this.classes;
+    for (let c = 0; c < C; c++) {
+      let z = p[off + C * m + c];
+      for (let i = 0; i < m; i++) z += p[off + c * m + i] * e[eOff + i];
+      probs[pOff + c] = z;
+    }
+    softmaxInto(probs, probs, pOff, C);
+  }
+  /** With g = ∂ℓ/∂logits: accumulates ∂/∂W, ∂/∂b into grad and writes ∂ℓ/∂e into ge. */
+  backward(p: Float64Array, off: number, e: ArrayLike<number>, eOff: number, g: ArrayLike<number>, grad: Float64Array | null, ge: Float64Array): void {
+    const m = this.inputs, C = this.classes;
+    ge.fill(0);
+    for (let c = 0; c < C; c++) {
+      const gc = g[c];
+      if (grad) grad[off + C * m + c] += gc;
+      for (let i = 0; i < m; i++) {
+        if (grad) grad[off + c * m + i] += gc * e[eOff + i];
+        ge[i] += gc * p[off + c * m + i];
+      }
+    }
+  }
+}
+
+/** Balanced class weights n / (C · n_c), as scikit-learn's class_weight='balanced'. */
+export function balancedClassWeights(y: Int32Array, C: number): Float64Array {
+  const cnt = new Float64Array(C);
+  for (const v of y) cnt[v]++;
+  return Float64Array.from(cnt, (n) => (n > 0 ? y.length / (C * n) : 0));
+}
+
+export function checkInputs(model: { numFeatures: number; type: string }, X: RowMatrix): void {
+  if (X.cols !== model.numFeatures) throw new QmlError(`model "${model.type}" takes ${model.numFeatures} features, the data has ${X.cols}`);
+}

@@ -1,0 +1,359 @@
+/**
+ * Preprocessing as a fitted, saved pipeline (fitted on training rows only):
+ *   raw columns → impute (median) → symmetric log for heavy-tailed counts → standardise;
+ *   categorical → one-hot (or frequency-ordinal when there are many categories), standardised;
+ *   → optional selection of the k most class-separating features (ANOVA F) → PCA down to the
+ *   budget → min-max scaling into a rotation-angle range.
+ * Everything after the per-column transform is one affine map z = A·u + b, so the pipeline can
+ * push gradients back to raw numeric features (vjp) and map a perturbation of z back to raw units
+ * (the minimum-norm change, exact through the per-column transforms).
+ *
+ * @example
+ * import { loadDataset, Pipeline } from 'qml6g';
+ * const d = loadDataset('nsl-kdd', { maxRows: 2000 });
+ * const p = Pipeline.fit(d, { components: 8 });          // into [0, π] by default
+ * const z = p.transform(d.table);                         // 2000 x 8 angles
+ * const back = Pipeline.fromJSON(JSON.parse(JSON.stringify(p)));
+ */
+import { QmlError } from '../core/errors.js';
+import { covariance, symmetricEigen } from '../core/linalg.js';
+import type { RowMatrix } from '../sim/batch.js';
+import type { LabeledData, Table } from './table.js';
+
+export interface PipelineConfig {
+  /** Output dimension (the feature budget, e.g. the number of qubits). */
+  components: number;
+  /** 'pca' (default when there are more features than the budget), 'select' (top-k by ANOVA F) or 'none'. */
+  reduce?: 'pca' | 'select' | 'none';
+  /** With 'pca': first keep this many features by ANOVA F (0 = all). */
+  select?: number;
+  /** Categorical columns with at most this many categories are one-hot encoded, others ordinal (default 80). */
+  maxCategories?: number;
+  /** 'auto' (default): symmetric log for numeric columns with heavy tails; 'none'; 'all'. */
+  logScale?: 'auto' | 'none' | 'all';
+  /** Final min-max range of each output (default [0, π]); null leaves outputs standardised. */
+  range?: [number, number] | null;
+}
+
+type ColumnState =
+  | { name: string; kind: 'numeric'; log: boolean; median: number; mean: number; std: number }
+  | { name: string; kind: 'categorical'; mode: 'onehot' | 'ordinal'; categories: string[]; mean: number[]; std: number[] };
+
+export interface PipelineState {
+  format: 'qml6g-pipeline';
+  version: 1;
+  config: PipelineConfig;
+  columns: ColumnState[];
+  expanded: string[];
+  selected: number[];
+  /** z = A·u[selected] + b; A is outputs × selected, row-major. */
+  A: number[];
+  b: number[];
+  /** The orthonormal directions behind A (rows) and the per-output scale, for the pseudo-inverse. */
+  W: number[];
+  scale: number[];
+  outputs: string[];
+  explainedVariance: number[] | null;
+}
+
+const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
+const slogInv = (y: number) => Math.sign(y) * Math.expm1(Math.abs(y));
+const slogD = (x: number) => 1 / (1 + Math.abs(x));
+
+function median(v: Float64Array): number {
+  const f = Array.from(v).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!f.length) return 0;
+  const m = f.length >> 1;
+  return f.length % 2 ? f[m] : (f[m - 1] + f[m]) / 2;
+}
+
+function heavyTailed(v: Float64Array): boolean {
+  const f = Array.from(v).filter((x) => !Number.isNaN(x));
+  if (f.length < 3) return false;
+  const mean = f.reduce((a, x) => a + x, 0) / f.length;
+  const sd = Math.sqrt(f.reduce((a, x) => a + (x - mean) ** 2, 0) / f.length);
+  if (sd === 0) return false;
+  const skew = f.reduce((a, x) => a + ((x - mean) / sd) ** 3, 0) / f.length;
+  const absMax = Math.max(...f.map(Math.abs));
+  return Math.abs(skew) > 2 && absMax > 10;
+}
+
+export class Pipeline {
+  private constructor(readonly state: PipelineState) {}
+
+  get outputDim(): number { return this.state.outputs.length; }
+  get inputColumns(): string[] { return this.state.columns.map((c) => c.name); }
+
+  /** Fits on labelled training rows. */
+  static fit(data: LabeledData, config: PipelineConfig): Pipeline {
+    const { table, labels, classes } = data;
+    if (!Number.isInteger(config.components) || config.components < 1) throw new QmlError(`components must be a positive integer, got ${config.components}`, 'pipeline.components');
+    const maxCat = config.maxCategories ?? 80;
+    const logMode = config.logScale ?? 'auto';
+    const columns: ColumnState[] = [];
+    const expanded: string[] = [];
+    for (const c of table.columns) {
+      if (c.kind === 'numeric') {
+        const med = median(c.values);
+        const log = logMode === 'all' || (logMode === 'auto' && heavyTailed(c.values));
+        let s = 0, s2 = 0;
+        for (const x0 of c.values) { const x = Number.isNaN(x0) ? med : x0; const y = log ? slog(x) : x; s += y; s2 += y * y; }
+        const mean = s / table.rows, sd = Math.sqrt(Math.max(0, s2 / table.rows - mean * mean));
+        columns.push({ name: c.name, kind: 'numeric', log, median: med, mean, std: sd > 1e-12 ? sd : 1 });
+        expanded.push(c.name);
+      } else {
+        const freq = new Map<string, number>();
+        for (const v of c.values) freq.set(v, (freq.get(v) ?? 0) + 1);
+        const categories = [...freq.keys()].sort((a, b) => freq.get(b)! - freq.get(a)! || (a < b ? -1 : 1));
+        const mode = categories.length <= maxCat ? 'onehot' : 'ordinal';
+        const mean: number[] = [], std: number[] = [];
+        if (mode === 'onehot') {
+          for (const k of categories) {
+            const p = freq.get(k)! / table.rows;
+            mean.push(p); std.push(Math.sqrt(p * (1 - p)) || 1);
+            expanded.push(`${c.name}=${k}`);
+          }
+        } else {
+          const idx = new Map(categories.map((k, i) => [k, i]));
+          let s = 0, s2 = 0;
+          for (const v of c.values) { const y = idx.get(v)!; s += y; s2 += y * y; }
+          const m = s / table.rows;
+          mean.push(m); std.push(Math.sqrt(Math.max(0, s2 / table.rows - m * m)) || 1);
+          expanded.push(`${c.name}#rank`);
+        }
+        columns.push({ name: c.name, kind: 'categorical', mode, categories, mean, std });
+      }
+    }
+    const state: PipelineState = {
+      format: 'qml6g-pipeline', version: 1, config, columns, expanded,
+      selected: [], A: [], b: [], W: [], scale: [], outputs: [], explainedVariance: null,
+    };
+    const p = new Pipeline(state);
+    const D = expanded.length;
+    const U = p.expand(table);
+    // Drop constant expanded features; rank the rest by ANOVA F.
+    const F = anovaF(U, table.rows, D, labels, classes.length);
+    let candidates = Array.from({ length: D }, (_, j) => j).filter((j) => variance(U, table.rows, D, j) > 1e-12);
+    if (!candidates.length) throw new QmlError('every feature is constant in the training rows');
+    const k = Math.min(config.components, candidates.length);
+    const reduce = config.reduce ?? (candidates.length > k ? 'pca' : 'none');
+    let W: Float64Array, S: number[];
+    let explained: number[] | null = null;
+    if (reduce === 'select' || reduce === 'none') {
+      S = reduce === 'none' ? candidates.slice(0, k) : [...candidates].sort((a, b) => F[b] - F[a]).slice(0, k).sort((a, b) => a - b);
+      W = new Float64Array(k * S.length);
+      for (let i = 0; i < k; i++) W[i * S.length + i] = 1;
+    } else if (reduce === 'pca') {
+      if (config.select && config.select < candidates.length) candidates = [...candidates].sort((a, b) => F[b] - F[a]).slice(0, Math.max(config.select, k)).sort((a, b) => a - b);
+      S = candidates;
+      const d = S.length, X = new Float64Array(table.rows * d);
+      for (let r = 0; r < table.rows; r++) for (let j = 0; j < d; j++) X[r * d + j] = U[r * D + S[j]];
+      const mean = new Float64Array(d);
+      const cov = covariance(X, table.rows, d, mean);
+      const eig = symmetricEigen(cov, d);
+      W = eig.vectors.slice(0, k * d);
+      const total = eig.values.reduce((a, v) => a + Math.max(0, v), 0) || 1;
+      explained = Array.from(eig.values.slice(0, k), (v) => Math.max(0, v) / total);
+      // Fix each direction's sign (largest |weight| positive) so fits are reproducible.
+      for (let i = 0; i < k; i++) {
+        let m = 0;
+        for (let j = 0; j < d; j++) if (Math.abs(W[i * d + j]) > Math.abs(W[i * d + m])) m = j;
+        if (W[i * d + m] < 0) for (let j = 0; j < d; j++) W[i * d + j] = -W[i * d + j];
+      }
+    } else throw new QmlError(`unknown reduction "${String(reduce)}" (pca, select, none)`, 'pipeline.reduce');
+    const d = S.length;
+    // Projections of the training rows, then min-max into the range.
+    const P = new Float64Array(table.rows * k);
+    for (let r = 0; r < table.rows; r++) for (let i = 0; i < k; i++) {
+      let v = 0;
+      for (let j = 0; j < d; j++) v += W[i * d + j] * U[r * D + S[j]];
+      P[r * k + i] = v;
+    }
+    const range = config.range === undefined ? [0, Math.PI] : config.range;
+    const scale = new Float64Array(k), b = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      let lo = Infinity, hi = -Infinity, s = 0, s2 = 0;
+      for (let r = 0; r < table.rows; r++) { const v = P[r * k + i]; lo = Math.min(lo, v); hi = Math.max(hi, v); s += v; s2 += v * v; }
+      if (range) {
+        const a = hi > lo ? (range[1] - range[0]) / (hi - lo) : 1;
+        scale[i] = a; b[i] = range[0] - a * lo;
+      } else {
+        const m = s / table.rows, sd = Math.sqrt(Math.max(0, s2 / table.rows - m * m)) || 1;
+        scale[i] = 1 / sd; b[i] = -m / sd;
+      }
+    }
+    const A = new Float64Array(k * d);
+    for (let i = 0; i < k; i++) for (let j = 0; j < d; j++) A[i * d + j] = scale[i] * W[i * d + j];
+    state.selected = S;
+    state.A = Array.from(A); state.b = Array.from(b); state.W = Array.from(W); state.scale = Array.from(scale);
+    state.outputs = reduce === 'pca' ? Array.from({ length: k }, (_, i) => `pc${i + 1}`) : S.map((j) => expanded[j]);
+    state.explainedVariance = explained;
+    return p;
+  }
+
+  /** The standardised expanded features u (rows × D) of a table with this pipeline's columns. */
+  private expand(table: Table): Float64Array {
+    const cols = this.state.columns, D = this.state.expanded.length;
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const U = new Float64Array(table.rows * D);
+    let off = 0;
+    for (const cs of cols) {
+      const c = byName.get(cs.name);
+      if (!c) throw new QmlError(`column "${cs.name}" that the pipeline was fitted on is missing from the data`);
+      if (cs.kind === 'numeric') {
+        if (c.kind !== 'numeric') throw new QmlError(`column "${cs.name}" holds text, but the pipeline was fitted on numbers`);
+        for (let r = 0; r < table.rows; r++) {
+          let x = c.values[r];
+          if (Number.isNaN(x)) x = cs.median;
+          U[r * D + off] = ((cs.log ? slog(x) : x) - cs.mean) / cs.std;
+        }
+        off++;
+      } else {
+        const vals = c.kind === 'categorical' ? c.values : Array.from(c.values, (v) => String(v));
+        const idx = new Map(cs.categories.map((k, i) => [k, i]));
+        if (cs.mode === 'onehot') {
+          const K = cs.categories.length;
+          for (let r = 0; r < table.rows; r++) {
+            const hit = idx.get(vals[r]);
+            for (let k = 0; k < K; k++) U[r * D + off + k] = ((hit === k ? 1 : 0) - cs.mean[k]) / cs.std[k];
+          }
+          off += K;
+        } else {
+          // Unknown categories rank after every known one.
+          for (let r = 0; r < table.rows; r++) U[r * D + off] = ((idx.get(vals[r]) ?? cs.categories.length) - cs.mean[0]) / cs.std[0];
+          off++;
+        }
+      }
+    }
+    return U;
+  }
+
+  /** Maps raw rows to model inputs (rows × outputDim). */
+  transform(table: Table): RowMatrix {
+    const U = this.expand(table), D = this.state.expanded.length;
+    const { A, b, selected: S } = this.state, k = this.outputDim, d = S.length;
+    const out = new Float64Array(table.rows * k);
+    for (let r = 0; r < table.rows; r++) for (let i = 0; i < k; i++) {
+      let v = b[i];
+      for (let j = 0; j < d; j++) v += A[i * d + j] * U[r * D + S[j]];
+      out[r * k + i] = v;
+    }
+    return { data: out, rows: table.rows, cols: k };
+  }
+
+  /** Names of the raw numeric columns, the only ones gradients and perturbations act on. */
+  numericColumns(): string[] {
+    return this.state.columns.filter((c) => c.kind === 'numeric').map((c) => c.name);
+  }
+
+  /**
+   * Vector-Jacobian product: given ∂L/∂z for each row (rows × outputDim), returns ∂L/∂x for every
+   * raw numeric column (rows × numericColumns), through the per-column transforms.
+   */
+  vjp(table: Table, gz: RowMatrix): RowMatrix {
+    const { columns, A, selected: S } = this.state, k = this.outputDim, d = S.length;
+    const numeric = columns.map((c, i) => ({ c, i })).filter((x) => x.c.kind === 'numeric');
+    const expandedIndex = this.expandedIndexOfColumn();
+    const posInSelected = new Map(S.map((e, j) => [e, j]));
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const out = new Float64Array(table.rows * numeric.length);
+    numeric.forEach(({ c, i }, n) => {
+      const cs = c as Extract<ColumnState, { kind: 'numeric' }>;
+      const j = posInSelected.get(expandedIndex[i]);
+      if (j === undefined) return;
+      const vals = (byName.get(cs.name) as { values: Float64Array }).values;
+      for (let r = 0; r < table.rows; r++) {
+        let g = 0;
+        for (let o = 0; o < k; o++) g += gz.data[r * k + o] * A[o * d + j];
+        const x = Number.isNaN(vals[r]) ? cs.median : vals[r];
+        out[r * numeric.length + n] = (g / cs.std) * (cs.log ? slogD(x) : 1);
+      }
+    });
+    return { data: out, rows: table.rows, cols: numeric.length };
+  }
+
+  private expandedIndexOfColumn(): number[] {
+    const out: number[] = [];
+    let off = 0;
+    for (const c of this.state.columns) {
+      out.push(off);
+      off += c.kind === 'categorical' && c.mode === 'onehot' ? c.categories.length : 1;
+    }
+    return out;
+  }
+
+  /**
+   * The raw numeric values that move one row's model input by dz with the least change in the
+   * standardised features (exact through logs and scaling; categorical columns stay fixed).
+   * Returns column name → new raw value.
+   */
+  rawForPerturbation(table: Table, row: number, dz: ArrayLike<number>): Record<string, number> {
+    const { columns, W, scale, selected: S } = this.state, k = this.outputDim, d = S.length;
+    const du = new Float64Array(d);
+    for (let i = 0; i < k; i++) {
+      const dp = dz[i] / scale[i];
+      for (let j = 0; j < d; j++) du[j] += W[i * d + j] * dp;
+    }
+    const expandedIndex = this.expandedIndexOfColumn();
+    const posInSelected = new Map(S.map((e, j) => [e, j]));
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const out: Record<string, number> = {};
+    columns.forEach((c, i) => {
+      if (c.kind !== 'numeric') return;
+      const x0 = (byName.get(c.name) as { values: Float64Array }).values[row];
+      const x = Number.isNaN(x0) ? c.median : x0;
+      const j = posInSelected.get(expandedIndex[i]);
+      if (j === undefined) { out[c.name] = x; return; }
+      const u = (c.log ? slog(x) : x) + du[j] * c.std;
+      out[c.name] = c.log ? slogInv(u) : u;
+    });
+    return out;
+  }
+
+  toJSON(): PipelineState {
+    return this.state;
+  }
+
+  static fromJSON(s: unknown): Pipeline {
+    const st = s as PipelineState;
+    if (!st || st.format !== 'qml6g-pipeline' || st.version !== 1) throw new QmlError('not a qml6g pipeline (format "qml6g-pipeline", version 1)', 'pipeline');
+    const k = st.outputs?.length, d = st.selected?.length;
+    if (!Array.isArray(st.columns) || !k || !d || st.A?.length !== k * d || st.b?.length !== k || st.W?.length !== k * d || st.scale?.length !== k) {
+      throw new QmlError('pipeline arrays have inconsistent sizes (corrupt file?)', 'pipeline');
+    }
+    for (const [name, arr] of [['A', st.A], ['b', st.b], ['W', st.W], ['scale', st.scale]] as const) {
+      if (arr.some((v) => !Number.isFinite(v))) throw new QmlError(`pipeline.${name} holds a non-finite number (corrupt file?)`, 'pipeline');
+    }
+    return new Pipeline(st);
+  }
+}
+
+function variance(U: Float64Array, rows: number, D: number, j: number): number {
+  let s = 0, s2 = 0;
+  for (let r = 0; r < rows; r++) { const v = U[r * D + j]; s += v; s2 += v * v; }
+  const m = s / rows;
+  return s2 / rows - m * m;
+}
+
+/** One-way ANOVA F statistic of each feature against the class labels. */
+function anovaF(U: Float64Array, rows: number, D: number, y: Int32Array, C: number): Float64Array {
+  const F = new Float64Array(D);
+  const cnt = new Float64Array(C);
+  for (let r = 0; r < rows; r++) cnt[y[r]]++;
+  for (let j = 0; j < D; j++) {
+    const sum = new Float64Array(C), sq = new Float64Array(C);
+    let tot = 0;
+    for (let r = 0; r < rows; r++) { const v = U[r * D + j]; sum[y[r]] += v; sq[y[r]] += v * v; tot += v; }
+    const grand = tot / rows;
+    let between = 0, within = 0;
+    for (let c = 0; c < C; c++) {
+      if (!cnt[c]) continue;
+      const m = sum[c] / cnt[c];
+      between += cnt[c] * (m - grand) ** 2;
+      within += sq[c] - cnt[c] * m * m;
+    }
+    const dfB = Math.max(1, C - 1), dfW = Math.max(1, rows - C);
+    F[j] = within > 1e-12 ? (between / dfB) / (within / dfW) : between > 0 ? 1e12 : 0;
+  }
+  return F;
+}
