@@ -52,3 +52,18 @@ export class Progress {
 export function info(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
+
+/**
+ * Writes a file atomically (a temporary file renamed over the target), so an interrupted run never
+ * leaves a half-written result or destroys the previous one.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try { fs.unlinkSync(tmp); } catch { /* nothing to clean */ }
+    throw new QmlError(`cannot write: ${(e as Error).message}`, file);
+  }
+}

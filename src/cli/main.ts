@@ -8,12 +8,17 @@ import { version } from '../core/version.js';
 import { runSimulate } from './simulate.js';
 import { runDemo } from './demo.js';
 import { runBench } from './bench.js';
+import { runTrain, runEvaluate } from './train.js';
+import { runDatasets } from './datasets.js';
 import { printLine } from './io.js';
 
 const commands: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
   simulate: { run: runSimulate, help: 'simulate an OpenQASM 2.0 file (statevector, density matrix, shots, noise)' },
   bench: { run: runBench, help: 'benchmarks: qml6g bench sim [--json]' },
   demo: { run: runDemo, help: 'a tour of the simulator on built-in circuits' },
+  train: { run: runTrain, help: 'train a quantum or classical threat detector and report test metrics' },
+  evaluate: { run: runEvaluate, help: 'score a saved detector on data' },
+  datasets: { run: runDatasets, help: 'list the data sets shipped with qml6g' },
 };
 
 function help(): string {

@@ -107,7 +107,7 @@ export function loadDataset(nameOrPath: string, opts: LoadOptions = {}): Labeled
     case 'sklearn': {
       // scikit-learn's CSVs start with "rows,features,class names..." (digits has no such line).
       const lines = text.split(/\r?\n/, 2).map((l) => l.trim().split(','));
-      const hasHeader = lines.length === 2 && lines[0].length !== lines[1].length;
+      const hasHeader = lines[0].some((f) => f !== '' && !Number.isFinite(Number(f)));
       const names = hasHeader ? lines[0].slice(2) : [];
       const csv = parseCsv(text, shown, { header: false, skipLines: hasHeader ? 1 : 0 });
       const header = csv.header.map((_, j) => (j === csv.header.length - 1 ? 'target' : `x${j}`));

@@ -1,0 +1,133 @@
+/**
+ * `qml6g train --data NAME|FILE.csv --model TYPE [...]` trains a detector and reports test metrics;
+ * `qml6g evaluate --model model.json --data ...` scores a saved one. With --json the last line is
+ * one JSON object: accuracy, balanced_accuracy, f1, false_positive_rate, roc_auc, ece, n_test,
+ * model, seed, seconds and more.
+ */
+import fs from 'node:fs';
+import { QmlError } from '../core/errors.js';
+import { version } from '../core/version.js';
+import { ANSATZE, ENCODINGS, type Ansatz, type Encoding } from '../qml/circuits.js';
+import { Detector } from '../qml/detector.js';
+import type { Metrics } from '../qml/metrics.js';
+import { checkModelType, isQuantumType, MODEL_TYPES, type ModelSpec } from '../qml/models/registry.js';
+import type { NoiseModel } from '../sim/noise.js';
+import { parseArgs, usage, type Flags } from './args.js';
+import { dataFlags, loadFromFlags, trainTestFromFlags } from './data-args.js';
+import { info, printJson, printLine, Progress, readJson, writeFileAtomic } from './io.js';
+
+const trainFlags: Flags = {
+  ...dataFlags,
+  test: { type: 'string', help: 'test set: a named set or a file (default: a stratified split of --data)' },
+  split: { type: 'number', help: 'fraction held out for testing when there is no --test', default: 0.3 },
+  model: { type: 'string', help: MODEL_TYPES.join(' | '), default: 'vqc' },
+  qubits: { type: 'int', help: 'qubits of a quantum model', default: 8 },
+  layers: { type: 'int', help: 'ansatz layers', default: 4 },
+  encoding: { type: 'string', help: ENCODINGS.join(' | '), default: 'angle-y' },
+  ansatz: { type: 'string', help: ANSATZE.join(' | '), default: 'hea-ring' },
+  kernel: { type: 'string', help: 'QSVM kernel: fidelity | projected', default: 'fidelity' },
+  epochs: { type: 'int', help: 'training epochs', default: 20 },
+  'batch-size': { type: 'int', help: 'mini-batch size', default: 32 },
+  lr: { type: 'number', help: 'learning rate (default per optimizer)' },
+  optimizer: { type: 'string', help: 'adam | sgd | spsa', default: 'adam' },
+  'class-weight': { type: 'string', help: 'balanced | none', default: 'balanced' },
+  patience: { type: 'int', help: 'early-stopping patience in epochs', default: 5 },
+  shots: { type: 'int', help: 'run the quantum model with this many shots' },
+  noise: { type: 'string', help: 'run the quantum model under this noise model (JSON file)' },
+  seed: { type: 'int', help: 'random seed', default: 0 },
+  out: { type: 'string', help: 'save the trained detector here (written atomically)' },
+  json: { type: 'boolean', help: 'print the results as one JSON object (last line)' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+function summary(m: Metrics): Record<string, unknown> {
+  return {
+    accuracy: m.accuracy, balanced_accuracy: m.balanced_accuracy, f1: m.f1, macro_f1: m.macro_f1,
+    detection_rate: m.detection_rate, false_positive_rate: m.false_positive_rate, roc_auc: m.roc_auc,
+    ece: m.ece, brier: m.brier, n_test: m.n, confusion: m.confusion,
+    precision: m.precision, recall: m.recall, f1_per_class: m.f1_per_class, reliability: m.reliability,
+  };
+}
+
+function printMetrics(m: Metrics, classes: string[]): void {
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
+  printLine(`accuracy ${f(m.accuracy)}  balanced ${f(m.balanced_accuracy)}  F1 ${f(m.f1)}  ROC-AUC ${f(m.roc_auc)}  detection ${f(m.detection_rate)}  FPR ${f(m.false_positive_rate)}  ECE ${f(m.ece)}  (n = ${m.n})`);
+  printLine('confusion (rows: true, columns: predicted):');
+  const w = Math.max(8, ...classes.map((c) => c.length + 1));
+  printLine(' '.repeat(w) + classes.map((c) => c.padStart(w)).join(''));
+  m.confusion.forEach((row, i) => printLine(classes[i].padEnd(w) + row.map((v) => String(v).padStart(w)).join('')));
+}
+
+export function runTrain(argv: string[]): void {
+  const a = parseArgs(argv, trainFlags, 'train');
+  if (a.flags.help) { printLine(usage('train', '--data NAME|FILE.csv --model TYPE [options]', trainFlags)); return; }
+  if (a.positional.length) throw new QmlError(`unexpected argument "${a.positional[0]}"`);
+  const type = checkModelType(a.flags.model as string);
+  const encoding = a.flags.encoding as Encoding, ansatz = a.flags.ansatz as Ansatz;
+  if (!ENCODINGS.includes(encoding)) throw new QmlError(`unknown encoding "${encoding}" (known: ${ENCODINGS.join(', ')})`, '--encoding');
+  if (!ANSATZE.includes(ansatz)) throw new QmlError(`unknown ansatz "${ansatz}" (known: ${ANSATZE.join(', ')})`, '--ansatz');
+  const cw = a.flags['class-weight'] as string;
+  if (cw !== 'balanced' && cw !== 'none') throw new QmlError(`--class-weight must be balanced or none, got "${cw}"`);
+  const kernel = a.flags.kernel as string;
+  if (kernel !== 'fidelity' && kernel !== 'projected') throw new QmlError(`--kernel must be fidelity or projected, got "${kernel}"`);
+  const noise = a.flags.noise ? (readJson(a.flags.noise as string, 'noise file') as NoiseModel) : undefined;
+  const shots = a.flags.shots as number | undefined;
+  if (shots !== undefined && shots < 1) throw new QmlError(`--shots must be positive, got ${shots}`);
+  const out = a.flags.out as string | undefined;
+  const seed = a.flags.seed as number;
+  const t0 = performance.now();
+  const { train, test, split } = trainTestFromFlags(a.flags);
+  for (const n of train.notes) info(`note: ${n}`);
+  const spec: ModelSpec = {
+    type, qubits: a.flags.qubits as number, layers: a.flags.layers as number, encoding, ansatz, kernel: kernel as 'fidelity' | 'projected',
+    execution: noise || shots ? { noise, shots, seed } : undefined,
+  };
+  if (!isQuantumType(type) && (noise || shots)) info('note: --noise and --shots apply to quantum models only');
+  info(`training ${type} on ${train.name} (${train.table.rows} rows, ${train.classes.length} classes: ${train.classes.join(', ')}); testing on ${split} (${test.table.rows} rows)`);
+  const bar = new Progress(`train ${type}`, 100, !!a.flags.json && !process.stderr.isTTY);
+  const det = Detector.train(train, spec, {
+    epochs: a.flags.epochs as number, batchSize: a.flags['batch-size'] as number, lr: a.flags.lr as number | undefined,
+    optimizer: a.flags.optimizer as 'adam' | 'sgd' | 'spsa', classWeight: cw, patience: a.flags.patience as number, seed,
+    log: info,
+    onProgress: (done, total) => bar.tick(Math.round((100 * done) / total)),
+    onEpoch: (e) => { if (!a.flags.json) info(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.val_loss !== null ? `, validation loss ${e.val_loss.toFixed(4)}, accuracy ${e.val_accuracy!.toFixed(4)}` : ''}`); },
+    onCheckpoint: out ? (_m, ep) => { void ep; } : undefined,
+  });
+  const metrics = det.evaluate(test);
+  if (out) writeFileAtomic(out, JSON.stringify(det.toJSON()));
+  const seconds = (performance.now() - t0) / 1000;
+  const result = {
+    ...summary(metrics), model: type, kind: det.model.kind, seed, seconds, dataset: train.name, test: split, n_train: train.table.rows,
+    classes: det.classes, features: det.pipeline.outputDim, parameters: det.model.params.length, epochs_run: det.meta.history?.length ?? 0,
+    config: spec, saved: out ?? null, notes: train.notes, version: version(),
+  };
+  if (a.flags.json) { printJson(result); return; }
+  printMetrics(metrics, det.classes);
+  printLine(`${type} (${det.model.kind}, ${det.model.params.length} parameters, ${det.pipeline.outputDim} features) trained in ${seconds.toFixed(1)} s, seed ${seed}${out ? `; saved to ${out}` : ''}`);
+}
+
+const evalFlags: Flags = {
+  ...dataFlags,
+  model: { type: 'string', help: 'a detector saved by qml6g train --out' },
+  seed: { type: 'int', help: 'seed for --max-rows sampling', default: 0 },
+  json: { type: 'boolean', help: 'print the results as one JSON object (last line)' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export function loadDetector(file: string): Detector {
+  if (!fs.existsSync(file)) throw new QmlError('cannot read model file: no such file', file);
+  return Detector.fromJSON(readJson(file, 'model file'), file);
+}
+
+export function runEvaluate(argv: string[]): void {
+  const a = parseArgs(argv, evalFlags, 'evaluate');
+  if (a.flags.help) { printLine(usage('evaluate', '--model model.json --data NAME|FILE.csv [options]', evalFlags)); return; }
+  if (!a.flags.model) throw new QmlError('--model is required (a file saved by qml6g train --out)');
+  const t0 = performance.now();
+  const det = loadDetector(a.flags.model as string);
+  const data = loadFromFlags(a.flags, 'data');
+  const metrics = det.evaluate(data);
+  const result = { ...summary(metrics), model: det.meta.spec.type, kind: det.model.kind, seed: det.meta.seed, seconds: (performance.now() - t0) / 1000, dataset: data.name, classes: det.classes, version: version() };
+  if (a.flags.json) { printJson(result); return; }
+  printMetrics(metrics, det.classes);
+}
