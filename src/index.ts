@@ -24,3 +24,23 @@ export { batchExpectations, batchAdjoint, toRowMatrix, type BatchInput, type Bat
 export { BatchPool } from './sim/batch-pool.js';
 export { ThreadTeam } from './sim/parallel.js';
 export { checkStateMemory, maxStatevectorQubits, formatBytes } from './sim/memory.js';
+
+export * from './qml/table.js';
+export { loadDataset, datasetNames, isNamedDataset, dataDir, NSL_KDD_COLUMNS, type LoadOptions, type DataFormat } from './qml/datasets.js';
+export { Pipeline, type PipelineConfig, type PipelineState } from './qml/pipeline.js';
+export * from './qml/circuits.js';
+export { QuantumLayer } from './qml/quantum-layer.js';
+export * from './qml/model.js';
+export { VariationalClassifier } from './qml/models/vqc.js';
+export { HybridNetwork } from './qml/models/hybrid.js';
+export { LogisticRegression } from './qml/models/logreg.js';
+export { MLP } from './qml/models/mlp.js';
+export { KernelSVM, kernelTargetAlignment, type KernelSpec, type SvmOptions } from './qml/models/kernel-svm.js';
+export { CircuitClassifier } from './qml/models/circuit-classifier.js';
+export { createModel, modelFromJSON, featureBudget, MODEL_TYPES, type ModelSpec, type ModelType } from './qml/models/registry.js';
+export { smo, plattScale, plattProb } from './qml/svm.js';
+export { Adam, SGD, SPSA, makeOptimizer, type Optimizer } from './qml/optim.js';
+export { trainModel, type TrainConfig, type TrainResult, type EpochRecord } from './qml/train.js';
+export { classificationMetrics, rocAuc, type Metrics } from './qml/metrics.js';
+export { Detector, type DetectorMeta } from './qml/detector.js';
+export { symmetricEigen, covariance, softmaxInto } from './core/linalg.js';

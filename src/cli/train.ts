@@ -10,7 +10,7 @@ import { version } from '../core/version.js';
 import { ANSATZE, ENCODINGS, type Ansatz, type Encoding } from '../qml/circuits.js';
 import { Detector } from '../qml/detector.js';
 import type { Metrics } from '../qml/metrics.js';
-import { checkModelType, isQuantumType, MODEL_TYPES, type ModelSpec } from '../qml/models/registry.js';
+import { checkModelType, featureBudget, isQuantumType, MODEL_TYPES, type ModelSpec } from '../qml/models/registry.js';
 import type { NoiseModel } from '../sim/noise.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { dataFlags, loadFromFlags, trainTestFromFlags } from './data-args.js';
@@ -26,6 +26,7 @@ const trainFlags: Flags = {
   encoding: { type: 'string', help: ENCODINGS.join(' | '), default: 'angle-y' },
   ansatz: { type: 'string', help: ANSATZE.join(' | '), default: 'hea-ring' },
   kernel: { type: 'string', help: 'QSVM kernel: fidelity | projected', default: 'fidelity' },
+  features: { type: 'int', help: 'features after preprocessing (default: what the encoding takes; all for classical models)' },
   epochs: { type: 'int', help: 'training epochs', default: 20 },
   'batch-size': { type: 'int', help: 'mini-batch size', default: 32 },
   lr: { type: 'number', help: 'learning rate (default per optimizer)' },
@@ -85,7 +86,16 @@ export function runTrain(argv: string[]): void {
   if (!isQuantumType(type) && (noise || shots)) info('note: --noise and --shots apply to quantum models only');
   info(`training ${type} on ${train.name} (${train.table.rows} rows, ${train.classes.length} classes: ${train.classes.join(', ')}); testing on ${split} (${test.table.rows} rows)`);
   const bar = new Progress(`train ${type}`, 100, !!a.flags.json && !process.stderr.isTTY);
+  const features = a.flags.features as number | undefined;
+  if (features !== undefined) {
+    if (features < 1) throw new QmlError(`--features must be positive, got ${features}`);
+    const cap = featureBudget(spec, Number.MAX_SAFE_INTEGER);
+    if (isQuantumType(type) && type !== 'hybrid' && features > cap) {
+      throw new QmlError(`${features} features do not fit the ${encoding} encoding on ${spec.qubits} qubits (at most ${cap}); lower --features or raise --qubits`, '--features');
+    }
+  }
   const det = Detector.train(train, spec, {
+    pipeline: features !== undefined ? { components: features } : undefined,
     epochs: a.flags.epochs as number, batchSize: a.flags['batch-size'] as number, lr: a.flags.lr as number | undefined,
     optimizer: a.flags.optimizer as 'adam' | 'sgd' | 'spsa', classWeight: cw, patience: a.flags.patience as number, seed,
     log: info,

@@ -284,29 +284,42 @@ export class Pipeline {
 
   /**
    * The raw numeric values that move one row's model input by dz with the least change in the
-   * standardised features (exact through logs and scaling; categorical columns stay fixed).
-   * Returns column name → new raw value.
+   * standardised numeric features: du = A_nᵀ (A_n A_nᵀ)⁻¹ dz over the selected numeric features
+   * (categorical columns stay fixed), exact through logs and scaling. When the numeric features
+   * cannot reach every direction of dz, the least-squares best is taken. Returns column → value.
    */
   rawForPerturbation(table: Table, row: number, dz: ArrayLike<number>): Record<string, number> {
-    const { columns, W, scale, selected: S } = this.state, k = this.outputDim, d = S.length;
-    const du = new Float64Array(d);
-    for (let i = 0; i < k; i++) {
-      const dp = dz[i] / scale[i];
-      for (let j = 0; j < d; j++) du[j] += W[i * d + j] * dp;
-    }
+    const { columns, A, selected: S } = this.state, k = this.outputDim, d = S.length;
     const expandedIndex = this.expandedIndexOfColumn();
     const posInSelected = new Map(S.map((e, j) => [e, j]));
+    const numericPos: Array<{ col: number; j: number }> = [];
+    columns.forEach((c, i) => {
+      const j = posInSelected.get(expandedIndex[i]);
+      if (c.kind === 'numeric' && j !== undefined) numericPos.push({ col: i, j });
+    });
+    // M = A_n A_nᵀ (k x k), ridge-regularised so rank-deficient cases give the least-squares answer.
+    const M = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (const { j } of numericPos) s += A[a * d + j] * A[b * d + j];
+      M[a * k + b] = s + (a === b ? 1e-12 : 0);
+    }
+    const yv = solveSymmetric(M, k, Float64Array.from(dz));
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const out: Record<string, number> = {};
-    columns.forEach((c, i) => {
+    columns.forEach((c) => {
       if (c.kind !== 'numeric') return;
       const x0 = (byName.get(c.name) as { values: Float64Array }).values[row];
-      const x = Number.isNaN(x0) ? c.median : x0;
-      const j = posInSelected.get(expandedIndex[i]);
-      if (j === undefined) { out[c.name] = x; return; }
-      const u = (c.log ? slog(x) : x) + du[j] * c.std;
-      out[c.name] = c.log ? slogInv(u) : u;
+      out[c.name] = Number.isNaN(x0) ? c.median : x0;
     });
+    for (const { col, j } of numericPos) {
+      const c = columns[col] as Extract<ColumnState, { kind: 'numeric' }>;
+      let du = 0;
+      for (let a = 0; a < k; a++) du += A[a * d + j] * yv[a];
+      const x = out[c.name];
+      const u = (c.log ? slog(x) : x) + du * c.std;
+      out[c.name] = c.log ? slogInv(u) : u;
+    }
     return out;
   }
 
@@ -356,4 +369,31 @@ function anovaF(U: Float64Array, rows: number, D: number, y: Int32Array, C: numb
     F[j] = within > 1e-12 ? (between / dfB) / (within / dfW) : between > 0 ? 1e12 : 0;
   }
   return F;
+}
+
+/** Solves M x = b for a symmetric positive (semi)definite k x k matrix by Gaussian elimination with pivoting. */
+function solveSymmetric(M: Float64Array, k: number, b: Float64Array): Float64Array {
+  const a = Float64Array.from(M), x = Float64Array.from(b);
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r * k + c]) > Math.abs(a[p * k + c])) p = r;
+    if (p !== c) {
+      for (let j = 0; j < k; j++) { const t = a[c * k + j]; a[c * k + j] = a[p * k + j]; a[p * k + j] = t; }
+      const t = x[c]; x[c] = x[p]; x[p] = t;
+    }
+    const piv = a[c * k + c];
+    if (Math.abs(piv) < 1e-300) continue;
+    for (let r = c + 1; r < k; r++) {
+      const f = a[r * k + c] / piv;
+      if (!f) continue;
+      for (let j = c; j < k; j++) a[r * k + j] -= f * a[c * k + j];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let c = k - 1; c >= 0; c--) {
+    let s = x[c];
+    for (let j = c + 1; j < k; j++) s -= a[c * k + j] * x[j];
+    x[c] = Math.abs(a[c * k + c]) < 1e-300 ? 0 : s / a[c * k + c];
+  }
+  return x;
 }

@@ -10,6 +10,8 @@ import { HybridNetwork } from './hybrid.js';
 import { LogisticRegression } from './logreg.js';
 import { MLP } from './mlp.js';
 import { KernelSVM, type SvmOptions } from './kernel-svm.js';
+import { CircuitClassifier } from './circuit-classifier.js';
+import type { Circuit } from '../../sim/circuit.js';
 
 export const MODEL_TYPES = ['vqc', 'reupload', 'qsvm', 'hybrid', 'logreg', 'mlp', 'svm'] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
@@ -93,6 +95,7 @@ export function modelFromJSON(j: unknown): Model {
     case 'logreg': return new LogisticRegression(d, C, floats(m, 'params'), m.l2 as number);
     case 'mlp': return new MLP(d, m.hidden as number[], C, floats(m, 'params'), m.l2 as number);
     case 'qsvm': case 'svm': return KernelSVM.fromJSON(m);
+    case 'circuit': return new CircuitClassifier(m.circuit as Circuit, m.readoutQubit as number, d, floats(m, 'params'), (m.execution ?? {}) as Execution);
     default: throw new QmlError(`unknown model type "${String(m.type)}" in model file`, 'model.type');
   }
 }

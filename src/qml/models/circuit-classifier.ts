@@ -1,0 +1,81 @@
+/**
+ * A Born-rule classifier over any circuit template (plain data): class probabilities are the
+ * measurement probabilities of one read-out qubit, P(class 0) = P(q = 0) = (1 + ⟨Z_q⟩)/2. This is
+ * how published hardware classifiers are stated (e.g. Ren et al. 2022, whose angles are data angle
+ * + trained angle), so they can be loaded, evaluated and attacked like any other model.
+ * Parameters: the circuit's trainable angles.
+ *
+ * @example
+ * import { CircuitClassifier, CircuitBuilder, input, param, sum } from 'qml6g';
+ * const c = new CircuitBuilder(1).rx(0, sum(input(0), param(0))).build();
+ * const m = new CircuitClassifier(c, 0, 1, Float64Array.from([0.1]));
+ */
+import { QmlError } from '../../core/errors.js';
+import type { RowMatrix } from '../../sim/batch.js';
+import type { Circuit } from '../../sim/circuit.js';
+import { batchExpectations } from '../../sim/batch.js';
+import { AdjointWorkspace, adjointBackward, adjointForward } from '../../sim/gradients.js';
+import { applyObservableSV, compileObservable, expectationSV, Z, type CompiledTerm } from '../../sim/observable.js';
+import { compile, type Program } from '../../sim/program.js';
+import { checkInputs, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+
+export class CircuitClassifier implements Model {
+  readonly type = 'circuit';
+  readonly kind = 'quantum' as const;
+  readonly numClasses = 2;
+  readonly numFeatures: number;
+  readonly params: Float64Array;
+  private readonly prog: Program;
+  private readonly terms: CompiledTerm[];
+  private ws: AdjointWorkspace | null = null;
+
+  constructor(readonly circuit: Circuit, readonly readoutQubit: number, numFeatures: number, params: Float64Array, readonly execution: Execution = {}) {
+    this.prog = compile(circuit);
+    if (!Number.isInteger(readoutQubit) || readoutQubit < 0 || readoutQubit >= circuit.numQubits) throw new QmlError(`read-out qubit ${readoutQubit} is out of range`, 'readoutQubit');
+    if (params.length !== this.prog.numParams) throw new QmlError(`the circuit has ${this.prog.numParams} parameters, got ${params.length}`, 'params');
+    this.numFeatures = Math.max(numFeatures, this.prog.numInputs);
+    this.params = params;
+    this.terms = compileObservable(Z(readoutQubit), circuit.numQubits);
+  }
+
+  predictProba(X: RowMatrix): Float64Array {
+    checkInputs(this, X);
+    const z = batchExpectations(this.prog, [Z(this.readoutQubit)], { inputs: X.data, inputCols: X.cols, params: this.params }, this.execution);
+    const out = new Float64Array(X.rows * 2);
+    for (let r = 0; r < X.rows; r++) { out[2 * r] = (1 + z[r]) / 2; out[2 * r + 1] = (1 - z[r]) / 2; }
+    return out;
+  }
+
+  lossGrad(X: RowMatrix, y: Int32Array, opts: GradOptions = {}): LossGradient {
+    checkInputs(this, X);
+    if (this.execution.noise || this.execution.shots) throw new QmlError('the circuit classifier trains exactly; evaluate it under noise or shots instead');
+    this.ws ??= new AdjointWorkspace(this.prog);
+    const ws = this.ws, n = this.circuit.numQubits, d = this.numFeatures;
+    const dparams = new Float64Array(this.params.length);
+    const dinputs = opts.wrtInputs ? new Float64Array(X.rows * d) : undefined;
+    const scratchP = new Float64Array(this.params.length);
+    let loss = 0, wsum = 0;
+    const term = [{ ...this.terms[0] }];
+    for (let r = 0; r < X.rows; r++) {
+      const w = opts.classWeights ? opts.classWeights[y[r]] : 1;
+      wsum += w;
+      const x = X.data.subarray(r * X.cols, (r + 1) * X.cols);
+      adjointForward(ws, this.params, x);
+      const z = expectationSV(ws.psi.data, n, this.terms);
+      const p = y[r] === 0 ? (1 + z) / 2 : (1 - z) / 2;
+      loss -= w * Math.log(Math.max(p, 1e-300));
+      // ∂(−log p)/∂z = ∓ 1/(2p).
+      term[0].coeff = this.terms[0].coeff * w * (y[r] === 0 ? -1 : 1) / (2 * Math.max(p, 1e-300));
+      applyObservableSV(ws.lam, ws.psi.data, n, term);
+      scratchP.fill(0);
+      adjointBackward(ws, x, opts.skipParams ? scratchP : dparams, dinputs ? dinputs.subarray(r * d, (r + 1) * d) : new Float64Array(d));
+    }
+    const norm = Math.max(wsum, 1e-300);
+    for (let i = 0; i < dparams.length; i++) dparams[i] /= norm;
+    return { loss: loss / norm, dparams, dinputs };
+  }
+
+  toJSON(): ModelJSON {
+    return { format: 'qml6g-model', version: 1, type: this.type, circuit: this.circuit, readoutQubit: this.readoutQubit, numFeatures: this.numFeatures, numClasses: 2, params: Array.from(this.params), execution: this.execution };
+  }
+}
