@@ -30,7 +30,7 @@ export type KernelSpec =
   | { kind: 'projected'; arch: Pick<Architecture, 'qubits' | 'encoding' | 'reps'>; gamma?: number };
 
 export interface SvmOptions {
-  /** Box constraint (default 1). */
+  /** Box constraint; when omitted it is chosen from 1, 10, 100 on a stratified 20% of the training rows. */
   C?: number;
   /** Rows kept for training (stratified, seeded): kernel cost grows with its square (default 1500). */
   maxTrain?: number;
@@ -53,6 +53,8 @@ export class KernelSVM implements Model {
   private states: Float64Array | null = null;
   private gamma = 1;
   binaries: Binary[] = [];
+  /** The box constraint used (given or chosen at fit). */
+  chosenC: number | null = null;
   /** Kernel-target alignment on the training rows, recorded at fit. */
   alignment: number | null = null;
 
@@ -146,19 +148,52 @@ export class KernelSVM implements Model {
     const K = this.kernelMatrix(states, n, states, n);
     this.support = S;
     this.states = states;
-    const C = this.options.C ?? 1;
-    const problems = this.numClasses === 2 ? [1] : Array.from({ length: this.numClasses }, (_, c) => c);
-    this.binaries = problems.map((pos) => {
-      const yy = Float64Array.from(ys, (v) => (v === pos ? 1 : -1));
-      const box = Float64Array.from(ys, (v) => C * (opts.classWeights ? opts.classWeights[v] : 1));
-      const r = smo(K, n, yy, box, this.options.tol ?? 1e-3);
-      const f = new Float64Array(n);
-      for (let i = 0; i < n; i++) { let v = r.bias; for (let j = 0; j < n; j++) v += r.coef[j] * K[j * n + i]; f[i] = v; }
-      const { A, B } = plattScale(f, yy);
-      return { coef: Array.from(r.coef), bias: r.bias, A, B };
-    });
+    const C = this.options.C ?? this.chooseC(K, n, ys, opts);
+    this.chosenC = C;
+    this.binaries = this.solve(K, n, ys, Array.from({ length: n }, (_, i) => i), C, opts.classWeights);
     this.alignment = kernelTargetAlignment(K, n, ys);
     opts.log?.(`${this.type}: ${n} training rows, kernel-target alignment ${this.alignment.toFixed(3)}`);
+  }
+
+  /** One-vs-rest (or one binary) SMO problems on the rows `idx` of the kernel matrix. */
+  private solve(K: Float64Array, n: number, ys: Int32Array, idx: number[], C: number, classWeights?: Float64Array): Binary[] {
+    const m = idx.length, Ks = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) Ks[a * m + b] = K[idx[a] * n + idx[b]];
+    const yl = Int32Array.from(idx, (i) => ys[i]);
+    const problems = this.numClasses === 2 ? [1] : Array.from({ length: this.numClasses }, (_, c) => c);
+    return problems.map((pos) => {
+      const yy = Float64Array.from(yl, (v) => (v === pos ? 1 : -1));
+      const box = Float64Array.from(yl, (v) => C * (classWeights ? classWeights[v] : 1));
+      const r = smo(Ks, m, yy, box, this.options.tol ?? 1e-3);
+      const f = new Float64Array(m);
+      for (let i = 0; i < m; i++) { let v = r.bias; for (let j = 0; j < m; j++) v += r.coef[j] * Ks[j * m + i]; f[i] = v; }
+      const { A, B } = plattScale(f, yy);
+      // Coefficients over all n rows (zero for rows outside idx), so decision() can use the full support.
+      const coef = new Array<number>(n).fill(0);
+      idx.forEach((i, a) => { coef[i] = r.coef[a]; });
+      return { coef, bias: r.bias, A, B };
+    });
+  }
+
+  /** C from {1, 10, 100} by accuracy on a stratified 20% of the training rows (the kernel is computed once). */
+  private chooseC(K: Float64Array, n: number, ys: Int32Array, opts: { classWeights?: Float64Array; seed: number; log?: (s: string) => void }): number {
+    if (n < 50) return 1;
+    const val = new Set(stratifiedSubset(ys, Math.round(0.2 * n), opts.seed + 17));
+    const tr = Array.from({ length: n }, (_, i) => i).filter((i) => !val.has(i));
+    let best = 1, bestAcc = -1;
+    for (const C of [1, 10, 100]) {
+      this.binaries = this.solve(K, n, ys, tr, C, opts.classWeights);
+      let ok = 0;
+      for (const i of val) {
+        const f = this.binaries.map((b) => { let v = b.bias; for (let j = 0; j < n; j++) if (b.coef[j]) v += b.coef[j] * K[j * n + i]; return v; });
+        const pred = this.numClasses === 2 ? (f[0] > 0 ? 1 : 0) : f.indexOf(Math.max(...f));
+        if (pred === ys[i]) ok++;
+      }
+      const acc = ok / val.size;
+      if (acc > bestAcc + 1e-12) { bestAcc = acc; best = C; }
+    }
+    opts.log?.(`${this.type}: chose C = ${best} (validation accuracy ${bestAcc.toFixed(4)})`);
+    return best;
   }
 
   private ensureFitted(): void {
@@ -295,7 +330,7 @@ export class KernelSVM implements Model {
     this.ensureFitted();
     return {
       format: 'qml6g-model', version: 1, type: this.type, kernel: this.kernel, numFeatures: this.numFeatures, numClasses: this.numClasses,
-      options: this.options, gamma: this.gamma, alignment: this.alignment,
+      options: this.options, gamma: this.gamma, alignment: this.alignment, C: this.chosenC,
       support: Array.from(this.support!.data), supportRows: this.support!.rows, binaries: this.binaries,
     };
   }
@@ -307,6 +342,7 @@ export class KernelSVM implements Model {
     m.support = { data, rows, cols: m.numFeatures };
     m.gamma = j.gamma as number;
     m.alignment = (j.alignment as number) ?? null;
+    m.chosenC = (j.C as number) ?? null;
     m.binaries = j.binaries as Binary[];
     if (!Array.isArray(m.binaries) || m.binaries.some((b) => b.coef.length !== rows)) throw new QmlError('SVM coefficients do not match the support rows (corrupt model file?)', 'model.binaries');
     m.states = m.featureStates(m.support);
