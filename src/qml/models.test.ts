@@ -144,3 +144,31 @@ test('a corrupt or mismatched model file is refused with a clear error', () => {
   assert.throws(() => Detector.fromJSON({ ...j, classes: ['a', 'b'] }, 'm.json'), /the model has 3 classes, the detector names 2/);
   assert.throws(() => createModel({ type: 'vqc', qubits: 2, encoding: 'angle-y' }, 5, 2, 0), /5 features do not fit the angle-y encoding on 2 qubits/);
 });
+
+test('every quantum model runs exact, shot-based and under a noise model; noise costs accuracy, shots add spread', () => {
+  const d = loadDataset('iris');
+  const { train, test: held } = split(d, 6);
+  const noise = { after_1q: [{ channel: 'depolarizing' as const, p: 0.05 }], after_2q: [{ channel: 'depolarizing' as const, p: 0.1 }] };
+  for (const base of [{ type: 'vqc', qubits: 4, layers: 2 }, { type: 'hybrid', qubits: 3, layers: 1 }, { type: 'qsvm', qubits: 4 }, { type: 'qsvm', qubits: 4, kernel: 'projected' }] as ModelSpec[]) {
+    const exact = Detector.train(train, base, { epochs: 25, seed: 2, validation: 0 });
+    const accExact = exact.evaluate(held).accuracy;
+    const json = JSON.parse(JSON.stringify(exact));
+    const noisy = Detector.fromJSON(base.type === 'qsvm'
+      ? { ...json, model: { ...json.model, options: { ...json.model.options, execution: { noise } } } }
+      : { ...json, model: { ...json.model, execution: { noise } } });
+    const shot = Detector.fromJSON(base.type === 'qsvm'
+      ? { ...json, model: { ...json.model, options: { ...json.model.options, execution: { shots: 512, seed: 1 } } } }
+      : { ...json, model: { ...json.model, execution: { shots: 512, seed: 1 } } });
+    const pe = exact.predictProba(held.table), pn = noisy.predictProba(held.table), ps = shot.predictProba(held.table);
+    const diff = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
+    assert.ok(diff(pe, pn) > 1e-4, `${base.type}${base.kernel ?? ''}: noise changes the outputs`);
+    assert.ok(diff(pe, ps) > 1e-4, `${base.type}${base.kernel ?? ''}: shots change the outputs`);
+    assert.ok(diff(pe, ps) < 0.2, `${base.type}${base.kernel ?? ''}: 512 shots stay near the exact outputs`);
+    assert.ok(accExact > 0.8, `${base.type}: exact accuracy ${accExact}`);
+    // Input gradients exist under noise too (what EOT attacks use), and they point the same way.
+    const g1 = exact.rawGradient(held).grad.data, g2 = noisy.rawGradient(held).grad.data;
+    let dot = 0, n1 = 0, n2 = 0;
+    for (let i = 0; i < g1.length; i++) { dot += g1[i] * g2[i]; n1 += g1[i] ** 2; n2 += g2[i] ** 2; }
+    assert.ok(dot / Math.sqrt(n1 * n2) > 0.5, `${base.type}${base.kernel ?? ''}: noisy gradient aligned with the exact one (${(dot / Math.sqrt(n1 * n2)).toFixed(2)})`);
+  }
+});

@@ -22,7 +22,12 @@ import { Statevector } from '../../sim/statevector.js';
 import { compileObservable, expectationSV, type Observable } from '../../sim/observable.js';
 import { encodingCircuit, type Architecture } from '../circuits.js';
 import { plattProb, plattScale, smo } from '../svm.js';
-import { checkInputs, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+import { checkInputs, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+import { DensityMatrix } from '../../sim/density.js';
+import { runBranches } from '../../sim/execute.js';
+import { CompiledNoise } from '../../sim/noise.js';
+import { expectationDM } from '../../sim/observable.js';
+import { Rng } from '../../core/rng.js';
 
 export type KernelSpec =
   | { kind: 'rbf'; gamma?: number }
@@ -35,6 +40,13 @@ export interface SvmOptions {
   /** Rows kept for training (stratified, seeded): kernel cost grows with its square (default 1500). */
   maxTrain?: number;
   tol?: number;
+  /**
+   * Quantum kernels only. Under a noise model the feature states are density matrices and the
+   * fidelity kernel is Tr(ρ(x)ρ(x')); with shots every kernel entry is estimated as the compute-
+   * uncompute circuit would: Binomial(shots, K)/shots (seeded), and Bloch components from `shots`
+   * measurements each. Input gradients then are those of the expected (noisy, exact) kernel.
+   */
+  execution?: Execution;
 }
 
 interface Binary { coef: number[]; bias: number; A: number; B: number }
@@ -69,10 +81,15 @@ export class KernelSVM implements Model {
 
   get type(): string { return this.kernel.kind === 'rbf' ? 'svm' : 'qsvm'; }
 
+  private get noisy(): boolean { return this.kernel.kind !== 'rbf' && !!this.options.execution?.noise; }
+  private get shots(): number | undefined { return this.kernel.kind !== 'rbf' ? this.options.execution?.shots : undefined; }
+  /** Estimates are drawn from this generator, so a fixed seed gives fixed kernels. */
+  private shotRng = new Rng(0);
+
   private get stateDim(): number {
     if (this.kernel.kind === 'rbf') return this.numFeatures;
     if (this.kernel.kind === 'projected') return this.bloch.length;
-    return 2 * 2 ** this.kernel.arch.qubits;
+    return this.noisy ? 2 * 4 ** this.kernel.arch.qubits : 2 * 2 ** this.kernel.arch.qubits;
   }
 
   /** Feature states of the rows (rows × stateDim). */
@@ -83,16 +100,47 @@ export class KernelSVM implements Model {
       return out;
     }
     const prog = this.prog!, q = prog.numQubits;
+    const terms = this.bloch.map((o) => compileObservable(o, q));
+    if (this.noisy) {
+      const noise = new CompiledNoise(this.options.execution!.noise!, q);
+      const rho = DensityMatrix.zero(q);
+      for (let r = 0; r < X.rows; r++) {
+        rho.data.fill(0); rho.data[0] = 1;
+        runBranches(prog, rho, { inputs: X.data.subarray(r * X.cols, (r + 1) * X.cols), noise });
+        if (this.kernel.kind === 'fidelity') out.set(rho.data, r * D);
+        else for (let k = 0; k < D; k++) out[r * D + k] = this.sampleMean(expectationDM(rho.data, q, terms[k]));
+      }
+      return out;
+    }
     this.runner ??= new FusedRunner(prog);
     this.sv ??= Statevector.zero(q);
-    const terms = this.bloch.map((o) => compileObservable(o, q));
     for (let r = 0; r < X.rows; r++) {
       this.sv.reset();
       this.runner.run(this.sv, [], X.data.subarray(r * X.cols, (r + 1) * X.cols));
       if (this.kernel.kind === 'fidelity') out.set(this.sv.data, r * D);
-      else for (let k = 0; k < D; k++) out[r * D + k] = expectationSV(this.sv.data, q, terms[k]);
+      else for (let k = 0; k < D; k++) out[r * D + k] = this.sampleMean(expectationSV(this.sv.data, q, terms[k]));
     }
     return out;
+  }
+
+  /** With shots, the mean of `shots` ±1 outcomes whose expectation is `mean`; otherwise `mean`. */
+  private sampleMean(mean: number): number {
+    const shots = this.shots;
+    if (!shots) return mean;
+    const p = Math.min(1, Math.max(0, (1 + mean) / 2));
+    let ones = 0;
+    for (let s = 0; s < shots; s++) if (this.shotRng.next() < p) ones++;
+    return (2 * ones - shots) / shots;
+  }
+
+  /** With shots, a fidelity-kernel entry is the frequency of the all-zero outcome of the compute-uncompute circuit. */
+  private sampleProbability(p: number): number {
+    const shots = this.shots;
+    if (!shots || this.kernel.kind !== 'fidelity') return p;
+    let hits = 0;
+    const pp = Math.min(1, Math.max(0, p));
+    for (let s = 0; s < shots; s++) if (this.shotRng.next() < pp) hits++;
+    return hits / shots;
   }
 
   /** K(a_i, b_j) for state blocks a (na rows) and b (nb rows): na × nb. */
@@ -112,7 +160,8 @@ export class KernelSVM implements Model {
               re += a[ai + k] * b[bj + k] + a[ai + k + 1] * b[bj + k + 1];
               im += a[ai + k] * b[bj + k + 1] - a[ai + k + 1] * b[bj + k];
             }
-            K[i * nb + j] = re * re + im * im;
+            // Pure states: |⟨φ|φ'⟩|²; density matrices (noise): Tr(ρρ') = Re⟨vec ρ, vec ρ'⟩.
+            K[i * nb + j] = this.sampleProbability(this.noisy ? re : re * re + im * im);
           } else {
             let s = 0;
             for (let k = 0; k < D; k++) { const t = a[ai + k] - b[bj + k]; s += t * t; }
@@ -126,7 +175,8 @@ export class KernelSVM implements Model {
 
   fit(X: RowMatrix, y: Int32Array, opts: { classWeights?: Float64Array; seed: number; log?: (s: string) => void }): void {
     checkInputs(this, X);
-    const cap = this.options.maxTrain ?? 1500;
+    // Density-matrix feature states are 2^q times larger: a smaller default cap under noise.
+    const cap = this.options.maxTrain ?? (this.noisy ? 300 : 1500);
     let idx = Array.from({ length: X.rows }, (_, i) => i);
     if (X.rows > cap) {
       idx = stratifiedSubset(y, cap, opts.seed);
@@ -136,6 +186,8 @@ export class KernelSVM implements Model {
     const S: RowMatrix = { data: new Float64Array(n * d), rows: n, cols: d };
     idx.forEach((i, k) => S.data.set(X.data.subarray(i * d, (i + 1) * d), k * d));
     const ys = Int32Array.from(idx, (i) => y[i]);
+    this.shotRng = new Rng((this.options.execution?.seed ?? 0) ^ opts.seed);
+    if (this.noisy && n > 400) opts.log?.(`${this.type}: density-matrix feature states take ${((2 * 4 ** (this.kernel as { arch: { qubits: number } }).arch.qubits * 8 * n) / 2 ** 20).toFixed(0)} MiB; consider --max-rows`);
     const states = this.featureStates(S);
     if (this.kernel.kind !== 'fidelity') {
       // γ = 1 / (D · Var) ('scale', as scikit-learn) unless given.
@@ -270,8 +322,40 @@ export class KernelSVM implements Model {
       }
     }
     const out: LossGradient = { loss: loss / Math.max(wsum, 1e-300), dparams: new Float64Array(0) };
-    if (opts.wrtInputs) out.dinputs = this.inputGradient(X, gf);
+    if (opts.wrtInputs) out.dinputs = this.noisy || this.shots ? this.expectedInputGradient(X, gf) : this.inputGradient(X, gf);
     void d;
+    return out;
+  }
+
+  /**
+   * Under noise or shots: Σ_c gf[r,c] ∂E[f_c]/∂x_r by central differences (step 1e-5) of the
+   * decision values computed from the exact (noisy) kernel, i.e. the gradient of the expectation
+   * that an EOT attack needs.
+   */
+  private expectedInputGradient(X: RowMatrix, gf: Float64Array): Float64Array {
+    const rows = X.rows, d = this.numFeatures, B = this.binaries.length, h = 1e-5;
+    const out = new Float64Array(rows * d);
+    const shots = this.options.execution?.shots;
+    const exec = this.options.execution!;
+    // Expected kernel: switch sampling off while differencing.
+    this.options.execution = { ...exec, shots: undefined };
+    try {
+      const saved = this.states;
+      if (shots) this.states = this.featureStates(this.support!);
+      for (let r = 0; r < rows; r++) for (let k = 0; k < d; k++) {
+        const x = { data: Float64Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)), rows: 1, cols: X.cols };
+        x.data[k] += h;
+        const fp = this.decision(x);
+        x.data[k] -= 2 * h;
+        const fm = this.decision(x);
+        let g = 0;
+        for (let c = 0; c < B; c++) g += gf[r * B + c] * (fp[c] - fm[c]) / (2 * h);
+        out[r * d + k] = g;
+      }
+      this.states = saved;
+    } finally {
+      this.options.execution = exec;
+    }
     return out;
   }
 

@@ -70,7 +70,7 @@ export function createModel(spec: ModelSpec, numFeatures: number, numClasses: nu
     case 'hybrid': return HybridNetwork.create(arch(spec, { layers: 2 }), numFeatures, numClasses, { seed, execution: spec.execution });
     case 'qsvm': {
       const a = { qubits: spec.qubits ?? 8, encoding: spec.encoding ?? 'angle-y', reps: 1 } as const;
-      return new KernelSVM(spec.kernel === 'projected' ? { kind: 'projected', arch: a } : { kind: 'fidelity', arch: a }, numFeatures, numClasses, spec.svm);
+      return new KernelSVM(spec.kernel === 'projected' ? { kind: 'projected', arch: a } : { kind: 'fidelity', arch: a }, numFeatures, numClasses, { ...spec.svm, execution: spec.execution });
     }
     case 'logreg': return LogisticRegression.create(numFeatures, numClasses, { seed });
     case 'mlp': return MLP.create(numFeatures, spec.hidden ?? [32, 16], numClasses, { seed });
