@@ -11,7 +11,7 @@
  */
 import { QmlError } from '../core/errors.js';
 import { ApplyScratch, applyGateMatrix, conjugateInto } from './apply.js';
-import { applyDense, marginalInto } from './kernels.js';
+import { applyDense, marginalOf } from './kernels.js';
 import { checkStateMemory } from './memory.js';
 import { compileObservable, expectationDM, type Observable } from './observable.js';
 import type { GateInstr } from './program.js';
@@ -105,9 +105,7 @@ export class DensityMatrix {
 
   /** Marginal distribution over `wires` (wires[0] is the least significant bit of the result's index). */
   marginal(wires: number[]): Float64Array {
-    for (const w of wires) if (!Number.isInteger(w) || w < 0 || w >= this.n) throw new QmlError(`qubit ${w} is out of range for ${this.n} qubits`);
-    if (new Set(wires).size !== wires.length) throw new QmlError('marginal wires must be distinct');
-    return marginalInto(this.probabilities(), wires, new Float64Array(2 ** wires.length));
+    return marginalOf(this.probabilities(), this.n, wires);
   }
 
   probabilityOfOne(wire: number): number {

@@ -12,6 +12,7 @@
  * Every specialised kernel is tested against `applyDense`, the plain dense product.
  * Kernels never allocate: scratch space is passed in or preallocated per call site.
  */
+import { QmlError } from '../core/errors.js';
 
 /**
  * One-qubit kernels work on a range [lo, hi) of PAIR indices, so worker threads can split one gate
@@ -523,4 +524,11 @@ export function marginalInto(p: ArrayLike<number>, wires: ArrayLike<number>, out
     out[l] += p[i];
   }
   return out;
+}
+
+/** The marginal over `wires` of an n-qubit distribution, with the wires checked. */
+export function marginalOf(p: ArrayLike<number>, n: number, wires: number[]): Float64Array {
+  for (const w of wires) if (!Number.isInteger(w) || w < 0 || w >= n) throw new QmlError(`qubit ${w} is out of range for ${n} qubits`);
+  if (new Set(wires).size !== wires.length) throw new QmlError('marginal wires must be distinct');
+  return marginalInto(p, wires, new Float64Array(2 ** wires.length));
 }

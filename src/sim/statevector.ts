@@ -14,7 +14,7 @@ import { Rng } from '../core/rng.js';
 import { ApplyScratch, applyGateMatrix } from './apply.js';
 import { checkStateMemory } from './memory.js';
 import { compileObservable, expectationSV, type Observable } from './observable.js';
-import { applyDense, marginalInto, normSquared, probabilitiesInto, reducedDensity } from './kernels.js';
+import { applyDense, marginalOf, normSquared, probabilitiesInto, reducedDensity } from './kernels.js';
 import type { GateInstr } from './program.js';
 import type { NoiseStep } from './noise.js';
 import type { ThreadTeam } from './parallel.js';
@@ -93,9 +93,7 @@ export class Statevector {
 
   /** Marginal distribution over `wires` (wires[0] is the least significant bit of the result's index). */
   marginal(wires: number[]): Float64Array {
-    for (const w of wires) if (!Number.isInteger(w) || w < 0 || w >= this.n) throw new QmlError(`qubit ${w} is out of range for ${this.n} qubits`);
-    if (new Set(wires).size !== wires.length) throw new QmlError('marginal wires must be distinct');
-    return marginalInto(this.probabilities(), wires, new Float64Array(2 ** wires.length));
+    return marginalOf(this.probabilities(), this.n, wires);
   }
 
   /** Probability that `wire` reads 1. */
