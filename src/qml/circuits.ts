@@ -43,6 +43,8 @@ export interface BuiltArchitecture {
   observables: Observable[];
   /** Amplitude encoding: features become the initial state instead of gates. */
   amplitude: boolean;
+  /** Number of ops of the first encoding block: where "between encoding and classifier" is. */
+  encodingOps: number;
 }
 
 export const ENCODINGS: Encoding[] = ['angle-x', 'angle-y', 'angle-z', 'dense', 'iqp', 'zz', 'amplitude'];
@@ -165,8 +167,10 @@ export function buildArchitecture(arch: Architecture, features: number): BuiltAr
   const b = new CircuitBuilder(q);
   let p = 0;
   let readQubits = Array.from({ length: q }, (_, i) => i);
+  let encodingOps = -1;
   if (arch.ansatz === 'qcnn' || arch.ansatz === 'ttn') {
     encode(b, arch.encoding, q, features, reps);
+    encodingOps = b.build().ops.length;
     for (let l = 0; l < L; l++) {
       if (l > 0 && arch.reupload) encode(b, arch.encoding, q, features, reps);
       const [used, last] = hierarchical(b, arch.ansatz, q, p);
@@ -176,13 +180,25 @@ export function buildArchitecture(arch: Architecture, features: number): BuiltAr
   } else {
     for (let l = 0; l < L; l++) {
       if (l === 0 || arch.reupload) encode(b, arch.encoding, q, features, reps);
+      if (l === 0) encodingOps = b.build().ops.length;
       p += layer(b, arch.ansatz, q, l, p);
     }
   }
   const circuit = b.build();
   circuit.numParams = p;
   circuit.numInputs = arch.encoding === 'amplitude' ? 0 : features;
-  return { circuit, numParams: p, observables: readoutObservables(arch.readout ?? 'z', readQubits), amplitude: arch.encoding === 'amplitude' };
+  return { circuit, numParams: p, observables: readoutObservables(arch.readout ?? 'z', readQubits), amplitude: arch.encoding === 'amplitude', encodingOps };
+}
+
+/**
+ * Inserts gates right after the first encoding block (an interception point): `extra` receives the
+ * first free parameter index and returns the ops to insert and how many parameters they use.
+ */
+export function insertAfterEncoding(built: BuiltArchitecture, extra: (firstParam: number) => { ops: Circuit['ops']; params: number }): BuiltArchitecture {
+  const e = extra(built.numParams);
+  const ops = [...built.circuit.ops];
+  ops.splice(built.encodingOps, 0, ...e.ops);
+  return { ...built, circuit: { ...built.circuit, ops, numParams: built.numParams + e.params }, numParams: built.numParams + e.params };
 }
 
 /** The encoding alone as a circuit (a kernel's feature map): no trainable gates. */

@@ -10,7 +10,7 @@ import { Evaluator } from '../sim/evaluator.js';
 import { AdjointWorkspace, adjointBackward, adjointForward, jacobian } from '../sim/gradients.js';
 import { applyObservableSV, compileObservable, expectationSV, type CompiledTerm } from '../sim/observable.js';
 import { compile, type Program } from '../sim/program.js';
-import { buildArchitecture, type Architecture } from './circuits.js';
+import { buildArchitecture, type Architecture, type BuiltArchitecture } from './circuits.js';
 import type { Execution } from './model.js';
 
 export class QuantumLayer {
@@ -27,8 +27,12 @@ export class QuantumLayer {
   private init: Float64Array;
   readonly built: ReturnType<typeof buildArchitecture>;
 
-  constructor(readonly arch: Architecture, readonly numInputs: number, readonly execution: Execution = {}) {
-    this.built = buildArchitecture(arch, numInputs);
+  /**
+   * `modify` may rewrite the built circuit (attacks insert an interception after the encoding);
+   * any parameters it adds come after the ansatz's.
+   */
+  constructor(readonly arch: Architecture, readonly numInputs: number, readonly execution: Execution = {}, modify?: (b: BuiltArchitecture) => BuiltArchitecture) {
+    this.built = modify ? modify(buildArchitecture(arch, numInputs)) : buildArchitecture(arch, numInputs);
     this.prog = compile(this.built.circuit);
     this.numParams = this.built.numParams;
     this.outputs = this.built.observables.length;

@@ -72,7 +72,8 @@ export class DensityMatrix {
   /** ρ → Σ K ρ K† through the channel's superoperator on (row wires, column wires). */
   applyNoise(step: NoiseStep, scratch: ApplyScratch): void {
     const wires = [...step.wires, ...step.wires.map((w) => w + this.n)];
-    applyDense(this.data, 2 * this.n, wires, step.kraus.superop, 0, scratch.forQubits(wires.length));
+    // One-qubit channels are a 4x4 superoperator on (q, q + n): the specialised two-qubit kernel.
+    applyGateMatrix(this.data, 2 * this.n, 'dense', wires, step.kraus.superop, 0, scratch);
   }
 
   trace(): number {

@@ -3,6 +3,7 @@
  * options call for: exact statevector (with gate fusion), exact density matrix under noise,
  * quantum trajectories for noisy circuits too large for a density matrix, and shot sampling.
  *
+ * Read-out error applies to every measured value (expected value without shots, sampled with).
  * Shot sampling: each Pauli term is estimated from `shots` measurements of that term, i.e. its
  * ±1 outcomes are Binomial(shots, (1 + ⟨P⟩)/2). Read-out error (independent per qubit, flip
  * probabilities a = P(1|0), b = P(0|1)) turns a measured ±1 value into c0 + c1·z with
@@ -88,10 +89,15 @@ export class Evaluator {
    */
   values(params: ArrayLike<number>, inputs: ArrayLike<number>, out: Float64Array = new Float64Array(this.observables.length), shift?: AngleShift): Float64Array {
     this.exactValues(params, inputs, this.exact, shift);
-    if (!this.shots) { out.set(this.exact); return out; }
+    const readout = !!this.noise?.hasReadout;
+    if (!this.shots && !readout) { out.set(this.exact); return out; }
+    // Read-out error biases what a measurement reports, with or without shot noise on top.
     for (let o = 0; o < this.terms.length; o++) {
       let v = 0;
-      for (const t of this.terms[o]) v += t.coeff * this.sampleTerm(this.measuredMean(t), this.shots);
+      for (const t of this.terms[o]) {
+        const mean = readout ? this.measuredMean(t) : this.termValue(t);
+        v += t.coeff * (this.shots ? this.sampleTerm(mean, this.shots) : mean);
+      }
       out[o] = v;
     }
     return out;

@@ -10,7 +10,7 @@
 import { Rng } from '../../core/rng.js';
 import { QmlError } from '../../core/errors.js';
 import type { RowMatrix } from '../../sim/batch.js';
-import { encodingCapacity, type Architecture } from '../circuits.js';
+import { encodingCapacity, type Architecture, type BuiltArchitecture } from '../circuits.js';
 import { QuantumLayer } from '../quantum-layer.js';
 import { checkInputs, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
@@ -24,10 +24,10 @@ export class HybridNetwork implements Model {
   private readonly qOff: number;
   private readonly hOff: number;
 
-  constructor(readonly arch: Architecture, readonly numFeatures: number, readonly numClasses: number, params: Float64Array | null, readonly execution: Execution = {}) {
+  constructor(readonly arch: Architecture, readonly numFeatures: number, readonly numClasses: number, params: Float64Array | null, readonly execution: Execution = {}, readonly modify?: (b: BuiltArchitecture) => BuiltArchitecture) {
     if (arch.encoding === 'amplitude') throw new QmlError('the hybrid network feeds angles to its quantum layer; choose an angle, dense or IQP encoding', 'encoding');
     this.width = encodingCapacity(arch.encoding, arch.qubits);
-    this.layer = new QuantumLayer(arch, this.width, execution);
+    this.layer = new QuantumLayer(arch, this.width, execution, modify);
     this.head = new LinearHead(this.layer.outputs, numClasses);
     this.qOff = this.width * numFeatures + this.width;
     this.hOff = this.qOff + this.layer.numParams;

@@ -11,7 +11,7 @@
 import { Rng } from '../../core/rng.js';
 import { QmlError } from '../../core/errors.js';
 import type { RowMatrix } from '../../sim/batch.js';
-import type { Architecture } from '../circuits.js';
+import type { Architecture, BuiltArchitecture } from '../circuits.js';
 import { QuantumLayer } from '../quantum-layer.js';
 import { checkInputs, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
@@ -21,8 +21,8 @@ export class VariationalClassifier implements Model {
   readonly head: LinearHead;
   readonly params: Float64Array;
 
-  constructor(readonly arch: Architecture, readonly numFeatures: number, readonly numClasses: number, params: Float64Array | null, readonly execution: Execution = {}) {
-    this.layer = new QuantumLayer(arch, numFeatures, execution);
+  constructor(readonly arch: Architecture, readonly numFeatures: number, readonly numClasses: number, params: Float64Array | null, readonly execution: Execution = {}, readonly modify?: (b: BuiltArchitecture) => BuiltArchitecture) {
+    this.layer = new QuantumLayer(arch, numFeatures, execution, modify);
     this.head = new LinearHead(this.layer.outputs, numClasses);
     const size = this.layer.numParams + this.head.size;
     if (params && params.length !== size) throw new QmlError(`this architecture has ${size} parameters, got ${params.length}`, 'params');

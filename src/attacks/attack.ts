@@ -1,0 +1,129 @@
+/**
+ * The Attack interface and what every attack run reports. An evasion attack takes a target, clean
+ * rows, labels and a threat model and returns adversarial rows; the runner then scores them:
+ * robust accuracy, attack success rate (the fraction of initially correct rows the attack flips),
+ * perturbation norms, queries and steps per row. A new attack is one small file implementing
+ * EvasionAttack plus one registry entry.
+ */
+import { Rng } from '../core/rng.js';
+import { QmlError } from '../core/errors.js';
+import { classificationMetrics } from '../qml/metrics.js';
+import type { AttackTarget } from './target.js';
+import { perturbationNorms, type Knowledge, type ThreatModel } from './threat.js';
+
+export interface AttackContext {
+  target: AttackTarget;
+  X0: Float64Array;
+  y: Int32Array;
+  rows: number;
+  threat: ThreatModel;
+  rng: Rng;
+}
+
+export interface AttackOutput {
+  X: Float64Array;
+  /** Per-row steps taken (iterations), when meaningful. */
+  steps?: Int32Array;
+}
+
+export interface EvasionAttack {
+  readonly name: string;
+  readonly knowledge: Knowledge;
+  /** True for attacks that search for the smallest perturbation (C&W, DeepFool, HopSkipJump) instead of staying inside ε. */
+  readonly minimal?: boolean;
+  run(ctx: AttackContext): AttackOutput;
+}
+
+export interface SampleRecord { correct: boolean; success: boolean; linf: number; l2: number; l0: number; queries: number; steps: number }
+
+export interface AttackReport {
+  name: string;
+  threat: Knowledge | 'quantum';
+  epsilon: number;
+  norm: string;
+  space: string;
+  clean_accuracy: number;
+  robust_accuracy: number;
+  attack_success_rate: number;
+  mean_queries: number;
+  /** Minimal-perturbation attacks: mean and median norm over the rows they flipped (null otherwise). */
+  mean_perturbation: number | null;
+  median_perturbation: number | null;
+  ece_clean: number;
+  ece_adversarial: number;
+  records: SampleRecord[];
+  seconds: number;
+}
+
+export function argmaxRows(p: Float64Array, rows: number, C: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let b = 0;
+    for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + b]) b = c;
+    out[r] = b;
+  }
+  return out;
+}
+
+/** log p_y − max_{k≠y} log p_k per row: negative once the row is misclassified. */
+export function margins(p: Float64Array, y: Int32Array, rows: number, C: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let other = -Infinity;
+    for (let c = 0; c < C; c++) if (c !== y[r]) other = Math.max(other, Math.log(Math.max(p[r * C + c], 1e-300)));
+    out[r] = Math.log(Math.max(p[r * C + y[r]], 1e-300)) - other;
+  }
+  return out;
+}
+
+/** The runner-up class of each row (highest probability other than the label). */
+export function runnerUp(p: Float64Array, y: Int32Array, rows: number, C: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let b = -1;
+    for (let c = 0; c < C; c++) if (c !== y[r] && (b < 0 || p[r * C + c] > p[r * C + b])) b = c;
+    out[r] = b;
+  }
+  return out;
+}
+
+/** Runs an evasion attack and scores it. */
+export function runAttack(attack: EvasionAttack, target: AttackTarget, X0: Float64Array, y: Int32Array, rows: number, threat: ThreatModel, seed: number): AttackReport {
+  if (X0.length !== rows * target.dim) throw new QmlError(`${rows} rows of ${target.dim} values expected, got ${X0.length} values`);
+  const t0 = performance.now();
+  const C = target.numClasses;
+  const pClean = target.proba(X0, rows);
+  const clean = argmaxRows(pClean, rows, C);
+  const q0 = target.queries;
+  const out = threat.epsilon === 0 && !attack.minimal ? { X: Float64Array.from(X0) } : attack.run({ target, X0, y, rows, threat, rng: new Rng(seed) });
+  const queriesPerRow = (target.queries - q0) / rows;
+  const pAdv = target.proba(out.X, rows);
+  const adv = argmaxRows(pAdv, rows, C);
+  const records: SampleRecord[] = [];
+  let correct = 0, robust = 0, flipped = 0;
+  const norms: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const n = perturbationNorms(out.X, X0, target.scale, r * target.dim, target.dim);
+    const size = threat.norm === 'linf' ? n.linf : threat.norm === 'l2' ? n.l2 : n.l0;
+    const within = size <= threat.epsilon * (1 + 1e-9) + 1e-12;
+    const ok = clean[r] === y[r];
+    // A minimal-perturbation attack counts only when its perturbation fits inside ε.
+    const fooled = adv[r] !== y[r] && (within || !attack.minimal);
+    const success = ok && fooled && within;
+    if (ok) correct++;
+    if (ok && !success) robust++;
+    if (success) flipped++;
+    if (attack.minimal && ok && adv[r] !== y[r]) norms.push(size);
+    records.push({ correct: ok, success, ...n, queries: queriesPerRow, steps: out.steps ? out.steps[r] : 0 });
+  }
+  norms.sort((a, b) => a - b);
+  return {
+    name: attack.name, threat: attack.knowledge, epsilon: threat.epsilon, norm: threat.norm, space: threat.space,
+    clean_accuracy: correct / rows, robust_accuracy: robust / rows, attack_success_rate: correct ? flipped / correct : 0,
+    mean_queries: queriesPerRow,
+    mean_perturbation: attack.minimal && norms.length ? norms.reduce((a, v) => a + v, 0) / norms.length : null,
+    median_perturbation: attack.minimal && norms.length ? norms[Math.floor(norms.length / 2)] : null,
+    ece_clean: classificationMetrics(pClean, y, C).ece, ece_adversarial: classificationMetrics(pAdv, y, C).ece,
+    records, seconds: (performance.now() - t0) / 1000,
+  };
+}

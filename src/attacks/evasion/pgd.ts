@@ -1,0 +1,50 @@
+/**
+ * BIM / PGD (Kurakin et al. 2017; Madry et al. 2018): repeated ascent steps projected back onto the
+ * ε-ball, from a random start, with restarts; each row keeps its most damaging point (misclassified
+ * first, then highest loss). With `momentum` it is MIM (Dong et al. 2018): the step follows an
+ * accumulated, L1-normalised gradient.
+ */
+import type { AttackContext, AttackOutput, EvasionAttack } from '../attack.js';
+import { argmaxRows } from '../attack.js';
+import { ascend, ceAscent, projectRows, randomStart, rowLosses } from './steps.js';
+
+export class PGD implements EvasionAttack {
+  readonly knowledge = 'white-box' as const;
+  constructor(readonly name = 'pgd', readonly momentum = 0, readonly random = true) {}
+
+  run({ target, X0, y, rows, threat, rng }: AttackContext): AttackOutput {
+    const dim = target.dim, C = target.numClasses, eps = threat.epsilon;
+    const alpha = threat.stepSize ?? (2.5 * eps) / threat.steps;
+    const best = Float64Array.from(X0);
+    const bestLoss = new Float64Array(rows).fill(-Infinity), bestWrong = new Uint8Array(rows);
+    const steps = new Int32Array(rows);
+    for (let restart = 0; restart < threat.restarts; restart++) {
+      const X = this.random && threat.randomStart ? randomStart(X0, rows, dim, target.scale, threat.norm, eps, rng) : Float64Array.from(X0);
+      projectRows(target, X, X0, rows, threat.norm, eps);
+      const acc = new Float64Array(rows * dim);
+      for (let s = 0; s < threat.steps; s++) {
+        let g = ceAscent(target, X, rows, y, threat.eot);
+        if (this.momentum > 0) {
+          for (let r = 0; r < rows; r++) {
+            let l1 = 0;
+            for (let j = 0; j < dim; j++) l1 += Math.abs(g[r * dim + j]);
+            for (let j = 0; j < dim; j++) acc[r * dim + j] = this.momentum * acc[r * dim + j] + g[r * dim + j] / (l1 || 1);
+          }
+          g = acc;
+        }
+        ascend(X, g, rows, dim, target.scale, alpha, threat.norm);
+        projectRows(target, X, X0, rows, threat.norm, eps);
+        for (let r = 0; r < rows; r++) steps[r]++;
+      }
+      const p = target.proba(X, rows), pred = argmaxRows(p, rows, C), loss = rowLosses(p, y, rows, C);
+      for (let r = 0; r < rows; r++) {
+        const wrong = pred[r] !== y[r] ? 1 : 0;
+        if (wrong > bestWrong[r] || (wrong === bestWrong[r] && loss[r] > bestLoss[r])) {
+          bestWrong[r] = wrong; bestLoss[r] = loss[r];
+          best.set(X.subarray(r * dim, (r + 1) * dim), r * dim);
+        }
+      }
+    }
+    return { X: best, steps };
+  }
+}
