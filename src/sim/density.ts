@@ -11,7 +11,7 @@
  */
 import { QmlError } from '../core/errors.js';
 import { ApplyScratch, applyGateMatrix, conjugateInto } from './apply.js';
-import { applyDense, marginalOf } from './kernels.js';
+import { marginalOf } from './kernels.js';
 import { checkStateMemory } from './memory.js';
 import { compileObservable, expectationDM, type Observable } from './observable.js';
 import type { GateInstr } from './program.js';
