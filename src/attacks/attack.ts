@@ -9,7 +9,7 @@ import { Rng } from '../core/rng.js';
 import { QmlError } from '../core/errors.js';
 import { classificationMetrics } from '../qml/metrics.js';
 import type { AttackTarget } from './target.js';
-import { perturbationNorms, type Knowledge, type ThreatModel } from './threat.js';
+import { perturbationNorms, projectBall, type Knowledge, type ThreatModel } from './threat.js';
 
 export interface AttackContext {
   target: AttackTarget;
@@ -96,6 +96,11 @@ export function runAttack(attack: EvasionAttack, target: AttackTarget, X0: Float
   const clean = argmaxRows(pClean, rows, C);
   const q0 = target.queries;
   const out = threat.epsilon === 0 && !attack.minimal ? { X: Float64Array.from(X0) } : attack.run({ target, X0, y, rows, threat, rng: new Rng(seed) });
+  // Every returned point is a valid record: domain constraints, integer fields rounded (toward the clean value for ε-bounded attacks).
+  if (!attack.minimal) {
+    target.constrain(out.X, X0, rows, 'toward');
+    for (let r = 0; r < rows; r++) projectBall(out.X, X0, target.scale, threat.norm, threat.epsilon, r * target.dim, target.dim);
+  }
   const queriesPerRow = (target.queries - q0) / rows;
   const pAdv = target.proba(out.X, rows);
   const adv = argmaxRows(pAdv, rows, C);

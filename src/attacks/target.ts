@@ -25,8 +25,12 @@ export interface AttackTarget {
   proba(X: Float64Array, rows: number): Float64Array;
   /** Per-row ∇_x log p_{cls[r]}(x_r), averaged over `eot` draws for stochastic models. */
   gradLogProb(X: Float64Array, rows: number, cls: Int32Array, eot?: number): Float64Array;
-  /** Applies domain constraints in place (X0: the clean rows). */
-  constrain(X: Float64Array, X0: Float64Array, rows: number): void;
+  /**
+   * Applies domain constraints in place (X0: the clean rows). `rounding`: 'toward' rounds integer
+   * fields toward the clean value (never leaves an ε-ball), 'nearest' to the nearest integer
+   * (minimal-perturbation attacks), 'none' keeps the continuous iterate of a gradient attack.
+   */
+  constrain(X: Float64Array, X0: Float64Array, rows: number, rounding?: 'toward' | 'nearest' | 'none'): void;
 }
 
 function avgGrad(rows: number, dim: number, eot: number, one: () => Float64Array): Float64Array {
@@ -148,7 +152,7 @@ export class RawTarget implements AttackTarget {
     return out;
   }
 
-  constrain(X: Float64Array, X0: Float64Array, rows: number): void {
+  constrain(X: Float64Array, X0: Float64Array, rows: number, rounding: 'toward' | 'nearest' | 'none' = 'toward'): void {
     const c = this.constraints, m = c.mutable, d = this.dim;
     const integer = new Set(c.integer ?? []), nonneg = new Set(c.nonNegative ?? []);
     for (let r = 0; r < rows; r++) {
@@ -158,9 +162,9 @@ export class RawTarget implements AttackTarget {
         const b = c.bounds?.[m[j]];
         if (b) v = Math.min(b[1], Math.max(b[0], v));
         if (nonneg.has(m[j])) v = Math.max(0, v);
-        if (integer.has(m[j])) {
-          // Round toward the clean value so rounding never leaves the ε-ball.
-          v = v >= X0[k] ? Math.floor(v + 1e-9) : Math.ceil(v - 1e-9);
+        if (integer.has(m[j]) && rounding !== 'none') {
+          // Toward the clean value, rounding never leaves the ε-ball.
+          v = rounding === 'nearest' ? Math.round(v) : v >= X0[k] ? Math.floor(v + 1e-9) : Math.ceil(v - 1e-9);
           if (nonneg.has(m[j])) v = Math.max(0, v);
         }
         X[k] = v;

@@ -51,7 +51,7 @@ export class CarliniWagner implements EvasionAttack {
         if (found[r]) { hi[r] = Math.min(hi[r], c[r]); c[r] = (lo[r] + hi[r]) / 2; } else { lo[r] = Math.max(lo[r], c[r]); c[r] = Number.isFinite(hi[r]) ? (lo[r] + hi[r]) / 2 : c[r] * 10; }
       }
     }
-    target.constrain(best, X0, rows);
+    target.constrain(best, X0, rows, 'nearest');
     // Constraints (rounding) may undo a success: such rows keep their constrained point and are scored as they are.
     void argmaxRows;
     return { X: best, steps };

@@ -49,7 +49,7 @@ export class DeepFool implements EvasionAttack {
       });
       active = still;
     }
-    target.constrain(X, X0, rows);
+    target.constrain(X, X0, rows, 'nearest');
     return { X, steps };
   }
 }

@@ -35,13 +35,16 @@ export class PGD implements EvasionAttack {
         ascend(X, g, rows, dim, target.scale, alpha, threat.norm);
         projectRows(target, X, X0, rows, threat.norm, eps);
         for (let r = 0; r < rows; r++) steps[r]++;
-      }
-      const p = target.proba(X, rows), pred = argmaxRows(p, rows, C), loss = rowLosses(p, y, rows, C);
-      for (let r = 0; r < rows; r++) {
-        const wrong = pred[r] !== y[r] ? 1 : 0;
-        if (wrong > bestWrong[r] || (wrong === bestWrong[r] && loss[r] > bestLoss[r])) {
-          bestWrong[r] = wrong; bestLoss[r] = loss[r];
-          best.set(X.subarray(r * dim, (r + 1) * dim), r * dim);
+        // Keep each row's best iterate (misclassified first, then highest loss), scored as the valid record it rounds to.
+        const V = Float64Array.from(X);
+        target.constrain(V, X0, rows, 'toward');
+        const p = target.proba(V, rows), pred = argmaxRows(p, rows, C), loss = rowLosses(p, y, rows, C);
+        for (let r = 0; r < rows; r++) {
+          const wrong = pred[r] !== y[r] ? 1 : 0;
+          if (wrong > bestWrong[r] || (wrong === bestWrong[r] && loss[r] > bestLoss[r])) {
+            bestWrong[r] = wrong; bestLoss[r] = loss[r];
+            best.set(V.subarray(r * dim, (r + 1) * dim), r * dim);
+          }
         }
       }
     }

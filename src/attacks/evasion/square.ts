@@ -19,7 +19,7 @@ export class SquareAttack implements EvasionAttack {
     const X = Float64Array.from(X0);
     const vertex = (r: number, j: number) => X0[r * dim + j] + (rng.next() < 0.5 ? -1 : 1) * eps * sc(j) * (threat.norm === 'linf' ? 1 : 1 / Math.sqrt(dim));
     for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) X[r * dim + j] = vertex(r, j);
-    projectRows(target, X, X0, rows, threat.norm, eps);
+    projectRows(target, X, X0, rows, threat.norm, eps, 'toward');
     let m = margins(target.proba(X, rows), y, rows, C);
     const steps = new Int32Array(rows);
     const budget = threat.queries;
@@ -38,7 +38,7 @@ export class SquareAttack implements EvasionAttack {
         const start = rng.int(dim);
         for (let t = 0; t < k; t++) { const j = (start + t) % dim; cand[a * dim + j] = vertex(r, j); }
       });
-      projectRows(target, cand, c0, active.length, threat.norm, eps);
+      projectRows(target, cand, c0, active.length, threat.norm, eps, 'toward');
       const mc = margins(target.proba(cand, active.length), Int32Array.from(active, (r) => y[r]), active.length, C);
       active.forEach((r, a) => {
         steps[r]++;

@@ -27,10 +27,14 @@ export function ascend(X: Float64Array, g: Float64Array, rows: number, dim: numb
   }
 }
 
-/** Projects every row onto its ε-ball, then applies the target's domain constraints. */
-export function projectRows(target: AttackTarget, X: Float64Array, X0: Float64Array, rows: number, norm: Norm, eps: number): void {
+/**
+ * Projects every row onto its ε-ball, then applies the target's domain constraints. Gradient
+ * iterates stay continuous (`rounding` 'none'); the runner rounds the final point toward the clean
+ * one, and black-box candidates are rounded before they are scored.
+ */
+export function projectRows(target: AttackTarget, X: Float64Array, X0: Float64Array, rows: number, norm: Norm, eps: number, rounding: 'toward' | 'none' = 'none'): void {
   for (let r = 0; r < rows; r++) projectBall(X, X0, target.scale, norm, eps, r * target.dim, target.dim);
-  target.constrain(X, X0, rows);
+  target.constrain(X, X0, rows, rounding);
   // Rounding and bounds never enlarge the distance to X0, but re-project in case a derived rule moved a value.
   for (let r = 0; r < rows; r++) projectBall(X, X0, target.scale, norm, eps, r * target.dim, target.dim);
 }
