@@ -22,15 +22,19 @@ export interface AttackTarget {
   readonly stochastic: boolean;
   /** Model evaluations so far (rows scored; a gradient counts as one per row). */
   queries: number;
-  proba(X: Float64Array, rows: number): Float64Array;
+  /**
+   * `rowIdx` says which clean rows the given rows are (when an attack works on a subset): a raw-space
+   * target takes the fields the attacker cannot change from those rows.
+   */
+  proba(X: Float64Array, rows: number, rowIdx?: ArrayLike<number>): Float64Array;
   /** Per-row ∇_x log p_{cls[r]}(x_r), averaged over `eot` draws for stochastic models. */
-  gradLogProb(X: Float64Array, rows: number, cls: Int32Array, eot?: number): Float64Array;
+  gradLogProb(X: Float64Array, rows: number, cls: Int32Array, eot?: number, rowIdx?: ArrayLike<number>): Float64Array;
   /**
    * Applies domain constraints in place (X0: the clean rows). `rounding`: 'toward' rounds integer
    * fields toward the clean value (never leaves an ε-ball), 'nearest' to the nearest integer
    * (minimal-perturbation attacks), 'none' keeps the continuous iterate of a gradient attack.
    */
-  constrain(X: Float64Array, X0: Float64Array, rows: number, rounding?: 'toward' | 'nearest' | 'none'): void;
+  constrain(X: Float64Array, X0: Float64Array, rows: number, rounding?: 'toward' | 'nearest' | 'none', rowIdx?: ArrayLike<number>): void;
 }
 
 function avgGrad(rows: number, dim: number, eot: number, one: () => Float64Array): Float64Array {
@@ -133,17 +137,14 @@ export class RawTarget implements AttackTarget {
     };
   }
 
-  /** Rows of X belong to base rows 0..rows−1 unless a batch maps them elsewhere. */
-  rowMap: ArrayLike<number> | undefined;
-
-  proba(X: Float64Array, rows: number): Float64Array {
+  proba(X: Float64Array, rows: number, rowIdx?: ArrayLike<number>): Float64Array {
     this.queries += rows;
-    return this.detector.predictProba(this.tableWith(X, rows, this.rowMap));
+    return this.detector.predictProba(this.tableWith(X, rows, rowIdx));
   }
 
-  gradLogProb(X: Float64Array, rows: number, cls: Int32Array): Float64Array {
+  gradLogProb(X: Float64Array, rows: number, cls: Int32Array, _eot = 1, rowIdx?: ArrayLike<number>): Float64Array {
     this.queries += rows;
-    const t = this.tableWith(X, rows, this.rowMap);
+    const t = this.tableWith(X, rows, rowIdx);
     const Z = this.detector.inputs(t);
     const g = this.detector.model.lossGrad(Z, cls, { wrtInputs: true, skipParams: true }).dinputs!;
     const raw = this.detector.pipeline.vjp(t, { data: g, rows, cols: Z.cols });
@@ -152,7 +153,7 @@ export class RawTarget implements AttackTarget {
     return out;
   }
 
-  constrain(X: Float64Array, X0: Float64Array, rows: number, rounding: 'toward' | 'nearest' | 'none' = 'toward'): void {
+  constrain(X: Float64Array, X0: Float64Array, rows: number, rounding: 'toward' | 'nearest' | 'none' = 'toward', rowIdx?: ArrayLike<number>): void {
     const c = this.constraints, m = c.mutable, d = this.dim;
     const integer = new Set(c.integer ?? []), nonneg = new Set(c.nonNegative ?? []);
     for (let r = 0; r < rows; r++) {
@@ -172,7 +173,7 @@ export class RawTarget implements AttackTarget {
       for (const [a, b] of c.le ?? []) {
         const ja = m.indexOf(a), jb = m.indexOf(b);
         if (ja < 0) continue;
-        const vb = jb >= 0 ? X[r * d + jb] : (this.base.columns.find((x) => x.name === b) as { values: Float64Array } | undefined)?.values[this.rowMap ? this.rowMap[r] : r];
+        const vb = jb >= 0 ? X[r * d + jb] : (this.base.columns.find((x) => x.name === b) as { values: Float64Array } | undefined)?.values[rowIdx ? rowIdx[r] : r];
         if (vb !== undefined && X[r * d + ja] > vb) X[r * d + ja] = vb;
       }
     }

@@ -21,9 +21,9 @@ export class DeepFool implements EvasionAttack {
       const n = active.length;
       const Xa = new Float64Array(n * dim);
       active.forEach((r, k) => Xa.set(X.subarray(r * dim, (r + 1) * dim), k * dim));
-      const p = target.proba(Xa, n), pred = argmaxRows(p, n, C);
+      const p = target.proba(Xa, n, active), pred = argmaxRows(p, n, C);
       const grads: Float64Array[] = [];
-      for (let c = 0; c < C; c++) grads.push(target.gradLogProb(Xa, n, new Int32Array(n).fill(c), threat.eot));
+      for (let c = 0; c < C; c++) grads.push(target.gradLogProb(Xa, n, new Int32Array(n).fill(c), threat.eot, active));
       const still: number[] = [];
       active.forEach((r, k) => {
         if (pred[k] !== y[r]) return;

@@ -26,8 +26,8 @@ export class HopSkipJump implements EvasionAttack {
       const isAdv = (x: Float64Array): boolean => {
         used++;
         const xc = Float64Array.from(x);
-        target.constrain(xc, Float64Array.from(x0), 1, 'nearest');
-        return argmaxRows(target.proba(xc, 1), 1, C)[0] !== y[r];
+        target.constrain(xc, Float64Array.from(x0), 1, 'nearest', [r]);
+        return argmaxRows(target.proba(xc, 1, [r]), 1, C)[0] !== y[r];
       };
       // Start: another row predicted differently, or random noise of growing size.
       let xa: Float64Array | null = null;
@@ -72,7 +72,7 @@ export class HopSkipJump implements EvasionAttack {
         steps[r] = t;
       }
       const xc = Float64Array.from(xb);
-      target.constrain(xc, Float64Array.from(x0), 1, 'nearest');
+      target.constrain(xc, Float64Array.from(x0), 1, 'nearest', [r]);
       out.set(xc, r * dim);
     }
     return { X: out, steps };

@@ -38,8 +38,8 @@ export class SquareAttack implements EvasionAttack {
         const start = rng.int(dim);
         for (let t = 0; t < k; t++) { const j = (start + t) % dim; cand[a * dim + j] = vertex(r, j); }
       });
-      projectRows(target, cand, c0, active.length, threat.norm, eps, 'toward');
-      const mc = margins(target.proba(cand, active.length), Int32Array.from(active, (r) => y[r]), active.length, C);
+      projectRows(target, cand, c0, active.length, threat.norm, eps, 'toward', active);
+      const mc = margins(target.proba(cand, active.length, active), Int32Array.from(active, (r) => y[r]), active.length, C);
       active.forEach((r, a) => {
         steps[r]++;
         if (mc[a] < m[r]) { m[r] = mc[a]; X.set(cand.subarray(a * dim, (a + 1) * dim), r * dim); }

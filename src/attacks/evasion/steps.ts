@@ -32,9 +32,9 @@ export function ascend(X: Float64Array, g: Float64Array, rows: number, dim: numb
  * iterates stay continuous (`rounding` 'none'); the runner rounds the final point toward the clean
  * one, and black-box candidates are rounded before they are scored.
  */
-export function projectRows(target: AttackTarget, X: Float64Array, X0: Float64Array, rows: number, norm: Norm, eps: number, rounding: 'toward' | 'none' = 'none'): void {
+export function projectRows(target: AttackTarget, X: Float64Array, X0: Float64Array, rows: number, norm: Norm, eps: number, rounding: 'toward' | 'none' = 'none', rowIdx?: ArrayLike<number>): void {
   for (let r = 0; r < rows; r++) projectBall(X, X0, target.scale, norm, eps, r * target.dim, target.dim);
-  target.constrain(X, X0, rows, rounding);
+  target.constrain(X, X0, rows, rounding, rowIdx);
   // Rounding and bounds never enlarge the distance to X0, but re-project in case a derived rule moved a value.
   for (let r = 0; r < rows; r++) projectBall(X, X0, target.scale, norm, eps, r * target.dim, target.dim);
 }
