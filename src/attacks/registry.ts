@@ -28,7 +28,10 @@ const FACTORIES: Record<string, () => EvasionAttack> = {
 
 export const EVASION_ATTACKS = Object.keys(FACTORIES);
 
-export function evasionAttack(name: string): EvasionAttack {
+/** `effort` scales the inner iteration counts of the minimal-perturbation attacks (1 = full). */
+export function evasionAttack(name: string, effort = 1): EvasionAttack {
+  if (name === 'cw' && effort < 1) return new CarliniWagner(3, Math.max(10, Math.round(40 * effort)));
+  if (name === 'deepfool' && effort < 1) return new DeepFool(Math.max(10, Math.round(30 * effort)));
   const f = FACTORIES[name];
   if (!f) throw new QmlError(`unknown attack "${name}" (known: ${[...EVASION_ATTACKS, 'transfer', ...QUANTUM_ATTACK_NAMES].join(', ')})`, '--attacks');
   return f();

@@ -10,9 +10,11 @@ import { runDemo } from './demo.js';
 import { runBench } from './bench.js';
 import { runTrain, runEvaluate } from './train.js';
 import { runDatasets } from './datasets.js';
+import { runAssessCommand } from './assess.js';
 import { printLine } from './io.js';
 
 const commands: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
+  assess: { run: runAssessCommand, help: 'the main job: train, attack and assess quantum and classical threat detectors; writes ./qml6g-report/' },
   simulate: { run: runSimulate, help: 'simulate an OpenQASM 2.0 file (statevector, density matrix, shots, noise)' },
   bench: { run: runBench, help: 'benchmarks: qml6g bench sim [--json]' },
   demo: { run: runDemo, help: 'a tour of the simulator on built-in circuits' },

@@ -1,7 +1,7 @@
 /**
  * BIM / PGD (Kurakin et al. 2017; Madry et al. 2018): repeated ascent steps projected back onto the
- * ε-ball, from a random start, with restarts; each row keeps its most damaging point (misclassified
- * first, then highest loss). With `momentum` it is MIM (Dong et al. 2018): the step follows an
+ * ε-ball; the first run starts at the clean point and every further restart at a random point of
+ * the ball; each row keeps its most damaging iterate (misclassified first, then highest loss). With `momentum` it is MIM (Dong et al. 2018): the step follows an
  * accumulated, L1-normalised gradient.
  */
 import type { AttackContext, AttackOutput, EvasionAttack } from '../attack.js';
@@ -19,7 +19,8 @@ export class PGD implements EvasionAttack {
     const bestLoss = new Float64Array(rows).fill(-Infinity), bestWrong = new Uint8Array(rows);
     const steps = new Int32Array(rows);
     for (let restart = 0; restart < threat.restarts; restart++) {
-      const X = this.random && threat.randomStart ? randomStart(X0, rows, dim, target.scale, threat.norm, eps, rng) : Float64Array.from(X0);
+      // The first run starts at the clean point (so PGD is never weaker than a single gradient step); restarts start at random.
+      const X = this.random && threat.randomStart && restart > 0 ? randomStart(X0, rows, dim, target.scale, threat.norm, eps, rng) : Float64Array.from(X0);
       projectRows(target, X, X0, rows, threat.norm, eps);
       const acc = new Float64Array(rows * dim);
       for (let s = 0; s < threat.steps; s++) {

@@ -21,8 +21,8 @@ export class HybridNetwork implements Model {
   readonly head: LinearHead;
   readonly params: Float64Array;
   readonly width: number;
-  private readonly qOff: number;
-  private readonly hOff: number;
+  readonly qOff: number;
+  readonly hOff: number;
 
   constructor(readonly arch: Architecture, readonly numFeatures: number, readonly numClasses: number, params: Float64Array | null, readonly execution: Execution = {}, readonly modify?: (b: BuiltArchitecture) => BuiltArchitecture) {
     if (arch.encoding === 'amplitude') throw new QmlError('the hybrid network feeds angles to its quantum layer; choose an angle, dense or IQP encoding', 'encoding');
@@ -57,16 +57,21 @@ export class HybridNetwork implements Model {
     }
   }
 
-  private qparams(): Float64Array {
+  /** The quantum layer's input angles for every row (rows × width). */
+  layerInputs(X: RowMatrix): RowMatrix {
+    const h = this.width, A = new Float64Array(X.rows * h), t = new Float64Array(h), a = new Float64Array(h);
+    for (let r = 0; r < X.rows; r++) { this.dense(X.data, r * X.cols, a, t); A.set(a, r * h); }
+    return { data: A, rows: X.rows, cols: h };
+  }
+
+  qparams(): Float64Array {
     return this.params.subarray(this.qOff, this.hOff);
   }
 
   predictProba(X: RowMatrix): Float64Array {
     checkInputs(this, X);
-    const h = this.width, A = new Float64Array(X.rows * h), t = new Float64Array(h), a = new Float64Array(h);
-    for (let r = 0; r < X.rows; r++) { this.dense(X.data, r * X.cols, a, t); A.set(a, r * h); }
     const m = this.layer.outputs, C = this.numClasses;
-    const e = this.layer.forward(this.qparams(), { data: A, rows: X.rows, cols: h });
+    const e = this.layer.forward(this.qparams(), this.layerInputs(X));
     const probs = new Float64Array(X.rows * C);
     for (let r = 0; r < X.rows; r++) this.head.forward(this.params, this.hOff, e, r * m, probs, r * C);
     return probs;

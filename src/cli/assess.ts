@@ -1,0 +1,100 @@
+/**
+ * `qml6g assess`: the main job. With no arguments it runs on the embedded NSL-KDD sample; options
+ * (or a YAML/JSON --config) choose data, models, attacks, ε grid, noise levels and seed. Progress
+ * goes to stderr; ./qml6g-report/ gets report.html, results.json (rewritten after every step),
+ * CSV tables and the trained models. --json prints the results JSON as the last line.
+ */
+import path from 'node:path';
+import { QmlError } from '../core/errors.js';
+import { defaultConfig, mergeConfig, readConfigFile, type AssessConfig } from '../assess/config.js';
+import { runAssess, type AssessResults } from '../assess/run.js';
+import { parseArgs, usage, type Flags } from './args.js';
+import { info, printJson, printLine, Progress } from './io.js';
+
+const flags: Flags = {
+  data: { type: 'string', help: 'a named data set or a CSV file (default nsl-kdd, shipped in data/)' },
+  label: { type: 'string', help: 'label column of a CSV file' },
+  format: { type: 'string', help: 'how to read a CSV file (see qml6g train --help)' },
+  models: { type: 'string', help: 'comma-separated: logreg,mlp,svm,vqc,qsvm,hybrid,reupload' },
+  attacks: { type: 'string', help: 'comma-separated attacks (default: all; see README)' },
+  eps: { type: 'string', help: 'comma-separated ε grid in standard deviations of each attacker-controlled field' },
+  noise: { type: 'string', help: 'comma-separated NISQ noise strengths for the resilience sweep' },
+  seed: { type: 'int', help: 'random seed' },
+  config: { type: 'string', help: 'YAML or JSON file with any of these options (and more: see README)' },
+  quick: { type: 'boolean', help: 'a small, fast run (about a minute)' },
+  out: { type: 'string', help: 'report folder (default ./qml6g-report)' },
+  resume: { type: 'boolean', help: 'continue an interrupted run in the same folder with the same options' },
+  json: { type: 'boolean', help: 'print the results JSON as the last line' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+function list(v: unknown, what: string, num: boolean): unknown[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = String(v).split(',').map((x) => x.trim()).filter(Boolean);
+  if (!parts.length) throw new QmlError(`--${what} needs at least one value`);
+  if (!num) return parts;
+  return parts.map((p) => {
+    const x = Number(p);
+    if (!Number.isFinite(x)) throw new QmlError(`--${what}: "${p}" is not a number`);
+    if (x < 0) throw new QmlError(`--${what}: ${p} is negative; values must be ≥ 0`);
+    return x;
+  });
+}
+
+function table(res: AssessResults): string {
+  const eps = res.transfer.epsilon || Math.max(0, ...res.models.flatMap((m) => m.attacks.filter((a) => a.space === 'raw').map((a) => a.epsilon)));
+  const lines = [`${'model'.padEnd(9)}${'kind'.padEnd(11)}${'clean'.padStart(8)}${`robust@ε=${eps}`.padStart(16)}  worst attack         ${'quantum worst'.padStart(14)}`];
+  for (const m of res.models) {
+    const at = m.attacks.filter((a) => a.space === 'raw' && a.epsilon === eps && a.threat !== 'transfer');
+    const worst = at.length ? at.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a)) : null;
+    const q = m.attacks.filter((a) => a.threat === 'quantum');
+    const qw = q.length ? q.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a)) : null;
+    lines.push(`${m.name.padEnd(9)}${m.kind.padEnd(11)}${`${(100 * m.clean_accuracy).toFixed(1)}%`.padStart(8)}${(worst ? `${(100 * worst.robust_accuracy).toFixed(1)}%` : '–').padStart(16)}  ${(worst?.name ?? '–').padEnd(20)} ${(qw ? `${(100 * qw.robust_accuracy).toFixed(1)}% ${qw.name}` : '–').padStart(14)}`);
+  }
+  return lines.join('\n');
+}
+
+export async function runAssessCommand(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, flags, 'assess');
+  if (a.flags.help) { printLine(usage('assess', '[options]', flags)); return; }
+  if (a.positional.length) throw new QmlError(`unexpected argument "${a.positional[0]}"`);
+  const quick = !!a.flags.quick;
+  let cfg: AssessConfig = defaultConfig(quick);
+  if (a.flags.config) cfg = mergeConfig(cfg, readConfigFile(a.flags.config as string), path.basename(a.flags.config as string));
+  cfg = mergeConfig(cfg, {
+    data: a.flags.data, label: a.flags.label, format: a.flags.format, seed: a.flags.seed, out: a.flags.out,
+    models: list(a.flags.models, 'models', false), attacks: list(a.flags.attacks, 'attacks', false),
+    eps: list(a.flags.eps, 'eps', true), noise: list(a.flags.noise, 'noise', true), quick: a.flags.quick ? true : undefined,
+  }, 'options');
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    info('\ninterrupt: finishing the current step, then saving (press Ctrl-C again to quit now)');
+  };
+  process.on('SIGINT', onSigint);
+  const bars = new Map<string, Progress>();
+  const quiet = !!a.flags.json && !process.stderr.isTTY;
+  try {
+    const res = await runAssess(cfg, {
+      log: (s) => { if (!quiet || !s.startsWith('  ')) info(s); },
+      progress: (label, done, total) => {
+        let b = bars.get(label);
+        if (!b) { b = new Progress(label, total, quiet); bars.set(label, b); }
+        b.tick(done);
+      },
+      interrupted: () => stop,
+    }, !!a.flags.resume);
+    if (a.flags.json) { printJson(res); return; }
+    printLine(table(res));
+    printLine('');
+    for (const line of res.summary) printLine(`- ${line}`);
+    printLine('');
+    printLine(`report: ${path.join(cfg.out, 'report.html')}  (results.json, CSV tables and models beside it; ${res.seconds.toFixed(0)} s)`);
+  } catch (e) {
+    if (stop) process.exitCode = 130;
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

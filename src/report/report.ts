@@ -1,0 +1,94 @@
+/**
+ * The self-contained assessment report (one HTML file, inline SVG, no external assets): a plain
+ * summary of what is most at risk, then the evidence: clean performance, robust accuracy against ε
+ * per model, attack success rates, the transfer matrix, quantum-specific attacks, the NISQ noise
+ * curve, confusion matrices, the honest-evaluation checks, and the configuration that produced it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AssessResults } from '../assess/run.js';
+import { barChart, esc, heatmap, lineChart } from './svg.js';
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
+
+export function renderReport(res: AssessResults): string {
+  const models = res.models;
+  const s: string[] = [];
+  s.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>qml6g assessment: ${esc(res.dataset)}</title><style>
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.45;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px solid #ddd;padding:.25rem .55rem;text-align:right}th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}
+.pass{color:#1a7f37;font-weight:600}.flag{color:#b42318;font-weight:600}.muted{color:#666;font-size:.85rem}.summary li{margin:.35rem 0}
+.grid{display:flex;flex-wrap:wrap;gap:1rem}.card{border:1px solid #e3e3e3;border-radius:6px;padding:.5rem}
+</style></head><body>`);
+  s.push(`<h1>Threat-detector robustness assessment</h1><p class="muted">qml6g ${esc(res.version)} · data ${esc(res.dataset)} · seed ${res.seed} · ${res.rows.train} training rows, ${res.rows.test} test rows, ${res.rows.attack} attacked rows (${res.rows.black_box} for black-box attacks) · ${res.seconds.toFixed(0)} s · status ${esc(res.status)}</p>`);
+  s.push('<h2>Summary</h2><ul class="summary">', ...res.summary.map((x) => `<li>${esc(x)}</li>`), '</ul>');
+  s.push('<h2>Detectors on clean traffic</h2><table><tr><th>model</th><th>kind</th><th>accuracy</th><th>balanced</th><th>F1</th><th>ROC-AUC</th><th>FPR</th><th>ECE</th><th>parameters</th><th>features</th></tr>');
+  for (const m of models) s.push(`<tr><td>${esc(m.name)}</td><td>${m.kind}</td><td>${pct(m.test.accuracy)}</td><td>${pct(m.test.balanced_accuracy)}</td><td>${m.test.f1.toFixed(3)}</td><td>${m.test.roc_auc?.toFixed(3) ?? '–'}</td><td>${pct(m.test.false_positive_rate)}</td><td>${m.test.ece.toFixed(3)}</td><td>${m.parameters}</td><td>${m.features}</td></tr>`);
+  s.push('</table>');
+
+  s.push(`<h2>Robust accuracy against perturbation size</h2><p class="muted">Raw traffic features, only attacker-controlled fields move, ε in standard deviations of each field (${esc(res.config.norm)}). Dashed: black-box attacks.</p><div class="grid">`);
+  for (const m of models) {
+    const raw = m.attacks.filter((a) => a.space === 'raw' && a.threat !== 'transfer');
+    const names = [...new Set(raw.map((a) => a.name))];
+    const series = names.map((n) => ({ name: n, dashed: raw.find((a) => a.name === n)!.threat === 'black-box', points: raw.filter((a) => a.name === n).map((a) => [a.epsilon, a.robust_accuracy] as [number, number]) }));
+    if (series.length) s.push(`<div class="card">${lineChart(`${m.name} (${m.kind})`, series, { xLabel: 'ε (standard deviations)', yLabel: 'robust accuracy' })}</div>`);
+  }
+  s.push('</div>');
+
+  const epsRef = res.transfer.epsilon || Math.max(0, ...models.flatMap((m) => m.attacks.map((a) => a.epsilon)));
+  const attackNames = [...new Set(models.flatMap((m) => m.attacks.filter((a) => a.space === 'raw' && a.threat !== 'transfer').map((a) => a.name)))];
+  s.push(`<h2>Attack success rate at ε = ${epsRef}</h2><p class="muted">Fraction of correctly detected records that the attack flips.</p>`);
+  s.push(barChart(`Attack success rate at ε = ${epsRef}`, models.map((m) => m.name), attackNames.map((n) => ({ name: n, values: models.map((m) => m.attacks.find((a) => a.name === n && a.epsilon === epsRef)?.attack_success_rate ?? NaN) })), { yLabel: 'success rate' }));
+
+  if (res.transfer.pairs.length) {
+    const names = models.map((m) => m.name);
+    s.push(`<h2>Transfer between models (PGD at ε = ${res.transfer.epsilon})</h2><p class="muted">Rows: the surrogate the attack was crafted on; columns: the victim. Cell: the fraction of the surrogate's successful adversarial records that also fool the victim.</p>`);
+    s.push(heatmap('Transfer rate', names, names, (i, j) => (i === j ? null : res.transfer.pairs.find((p) => p.from === names[i] && p.to === names[j])?.transfer_rate ?? null), { label: 'crafted on (rows) → evaluated on (columns)' }));
+  }
+
+  const quantum = models.filter((m) => m.attacks.some((a) => a.threat === 'quantum'));
+  if (quantum.length) {
+    s.push('<h2>Quantum-specific attacks</h2><table><tr><th>model</th><th>attack</th><th>budget</th><th>accuracy after</th><th>success rate</th><th>what it did</th></tr>');
+    for (const m of quantum) for (const a of m.attacks.filter((x) => x.threat === 'quantum')) {
+      const d = a.details ?? {};
+      const what = a.name === 'interception' ? `mean fidelity ${Number(d.mean_fidelity).toFixed(4)}, guaranteed ≥ ${Number(d.guaranteed_min_fidelity).toFixed(3)}`
+        : a.name === 'noise-injection' ? `depolarising per qubit ${(d.depolarizing_per_qubit as number[] | undefined)?.map((v) => v.toFixed(2)).join(' ')}`
+          : a.name === 'readout' ? 'worst-case read-out bias per qubit' : a.name === 'encoding' ? `L∞ on encoding angles (radians)` : `${d.parameters ?? ''} circuit angles`;
+      s.push(`<tr><td>${esc(m.name)}</td><td>${esc(a.name)}</td><td>${a.epsilon}</td><td>${pct(a.robust_accuracy)}</td><td>${pct(a.attack_success_rate)}</td><td style="text-align:left">${esc(what)}</td></tr>`);
+    }
+    s.push('</table>');
+    const enc = quantum.map((m) => ({ name: m.name, points: m.attacks.filter((a) => a.name === 'encoding').map((a) => [a.epsilon, a.robust_accuracy] as [number, number]) })).filter((x) => x.points.length);
+    if (enc.length) s.push(lineChart('Encoding-angle attack', enc, { xLabel: 'ε (radians)', yLabel: 'robust accuracy' }));
+  }
+
+  if (res.noise_sweep.length) {
+    const names = [...new Set(res.noise_sweep.map((x) => x.model))];
+    s.push(`<h2>Noise resilience</h2><p class="muted">Accuracy under a NISQ noise model scaled by the strength on the x axis (strength 1: 1-qubit depolarising ${res.noise_base.after_1q?.[0] && 'p' in res.noise_base.after_1q[0] ? res.noise_base.after_1q[0].p : ''}, 2-qubit ${res.noise_base.after_2q?.[0] && 'p' in res.noise_base.after_2q[0] ? res.noise_base.after_2q[0].p : ''}, amplitude damping, read-out error).</p>`);
+    s.push(lineChart('Accuracy against noise strength', names.map((n) => ({ name: n, points: res.noise_sweep.filter((x) => x.model === n).map((x) => [x.strength, x.accuracy] as [number, number]) })), { xLabel: 'noise strength (x base model)', yLabel: 'accuracy' }));
+  }
+
+  s.push('<h2>Confusion matrices (test rows)</h2><div class="grid">');
+  for (const m of models) {
+    s.push(`<div class="card"><strong>${esc(m.name)}</strong><table><tr><th>true \\ predicted</th>${res.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`);
+    m.test.confusion.forEach((row, i) => s.push(`<tr><td>${esc(res.classes[i])}</td>${row.map((v) => `<td>${v}</td>`).join('')}</tr>`));
+    s.push('</table></div>');
+  }
+  s.push('</div>');
+
+  s.push('<h2>Honest-evaluation checks</h2><p class="muted">Robustness that fails these is more likely masked gradients than real (Carlini et al. 2019; Athalye et al. 2018).</p><table><tr><th>model</th><th>check</th><th>result</th><th>detail</th></tr>');
+  for (const c of res.checks) s.push(`<tr><td>${esc(c.model ?? '')}</td><td style="text-align:left">${esc(c.name)}</td><td class="${c.passed ? 'pass' : 'flag'}">${c.passed ? 'pass' : 'FLAG'}</td><td style="text-align:left">${esc(c.detail)}</td></tr>`);
+  s.push('</table>');
+
+  s.push('<h2>All attack results</h2><table><tr><th>model</th><th>attack</th><th>threat</th><th>space</th><th>ε / budget</th><th>robust accuracy</th><th>success rate</th><th>queries/row</th><th>median min. perturbation</th></tr>');
+  for (const m of models) for (const a of m.attacks) s.push(`<tr><td>${esc(m.name)}</td><td>${esc(a.name)}</td><td>${a.threat}</td><td>${esc(a.space)}</td><td>${a.epsilon}</td><td>${pct(a.robust_accuracy)}</td><td>${pct(a.attack_success_rate)}</td><td>${a.mean_queries?.toFixed(0) ?? '–'}</td><td>${a.median_perturbation?.toFixed(3) ?? '–'}</td></tr>`);
+  s.push('</table>');
+  s.push('<h2>Notes and configuration</h2><ul>', ...res.notes.map((n) => `<li>${esc(n)}</li>`), '</ul>');
+  s.push(`<pre style="background:#f8f8f8;padding:.6rem;overflow:auto;font-size:.8rem">${esc(JSON.stringify(res.config, null, 2))}</pre>`);
+  s.push('<p class="muted">Generated by qml6g. Results: results.json; tables: models.csv, attacks.csv, transfer.csv, noise.csv, checks.csv; trained detectors: models/.</p></body></html>');
+  return s.join('\n');
+}
+
+export function writeReport(res: AssessResults, out: string): void {
+  fs.writeFileSync(path.join(out, 'report.html'), renderReport(res));
+}
