@@ -12,6 +12,7 @@ import { DeepFool } from './evasion/deepfool.js';
 import { APGD } from './evasion/apgd.js';
 import { SquareAttack } from './evasion/square.js';
 import { HopSkipJump } from './evasion/hopskipjump.js';
+import { AdamAttack } from './evasion/adam.js';
 
 const FACTORIES: Record<string, () => EvasionAttack> = {
   fgsm: () => new FGSM(),
@@ -24,16 +25,19 @@ const FACTORIES: Record<string, () => EvasionAttack> = {
   'apgd-dlr': () => new APGD('apgd-dlr', 'dlr-targeted'),
   square: () => new SquareAttack(),
   hopskipjump: () => new HopSkipJump(),
+  adam: () => new AdamAttack(),
 };
 
-export const EVASION_ATTACKS = Object.keys(FACTORIES);
+export const EVASION_ATTACKS = Object.keys(FACTORIES).filter((n) => n !== 'adam');
+/** Every evasion attack name, including the Adam attack of Ren et al. (unbounded by default, so not in the standard suite). */
+export const ALL_EVASION_ATTACKS = Object.keys(FACTORIES);
 
 /** `effort` scales the inner iteration counts of the minimal-perturbation attacks (1 = full). */
 export function evasionAttack(name: string, effort = 1): EvasionAttack {
   if (name === 'cw' && effort < 1) return new CarliniWagner(3, Math.max(10, Math.round(40 * effort)));
   if (name === 'deepfool' && effort < 1) return new DeepFool(Math.max(10, Math.round(30 * effort)));
   const f = FACTORIES[name];
-  if (!f) throw new QmlError(`unknown attack "${name}" (known: ${[...EVASION_ATTACKS, 'transfer', ...QUANTUM_ATTACK_NAMES].join(', ')})`, '--attacks');
+  if (!f) throw new QmlError(`unknown attack "${name}" (known: ${[...ALL_EVASION_ATTACKS, 'transfer', ...QUANTUM_ATTACK_NAMES].join(', ')})`, '--attacks');
   return f();
 }
 

@@ -62,7 +62,7 @@ export function threatModel(t: Partial<ThreatModel> & { epsilon: number }): Thre
 export function validateThreat(t: ThreatModel, at = 'threat'): void {
   if (!['white-box', 'black-box', 'transfer'].includes(t.knowledge)) throw new QmlError(`knowledge must be white-box, black-box or transfer, got "${t.knowledge}"`, `${at}.knowledge`);
   if (!['linf', 'l2', 'l0'].includes(t.norm)) throw new QmlError(`norm must be linf, l2 or l0, got "${t.norm}"`, `${at}.norm`);
-  if (!isFiniteNumber(t.epsilon) || t.epsilon < 0) throw new QmlError(`epsilon must be a number ≥ 0, got ${t.epsilon}`, `${at}.epsilon`);
+  if (!(isFiniteNumber(t.epsilon) || t.epsilon === Infinity) || t.epsilon < 0) throw new QmlError(`epsilon must be a number ≥ 0 (Infinity for unbounded), got ${t.epsilon}`, `${at}.epsilon`);
   if (t.space !== 'input' && t.space !== 'raw') throw new QmlError(`space must be input or raw, got "${t.space}"`, `${at}.space`);
   for (const k of ['queries', 'steps', 'restarts', 'eot'] as const) {
     if (!Number.isInteger(t[k]) || t[k] < 1) throw new QmlError(`${k} must be a positive integer, got ${t[k]}`, `${at}.${k}`);
