@@ -34,6 +34,8 @@ export interface AssessConfig {
   epochs: number;
   qubits: number;
   layers: number;
+  /** Training rows kept by the kernel models (their attack cost grows with it). */
+  kernelRows: number;
   /** Attacker-controlled columns and constraints (defaults for NSL-KDD). */
   constraints?: DomainConstraints;
   out: string;
@@ -46,15 +48,15 @@ export function defaultConfig(quick: boolean): AssessConfig {
     data: 'nsl-kdd', models: ['logreg', 'mlp', 'svm', 'vqc', 'qsvm', 'hybrid'], attacks: ALL_ATTACKS,
     eps: quick ? [0, 0.25, 1] : [0, 0.1, 0.25, 0.5, 1], angleEps: quick ? [0, 0.2] : [0, 0.05, 0.1, 0.2, 0.4],
     norm: 'linf', noise: quick ? [0, 1, 4] : [0, 0.5, 1, 2, 4], seed: 0, quick,
-    trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 150, blackBoxRows: quick ? 15 : 50, queries: quick ? 100 : 300,
-    steps: quick ? 8 : 20, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, out: 'qml6g-report',
+    trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 100, blackBoxRows: quick ? 15 : 40, queries: quick ? 100 : 300,
+    steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, out: 'qml6g-report',
   };
 }
 
 const TYPES: Record<keyof AssessConfig, string> = {
   data: 'string', label: 'string', format: 'string', models: 'string[]', attacks: 'string[]', eps: 'number[]', angleEps: 'number[]',
   norm: 'string', noise: 'number[]', seed: 'integer', quick: 'boolean', trainRows: 'integer', attackRows: 'integer', blackBoxRows: 'integer',
-  queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', constraints: 'object', out: 'string',
+  queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', out: 'string',
 };
 
 function typeOk(v: unknown, t: string): boolean {
@@ -86,7 +88,7 @@ export function mergeConfig(base: AssessConfig, over: Record<string, unknown>, w
     for (const e of arr) if (e < 0) throw new QmlError(`${k} values must be ≥ 0, got ${e}`, `${where}: ${k}`);
   }
   if (c.norm !== 'linf' && c.norm !== 'l2') throw new QmlError(`norm must be linf or l2, got "${c.norm}"`, `${where}: norm`);
-  for (const k of ['trainRows', 'attackRows', 'blackBoxRows', 'queries', 'steps', 'epochs', 'qubits', 'layers'] as const) {
+  for (const k of ['trainRows', 'attackRows', 'blackBoxRows', 'queries', 'steps', 'epochs', 'qubits', 'layers', 'kernelRows'] as const) {
     if (c[k] < 1) throw new QmlError(`${k} must be at least 1, got ${c[k]}`, `${where}: ${k}`);
   }
   if (c.qubits > 16) throw new QmlError(`qubits must be at most 16 for assess, got ${c.qubits}`, `${where}: qubits`);

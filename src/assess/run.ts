@@ -187,7 +187,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
       det = Detector.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')), file);
       seconds = prev.train_seconds;
     } else {
-      const spec: ModelSpec = { type: name, qubits: name === 'hybrid' ? Math.min(cfg.qubits, 6) : cfg.qubits, layers: cfg.layers };
+      const spec: ModelSpec = { type: name, qubits: name === 'hybrid' ? Math.min(cfg.qubits, 6) : cfg.qubits, layers: cfg.layers, svm: { maxTrain: cfg.kernelRows } };
       hooks.log(`training ${name} on ${train.table.rows} rows ...`);
       const ts = performance.now();
       det = Detector.train(train, spec, {
@@ -234,11 +234,11 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
     const units = evasion.length * cfg.eps.length;
     let done = 0;
     for (const a of evasion) {
-      const atk = evasionAttack(a, cfg.quick ? 0.5 : 1);
+      const atk = evasionAttack(a, cfg.quick ? 0.5 : 0.7);
       const black = BLACK_BOX.has(a);
       const tgt = black ? bbTarget : full, rows = black ? bbRows : attack.table.rows;
       const yy = black ? y.subarray(0, bbRows) : y, XX = black ? bbTarget.initial() : X0;
-      const threatAt = (eps: number) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps: cfg.steps, queries: cfg.queries, restarts: cfg.quick ? 1 : 2 });
+      const threatAt = (eps: number) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps: cfg.steps, queries: cfg.queries, restarts: 1 });
       if (MINIMAL.has(a)) {
         const cached = cfg.eps.map((e) => reuse(me.name, a, e));
         if (cached.every(Boolean)) { me.attacks.push(...(cached as AttackEntry[])); done += cfg.eps.length; continue; }

@@ -71,9 +71,40 @@ export class DensityMatrix {
 
   /** ρ → Σ K ρ K† through the channel's superoperator on (row wires, column wires). */
   applyNoise(step: NoiseStep, scratch: ApplyScratch): void {
+    if (step.kraus.depolarizing !== undefined) { this.depolarize(step.wires, step.kraus.depolarizing); return; }
     const wires = [...step.wires, ...step.wires.map((w) => w + this.n)];
     // One-qubit channels are a 4x4 superoperator on (q, q + n): the specialised two-qubit kernel.
     applyGateMatrix(this.data, 2 * this.n, 'dense', wires, step.kraus.superop, 0, scratch);
+  }
+
+  /**
+   * Depolarising on `wires` in one pass: every block over the channel's qubits becomes
+   * (1−p)·block + p·(I/d)·Tr(block) — the same map as its Kraus sum, without the d² operators.
+   */
+  depolarize(wires: number[], p: number): void {
+    const n = this.n, N = 2 ** n, k = wires.length, D = 1 << k, d = this.data;
+    let mask = 0;
+    for (const w of wires) mask += 2 ** w;
+    const off = this.depOffsets(wires);
+    for (let c0 = 0; c0 < N; c0++) {
+      if (c0 & mask) continue;
+      for (let r0 = 0; r0 < N; r0++) {
+        if (r0 & mask) continue;
+        let tr = 0, ti = 0;
+        for (let i = 0; i < D; i++) { const idx = 2 * (r0 + off[i] + (c0 + off[i]) * N); tr += d[idx]; ti += d[idx + 1]; }
+        for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) {
+          const idx = 2 * (r0 + off[i] + (c0 + off[j]) * N);
+          d[idx] *= 1 - p; d[idx + 1] *= 1 - p;
+          if (i === j) { d[idx] += (p * tr) / D; d[idx + 1] += (p * ti) / D; }
+        }
+      }
+    }
+  }
+
+  private depOffsets(wires: number[]): Int32Array {
+    const D = 1 << wires.length, off = new Int32Array(D);
+    for (let l = 0; l < D; l++) { let o = 0; wires.forEach((w, j) => { if (l & (1 << j)) o += 2 ** w; }); off[l] = o; }
+    return off;
   }
 
   trace(): number {

@@ -113,3 +113,21 @@ test('marginals sum the probabilities of the other qubits, wires[0] least signif
   assertClose(md[0] + md[1], 1, 1e-12, 'normalised');
   assert.throws(() => r.statevector!.marginal([3]), /out of range/);
 });
+
+test('the one-pass depolarising kernel equals the Kraus superoperator on random noisy states', async () => {
+  const { DensityMatrix } = await import('./density.js');
+  const { ApplyScratch } = await import('./apply.js');
+  const { randomCircuit } = await import('../testing/random-circuits.js');
+  const { Rng } = await import('../core/rng.js');
+  const rng = new Rng(12);
+  for (const wires of [[1], [0, 2], [3, 1, 0]]) {
+    const c = randomCircuit(rng, { qubits: 4, gates: 12 });
+    const base = simulate(c, { noise: { after_1q: [{ channel: 'amplitude_damping', gamma: 0.2 }] }, method: 'density_matrix' }).densityMatrix!;
+    const a = base.clone(), b = base.clone();
+    const k = channelKraus({ channel: 'depolarizing', p: 0.37 }, wires.length);
+    a.depolarize(wires, 0.37);
+    b.applyNoise({ kraus: { ...k, depolarizing: undefined }, wires }, new ApplyScratch());
+    for (let i = 0; i < a.data.length; i++) assertClose(a.data[i], b.data[i], 1e-14, `entry ${i}`);
+    assert.ok(a instanceof DensityMatrix);
+  }
+});

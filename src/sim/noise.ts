@@ -69,8 +69,9 @@ export interface KrausSet {
   ops: Float64Array[];
   /** Σ K ⊗ conj(K): the superoperator on (row wires, column wires) of a vectorised density matrix. */
   superop: Float64Array;
-  /** True when every operator is a scaled unitary (trajectories can sample without the state). */
   label: string;
+  /** Set for depolarising channels: p in the ρ → (1−p)ρ + p·I/d ⊗ Tr_S ρ form, which has a one-pass kernel. */
+  depolarizing?: number;
 }
 
 const I2 = [1, 0, 0, 0, 0, 0, 1, 0];
@@ -213,12 +214,12 @@ export function channelKraus(spec: ChannelSpec, qubits = 1, at = 'channel'): Kra
       const p = prob(s.p, 'p', at);
       const d2 = 4 ** qubits;
       if (p > d2 / (d2 - 1)) throw new QmlError(`depolarizing p must be at most ${d2 / (d2 - 1)}`, at);
-      return krausSet(depolarizingOps(p, qubits), qubits, `depolarizing(${p})`, at);
+      return { ...krausSet(depolarizingOps(p, qubits), qubits, `depolarizing(${p})`, at), depolarizing: p };
     }
     case 'pauli_depolarizing': {
       const p = prob(s.p, 'p', at);
       const d2 = 4 ** qubits;
-      return krausSet(depolarizingOps((p * d2) / (d2 - 1), qubits), qubits, `pauli_depolarizing(${p})`, at);
+      return { ...krausSet(depolarizingOps((p * d2) / (d2 - 1), qubits), qubits, `pauli_depolarizing(${p})`, at), depolarizing: (p * d2) / (d2 - 1) };
     }
     case 'amplitude_damping': {
       const g = prob(s.gamma, 'gamma', at);

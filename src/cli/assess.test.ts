@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../testing/shared.js';
+
+const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-assess-'));
+const small = {
+  models: ['logreg', 'vqc'], attacks: ['fgsm', 'pgd', 'square', 'deepfool', 'transfer', 'encoding', 'param-tamper', 'readout'],
+  eps: [0, 0.5, 2], angleEps: [0, 0.3], noise: [0, 2], trainRows: 300, attackRows: 16, blackBoxRows: 8, queries: 40, steps: 5, epochs: 2, qubits: 4, layers: 1, kernelRows: 100,
+};
+const write = (name: string, text: string) => { const f = path.join(tmp, name); fs.writeFileSync(f, text); return f; };
+const run = (args: string[]) => {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 27 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+};
+
+test('assess writes the report, results and tables, and --json prints the results contract', () => {
+  const out = path.join(tmp, 'r1');
+  const cfg = write('small.json', JSON.stringify(small));
+  const r = run(['assess', '--config', cfg, '--out', out, '--seed', '5', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(j.dataset, 'nsl-kdd');
+  assert.equal(j.seed, 5);
+  assert.ok(typeof j.seconds === 'number');
+  assert.deepEqual(j.models.map((m: { name: string }) => m.name), ['logreg', 'vqc']);
+  for (const m of j.models) {
+    assert.ok(m.kind === 'quantum' || m.kind === 'classical');
+    assert.ok(m.clean_accuracy > 0.7);
+    for (const a of m.attacks) {
+      for (const k of ['name', 'threat', 'epsilon', 'robust_accuracy', 'attack_success_rate']) assert.ok(k in a, `${m.name}/${a.name}: ${k}`);
+      assert.ok(['white-box', 'black-box', 'transfer', 'quantum'].includes(a.threat));
+    }
+  }
+  const vqc = j.models[1];
+  assert.ok(vqc.attacks.some((a: { threat: string }) => a.threat === 'quantum'));
+  assert.ok(vqc.attacks.some((a: { name: string }) => a.name === 'transfer:logreg'));
+  assert.ok(j.checks.length > 0 && j.checks.every((c: { name: string; passed: boolean }) => typeof c.passed === 'boolean' && c.name));
+  for (const f of ['report.html', 'results.json', 'models.csv', 'attacks.csv', 'transfer.csv', 'noise.csv', 'checks.csv', 'models/vqc.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+  for (const part of ['<svg', 'Summary', 'Transfer', 'Honest-evaluation checks', 'Noise resilience', 'Quantum-specific attacks', 'Confusion matrices']) assert.ok(html.includes(part), part);
+  assert.ok(!/https?:\/\//.test(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')), 'self-contained: no external links');
+  // Same seed, same numbers.
+  const again = JSON.parse(run(['assess', '--config', cfg, '--out', path.join(tmp, 'r1b'), '--seed', '5', '--json']).stdout.trim().split('\n').pop()!);
+  assert.deepEqual(again.models.map((m: { attacks: unknown[] }) => m.attacks.map((a) => (a as { robust_accuracy: number }).robust_accuracy)), j.models.map((m: { attacks: unknown[] }) => m.attacks.map((a) => (a as { robust_accuracy: number }).robust_accuracy)));
+});
+
+test('an interrupted assess keeps its results, says how to resume, and --resume finishes the run', async () => {
+  const out = path.join(tmp, 'r2');
+  const cfg = write('small2.json', JSON.stringify({ ...small, models: ['logreg', 'mlp', 'vqc'] }));
+  const child = spawn(process.execPath, [cli, 'assess', '--config', cfg, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const results = path.join(out, 'results.json');
+  // Interrupt once the first model's results are on disk.
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => {
+      try {
+        const r = JSON.parse(fs.readFileSync(results, 'utf8'));
+        if (r.models.length >= 1) { clearInterval(t); child.kill('SIGINT'); resolve(); }
+      } catch { /* not written yet */ }
+    }, 50);
+  });
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted; the results so far are in .*results\.json\. Resume with the same options and --resume/);
+  const partial = JSON.parse(fs.readFileSync(results, 'utf8'));
+  assert.equal(partial.status, 'interrupted');
+  assert.ok(partial.models.length >= 1);
+  const r = run(['assess', '--config', cfg, '--out', out, '--resume', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /resuming/);
+  const done = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(done.status, 'complete');
+  assert.deepEqual(done.models.map((m: { name: string }) => m.name), ['logreg', 'mlp', 'vqc']);
+  // Resuming with other options is refused rather than mixing results.
+  const other = run(['assess', '--config', cfg, '--out', out, '--resume', '--seed', '9']);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /cannot resume: the options differ/);
+});
+
+const bad: Array<[string, string[], RegExp]> = [
+  ['an unknown attack', ['--attacks', 'pgd,laser'], /unknown attack "laser"/],
+  ['an unknown model', ['--models', 'vqc,forest'], /unknown model "forest"/],
+  ['a negative epsilon', ['--eps', '0,-0.1'], /--eps: -0\.1 is negative/],
+  ['a config with a wrong key', ['--config', 'BAD_KEY'], /bad\.yaml: epsilon: unknown key "epsilon"/],
+  ['a config with a wrong type', ['--config', 'BAD_TYPE'], /type\.json: steps: "steps" must be an integer, got "many"/],
+  ['an unreadable config', ['--config', 'MISSING'], /cannot read config: no such file/],
+  ['malformed YAML', ['--config', 'BAD_YAML'], /broken\.yaml: invalid YAML/],
+];
+
+for (const [what, args, msg] of bad) {
+  test(`assess bad input: ${what} → one line, exit code 2`, () => {
+    const files: Record<string, string> = {
+      BAD_KEY: write('bad.yaml', 'models: [vqc]\nepsilon: 0.1\n'),
+      BAD_TYPE: write('type.json', '{"steps": "many"}'),
+      MISSING: path.join(tmp, 'none.yaml'),
+      BAD_YAML: write('broken.yaml', 'models: [vqc\n  eps: : :\n'),
+    };
+    const r = run(['assess', ...args.map((x) => files[x] ?? x), '--out', path.join(tmp, 'bad')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, msg);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+}
