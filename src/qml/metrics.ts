@@ -8,6 +8,8 @@
  * const m = classificationMetrics(Float64Array.from([0.9, 0.1, 0.2, 0.8]), Int32Array.from([0, 1]), 2);
  * m.accuracy; // 1
  */
+import { QmlError } from '../core/errors.js';
+
 export interface ReliabilityBin { lo: number; hi: number; count: number; confidence: number; accuracy: number }
 
 export interface Metrics {
@@ -59,6 +61,7 @@ export function classificationMetrics(probs: Float64Array, y: Int32Array, C: num
     confusion[y[r]][best]++;
     if (best === y[r]) correct++;
     const conf = probs[r * C + best];
+    if (!Number.isFinite(conf)) throw new QmlError(`row ${r} has a non-finite class probability (${conf}): the model is numerically unstable at this input`);
     const b = Math.min(bins - 1, Math.floor(conf * bins));
     rel[b].count++; rel[b].conf += conf; rel[b].acc += best === y[r] ? 1 : 0;
     for (let c = 0; c < C; c++) brier += (probs[r * C + c] - (c === y[r] ? 1 : 0)) ** 2;

@@ -39,6 +39,8 @@ export class DeepFool implements EvasionAttack {
         }
         if (!bestW) return;
         const wn2 = threat.norm === 'linf' ? bestW.reduce((a, v) => a + Math.abs(v), 0) : bestW.reduce((a, v) => a + v * v, 0);
+        // A flat spot (no gradient towards any boundary): the linearisation gives no direction, stop here.
+        if (!(wn2 > 1e-24)) return;
         for (let j = 0; j < dim; j++) {
           const step = threat.norm === 'linf' ? ((Math.abs(bestF) + 1e-4) / (wn2 || 1e-12)) * Math.sign(bestW[j]) : ((Math.abs(bestF) + 1e-4) / (wn2 || 1e-12)) * bestW[j];
           R[r * dim + j] += step;
