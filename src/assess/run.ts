@@ -171,7 +171,9 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
     if (hooks.interrupted()) {
       res.status = 'interrupted';
       save();
-      throw new QmlError(`interrupted; the results so far are in ${resultsFile}. Resume with the same options and --resume`);
+      const err = new QmlError(`interrupted; the results so far are in ${resultsFile}. Resume with the same options and --resume`);
+      err.exitCode = 130;
+      throw err;
     }
   };
   save();

@@ -91,9 +91,6 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
     for (const line of res.summary) printLine(`- ${line}`);
     printLine('');
     printLine(`report: ${path.join(cfg.out, 'report.html')}  (results.json, CSV tables and models beside it; ${res.seconds.toFixed(0)} s)`);
-  } catch (e) {
-    if (stop) process.exitCode = 130;
-    throw e;
   } finally {
     process.off('SIGINT', onSigint);
   }

@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((e: unknown) => {
   if (e instanceof QmlError) {
     process.stderr.write(`qml6g: error: ${e.oneLine()}\n`);
-    process.exitCode = 2;
+    process.exitCode = e.exitCode;
     return;
   }
   const err = e as Error;

@@ -10,6 +10,8 @@
  */
 export class QmlError extends Error {
   readonly where: string | undefined;
+  /** The CLI's exit code for this failure: 2 for bad input, 130 for an interrupted run. */
+  exitCode = 2;
   constructor(message: string, where?: string) {
     super(message);
     this.name = 'QmlError';
