@@ -1,19 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { loadDataset } from '../qml/datasets.js';
 import { selectRows, stratifiedSplit } from '../qml/table.js';
 import { Detector } from '../qml/detector.js';
 import { CircuitClassifier } from '../qml/models/circuit-classifier.js';
 import { VariationalClassifier } from '../qml/models/vqc.js';
-import { modelFromJSON } from '../qml/models/registry.js';
-import { CircuitBuilder, input, param, sum } from '../sim/circuit.js';
+import { insertAfterEncoding } from '../qml/circuits.js';
 import { InputTarget } from './target.js';
 import { AdamAttack } from './evasion/adam.js';
 import { threatModel } from './threat.js';
 import { Rng } from '../core/rng.js';
 import { noiseInjection, parameterTampering, readoutManipulation, stateInterception, projectL1 } from './quantum/quantum-attacks.js';
-import { sharedPath, assertClose } from '../testing/shared.js';
+import { assertClose } from '../testing/shared.js';
+import { renCircuit, renModel } from '../testing/ren2022.js';
 import type { RowMatrix } from '../sim/batch.js';
 
 const d = loadDataset('breast-cancer');
@@ -53,9 +52,6 @@ test('noise injection by Pauli expansion equals the density-matrix simulation', 
   assert.ok(r.robust_accuracy <= r.clean_accuracy);
   const strengths = r.details.depolarizing_per_qubit as number[];
   // The same channels as a noise model on identity gates placed after the encoding, simulated exactly.
-  const exact = modelFromJSON({ ...(m.toJSON() as object), execution: {} }) as VariationalClassifier;
-  void exact;
-  const { insertAfterEncoding } = awaitImport();
   const withId = new VariationalClassifier(m.arch, m.numFeatures, m.numClasses, m.params, {
     noise: { rules: strengths.map((p, k) => ({ gates: ['id'], qubits: [k], channels: [{ channel: 'depolarizing' as const, p }] })) },
   }, (b) => insertAfterEncoding(b, () => ({ ops: strengths.map((_, k) => ({ kind: 'gate' as const, gate: 'id', wires: [k] })), params: 0 })));
@@ -65,18 +61,10 @@ test('noise injection by Pauli expansion equals the density-matrix simulation', 
   assertClose(acc / y.length, r.robust_accuracy, 1e-12, 'accuracy under the injected noise');
 });
 
-import { insertAfterEncoding as iae } from '../qml/circuits.js';
-function awaitImport() { return { insertAfterEncoding: iae }; }
 
 test('Ren et al. 2022: Adam (lr 0.01) on the foreground input angles flips sample 50 within 10 steps; the adversarially trained angles classify it correctly', () => {
-  const ren = JSON.parse(fs.readFileSync(sharedPath('reference', 'ren2022', 'model.json'), 'utf8'));
-  const b = new CircuitBuilder(10);
-  let k = 0;
-  for (const layers of [8, 6, 6, 6]) {
-    for (let l = 0; l < layers; l++) for (let q = 0; q < 10; q++) { b.gate(l % 2 === 0 ? 'rx' : 'rz', [q], [sum(input(k), param(k))]); k++; }
-    for (const [c, t] of [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [1, 2], [3, 4], [5, 6], [7, 8]]) b.cx(c, t);
-  }
-  const circuit = b.build();
+  const ren = renModel();
+  const circuit = renCircuit();
   const trained = new CircuitClassifier(circuit, 4, 260, Float64Array.from(ren.theta_trained));
   const x50 = Float64Array.from(ren.x_train[50] as number[]);
   const y50 = Int32Array.of(ren.y_train[50][0] === 1 ? 0 : 1);

@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { loadDataset } from './datasets.js';
 import { selectRows, stratifiedSplit, type LabeledData } from './table.js';
 import { Detector } from './detector.js';
 import { createModel, modelFromJSON, type ModelSpec } from './models/registry.js';
 import { CircuitClassifier } from './models/circuit-classifier.js';
 import { predict } from './model.js';
-import { CircuitBuilder, input, param, sum } from '../sim/circuit.js';
 import { Rng } from '../core/rng.js';
 import type { QmlError } from '../core/errors.js';
-import { assertClose, sharedPath } from '../testing/shared.js';
+import { assertClose } from '../testing/shared.js';
+import { renCircuit, renModel } from '../testing/ren2022.js';
 import type { RowMatrix } from '../sim/batch.js';
 
 function split(d: LabeledData, seed: number): { train: LabeledData; test: LabeledData } {
@@ -114,16 +113,10 @@ test('the input gradient through the whole detector (pipeline included) matches 
 });
 
 test('Ren et al. 2022 as a model: data angle + trained angle, Born-rule read-out, published P0 and accuracies', () => {
-  const ren = JSON.parse(fs.readFileSync(sharedPath('reference', 'ren2022', 'model.json'), 'utf8'));
-  const b = new CircuitBuilder(10);
-  let k = 0;
-  for (const layers of [8, 6, 6, 6]) {
-    for (let l = 0; l < layers; l++) for (let q = 0; q < 10; q++) { b.gate(l % 2 === 0 ? 'rx' : 'rz', [q], [sum(input(k), param(k))]); k++; }
-    for (const [c, t] of [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [1, 2], [3, 4], [5, 6], [7, 8]]) b.cx(c, t);
-  }
+  const ren = renModel();
   const X: RowMatrix = { data: Float64Array.from(ren.x_train.flat()), rows: ren.x_train.length, cols: 260 };
   const y = Int32Array.from(ren.y_train as number[][], (v) => (v[0] === 1 ? 0 : 1));
-  const m = new CircuitClassifier(b.build(), 4, 260, Float64Array.from(ren.theta_trained));
+  const m = new CircuitClassifier(renCircuit(), 4, 260, Float64Array.from(ren.theta_trained));
   const p = m.predictProba(X);
   assertClose(p[2 * 50], ren.expected.P0_trained_train_index_50, 1e-9, 'P0 sample 50');
   assertClose(p[2 * 231], ren.expected.P0_trained_train_index_231, 1e-9, 'P0 sample 231');

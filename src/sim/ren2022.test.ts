@@ -1,34 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { CircuitBuilder, input, param, sum, type Circuit } from './circuit.js';
 import { Evaluator } from './evaluator.js';
 import { Z } from './observable.js';
 import { parseQasm } from './qasm.js';
 import { simulate } from './simulate.js';
-import { sharedPath, assertClose } from '../testing/shared.js';
+import { assertClose } from '../testing/shared.js';
+import { renCircuit, renModel } from '../testing/ren2022.js';
 
-interface RenModel {
-  theta_trained: number[]; theta_adversarially_trained: number[];
-  x_train: number[][]; y_train: number[][];
-  expected: Record<string, number>;
-  example_qasm_train_index_50_trained: string;
-}
-const model = JSON.parse(fs.readFileSync(sharedPath('reference', 'ren2022', 'model.json'), 'utf8')) as RenModel;
-
-/** The published layout: 4 blocks of rx/rz layers (8, 6, 6, 6), each closed by a brick of CNOTs; angle k = x[k] + θ[k]. */
-function renCircuit(): Circuit {
-  const b = new CircuitBuilder(10);
-  let k = 0;
-  for (const layers of [8, 6, 6, 6]) {
-    for (let l = 0; l < layers; l++) {
-      for (let q = 0; q < 10; q++) { b.gate(l % 2 === 0 ? 'rx' : 'rz', [q], [sum(input(k), param(k))]); k++; }
-    }
-    for (const [c, t] of [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [1, 2], [3, 4], [5, 6], [7, 8]]) b.cx(c, t);
-  }
-  assert.equal(k, 260);
-  return b.build();
-}
+const model = renModel();
 
 test('Ren et al. 2022: the published classifier reproduces its P0 values and training accuracies exactly', () => {
   const ev = new Evaluator(renCircuit(), [Z(4)]);
