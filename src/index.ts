@@ -44,3 +44,24 @@ export { trainModel, type TrainConfig, type TrainResult, type EpochRecord } from
 export { classificationMetrics, rocAuc, type Metrics } from './qml/metrics.js';
 export { Detector, type DetectorMeta } from './qml/detector.js';
 export { symmetricEigen, covariance, softmaxInto } from './core/linalg.js';
+
+export * from './attacks/threat.js';
+export { InputTarget, RawTarget, NSL_KDD_CONSTRAINTS, type AttackTarget } from './attacks/target.js';
+export { runAttack, scoreAdversarial, argmaxRows, margins, type EvasionAttack, type AttackReport, type AttackContext, type AttackOutput, type SampleRecord } from './attacks/attack.js';
+export { evasionAttack, EVASION_ATTACKS, ALL_EVASION_ATTACKS, QUANTUM_ATTACK_NAMES, TransferAttack } from './attacks/registry.js';
+export { FGSM } from './attacks/evasion/fgsm.js';
+export { PGD } from './attacks/evasion/pgd.js';
+export { CarliniWagner } from './attacks/evasion/cw.js';
+export { DeepFool } from './attacks/evasion/deepfool.js';
+export { APGD } from './attacks/evasion/apgd.js';
+export { SquareAttack } from './attacks/evasion/square.js';
+export { HopSkipJump } from './attacks/evasion/hopskipjump.js';
+export { AdamAttack } from './attacks/evasion/adam.js';
+export * from './attacks/quantum/quantum-attacks.js';
+export { honestChecks, type Check } from './attacks/honest.js';
+export { GradientMaskedModel } from './attacks/masked.js';
+export { runAssess, nisqNoise, summarise, type AssessResults, type ModelEntry, type AttackEntry } from './assess/run.js';
+export { defaultConfig, mergeConfig, readConfigFile, type AssessConfig } from './assess/config.js';
+export { renderReport } from './report/report.js';
+export * from './defenses/mitigation.js';
+export * from './defenses/certify.js';

@@ -69,12 +69,16 @@ export function batchExpectations(circuit: Circuit | Program, observables: Obser
   const prog = 'instrs' in circuit ? circuit : compile(circuit);
   const { X, P, rows } = shape(prog, b);
   const ev = new Evaluator(prog, observables, opts);
-  const m = observables.length, out = new Float64Array(rows * m);
+  // Every row was checked by shape() (finite values, enough columns); shared parameters are checked once here.
+  if (!P && prog.numParams > 0) for (let i = 0; i < prog.numParams; i++) if (!Number.isFinite(b.params![i])) throw new QmlError(`parameter ${i} is ${b.params![i]}`, `params[${i}]`);
+  ev.trusted = true;
+  const m = observables.length, out = new Float64Array(rows * m), row = new Float64Array(m);
   const empty = new Float64Array(0);
   for (let r = 0; r < rows; r++) {
     const x = X ? X.data.subarray(r * X.cols, (r + 1) * X.cols) : empty;
     const p = P ? P.data.subarray(r * P.cols, (r + 1) * P.cols) : b.params ?? empty;
-    ev.values(p, x, out.subarray(r * m, (r + 1) * m));
+    ev.values(p, x, row);
+    for (let o = 0; o < m; o++) out[r * m + o] = row[o];
   }
   return out;
 }
