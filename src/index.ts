@@ -65,3 +65,7 @@ export { defaultConfig, mergeConfig, readConfigFile, type AssessConfig } from '.
 export { renderReport } from './report/report.js';
 export * from './defenses/mitigation.js';
 export * from './defenses/certify.js';
+export * from './defenses/defense.js';
+export { RobustTraining, tradesGradient, freshCopy, type RobustTrainingOptions } from './defenses/adversarial-training.js';
+export { Distillation, temperatureProbs } from './defenses/distillation.js';
+export { SqueezedModel, RandomizedEncodingModel } from './defenses/inference.js';

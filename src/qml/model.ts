@@ -26,6 +26,27 @@ export interface GradOptions {
   wrtInputs?: boolean;
   /** Skip ∂/∂params (attacks need only inputs). */
   skipParams?: boolean;
+  /**
+   * Soft targets (rows × classes) instead of the hard labels: the loss is −Σ_c t_c log p_c
+   * (distillation, TRADES). Targets need not sum to one, so any linear functional of the
+   * log-probabilities can be differentiated this way.
+   */
+  targets?: Float64Array;
+}
+
+/**
+ * One row's weighted cross-entropy and its gradient w.r.t. the logits (written into g): for a hard
+ * label, −w log p_y and w(p − e_y); for soft targets t, −w Σ t_c log p_c and w((Σ t) p − t).
+ */
+export function crossEntropyRow(p: ArrayLike<number>, pOff: number, C: number, y: number, w: number, g: Float64Array, targets?: Float64Array, tOff = 0): number {
+  if (!targets) {
+    for (let c = 0; c < C; c++) g[c] = w * (p[pOff + c] - (c === y ? 1 : 0));
+    return -w * Math.log(Math.max(p[pOff + y], 1e-300));
+  }
+  let ts = 0, loss = 0;
+  for (let c = 0; c < C; c++) { ts += targets[tOff + c]; loss -= targets[tOff + c] * Math.log(Math.max(p[pOff + c], 1e-300)); }
+  for (let c = 0; c < C; c++) g[c] = w * (ts * p[pOff + c] - targets[tOff + c]);
+  return w * loss;
 }
 
 export interface ModelJSON {

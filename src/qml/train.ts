@@ -29,6 +29,12 @@ export interface TrainConfig {
   onEpoch?: (e: EpochRecord) => void;
   onProgress?: (done: number, total: number) => void;
   log?: (s: string) => void;
+  /**
+   * Replaces the mini-batch gradient (robust training: adversarial training, TRADES). Receives the
+   * batch, the class weights and the batch's row indices in the training set; returns the loss
+   * and ∂loss/∂params.
+   */
+  batchGradient?: (model: Model, X: RowMatrix, y: Int32Array, classWeights: Float64Array | undefined, rows: number[]) => { loss: number; dparams: Float64Array };
 }
 
 export interface EpochRecord { epoch: number; loss: number; val_loss: number | null; val_accuracy: number | null; seconds: number }
@@ -81,7 +87,7 @@ export function trainModel(model: Model, X: RowMatrix, y: Int32Array, cfg: Train
         });
         lossSum += crossEntropy(model.predictProba(Xb), yb, C, weights);
       } else {
-        const g = model.lossGrad(Xb, yb, { classWeights: weights });
+        const g = cfg.batchGradient ? cfg.batchGradient(model, Xb, yb, weights, idx) : model.lossGrad(Xb, yb, { classWeights: weights });
         for (const v of g.dparams) if (!Number.isFinite(v)) throw new QmlError(`training diverged at epoch ${ep} (non-finite gradient); lower the learning rate`);
         opt.step(model.params, g.dparams);
         lossSum += g.loss;

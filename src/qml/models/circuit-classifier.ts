@@ -62,10 +62,11 @@ export class CircuitClassifier implements Model {
       const x = X.data.subarray(r * X.cols, (r + 1) * X.cols);
       adjointForward(ws, this.params, x);
       const z = expectationSV(ws.psi.data, n, this.terms);
-      const p = y[r] === 0 ? (1 + z) / 2 : (1 - z) / 2;
-      loss -= w * Math.log(Math.max(p, 1e-300));
-      // ∂(−log p)/∂z = ∓ 1/(2p).
-      term[0].coeff = this.terms[0].coeff * w * (y[r] === 0 ? -1 : 1) / (2 * Math.max(p, 1e-300));
+      const p0 = Math.max((1 + z) / 2, 1e-300), p1 = Math.max((1 - z) / 2, 1e-300);
+      const t0 = opts.targets ? opts.targets[2 * r] : y[r] === 0 ? 1 : 0, t1 = opts.targets ? opts.targets[2 * r + 1] : y[r] === 1 ? 1 : 0;
+      loss -= w * (t0 * Math.log(p0) + t1 * Math.log(p1));
+      // ∂(−t0 log p0 − t1 log p1)/∂z = −t0/(2 p0) + t1/(2 p1).
+      term[0].coeff = this.terms[0].coeff * w * (-t0 / (2 * p0) + t1 / (2 * p1));
       applyObservableSV(ws.lam, ws.psi.data, n, term);
       scratchP.fill(0);
       adjointBackward(ws, x, opts.skipParams ? scratchP : dparams, dinputs ? dinputs.subarray(r * d, (r + 1) * d) : new Float64Array(d));

@@ -12,7 +12,7 @@ import { QmlError } from '../../core/errors.js';
 import type { RowMatrix } from '../../sim/batch.js';
 import { encodingCapacity, type Architecture, type BuiltArchitecture } from '../circuits.js';
 import { QuantumLayer } from '../quantum-layer.js';
-import { checkInputs, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+import { checkInputs, crossEntropyRow, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
 export class HybridNetwork implements Model {
   readonly type = 'hybrid';
@@ -93,8 +93,7 @@ export class HybridNetwork implements Model {
       ga.fill(0);
       this.layer.rowGradient(this.qparams(), a, e, (ev, ge) => {
         this.head.forward(p, this.hOff, ev, 0, probs, 0);
-        loss -= w * Math.log(Math.max(probs[y[r]], 1e-300));
-        for (let c = 0; c < C; c++) g[c] = w * (probs[c] - (c === y[r] ? 1 : 0));
+        loss += crossEntropyRow(probs, 0, C, y[r], w, g, opts.targets, r * C);
         this.head.backward(p, this.hOff, ev, 0, g, opts.skipParams ? null : dparams, ge);
       }, opts.skipParams ? null : dq, ga);
       // Through a = (π/2)(1 + tanh z): ∂a/∂z = (π/2)(1 − tanh² z).

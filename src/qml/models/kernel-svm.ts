@@ -297,6 +297,7 @@ export class KernelSVM implements Model {
    */
   lossGrad(X: RowMatrix, y: Int32Array, opts: GradOptions = {}): LossGradient {
     this.ensureFitted();
+    if (opts.targets) throw new QmlError(`${this.type} is fitted by SMO on hard labels; soft targets apply to gradient-trained models`);
     const f = this.decision(X), rows = X.rows, C = this.numClasses, B = this.binaries.length, d = this.numFeatures;
     const p = this.probsFromDecision(f, rows);
     let loss = 0, wsum = 0;

@@ -7,7 +7,7 @@
  */
 import { Rng } from '../../core/rng.js';
 import type { RowMatrix } from '../../sim/batch.js';
-import { checkInputs, LinearHead, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+import { checkInputs, crossEntropyRow, LinearHead, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
 export class LogisticRegression implements Model {
   readonly type = 'logreg';
@@ -45,8 +45,7 @@ export class LogisticRegression implements Model {
       const w = opts.classWeights ? opts.classWeights[y[r]] : 1;
       wsum += w;
       this.head.forward(this.params, 0, X.data, r * X.cols, p, 0);
-      loss -= w * Math.log(Math.max(p[y[r]], 1e-300));
-      for (let c = 0; c < C; c++) g[c] = w * (p[c] - (c === y[r] ? 1 : 0));
+      loss += crossEntropyRow(p, 0, C, y[r], w, g, opts.targets, r * C);
       this.head.backward(this.params, 0, X.data, r * X.cols, g, opts.skipParams ? null : dparams, gx);
       if (dinputs) dinputs.set(gx, r * d);
     }

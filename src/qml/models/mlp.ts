@@ -10,7 +10,7 @@ import { Rng } from '../../core/rng.js';
 import { QmlError } from '../../core/errors.js';
 import { softmaxInto } from '../../core/linalg.js';
 import type { RowMatrix } from '../../sim/batch.js';
-import { checkInputs, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+import { checkInputs, crossEntropyRow, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
 export class MLP implements Model {
   readonly type = 'mlp';
@@ -79,8 +79,7 @@ export class MLP implements Model {
       wsum += w;
       this.forwardRow(X.data, r * X.cols, acts);
       softmaxInto(acts[L - 1], p, 0, C);
-      loss -= w * Math.log(Math.max(p[y[r]], 1e-300));
-      for (let c = 0; c < C; c++) deltas[L - 1][c] = w * (p[c] - (c === y[r] ? 1 : 0));
+      loss += crossEntropyRow(p, 0, C, y[r], w, deltas[L - 1], opts.targets, r * C);
       for (let l = L - 1; l >= 0; l--) {
         const fin = this.sizes[l], fout = this.sizes[l + 1], o = this.offsets[l];
         const src = l === 0 ? X.data : acts[l - 1], sOff = l === 0 ? r * X.cols : 0;

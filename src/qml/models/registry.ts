@@ -84,6 +84,12 @@ function floats(j: Record<string, unknown>, key: string): Float64Array {
   return Float64Array.from(a as number[]);
 }
 
+/** Wrapper models (inference defences) register how they load, so qml keeps no dependency on defences. */
+const wrappers: Record<string, (j: Record<string, unknown>, inner: Model) => Model> = {};
+export function registerWrapper(type: string, load: (j: Record<string, unknown>, inner: Model) => Model): void {
+  wrappers[type] = load;
+}
+
 export function modelFromJSON(j: unknown): Model {
   const m = j as Record<string, unknown>;
   if (!m || typeof m !== 'object' || m.format !== 'qml6g-model' || m.version !== 1) throw new QmlError('not a qml6g model (format "qml6g-model", version 1)', 'model');
@@ -96,6 +102,11 @@ export function modelFromJSON(j: unknown): Model {
     case 'mlp': return new MLP(d, m.hidden as number[], C, floats(m, 'params'), m.l2 as number);
     case 'qsvm': case 'svm': return KernelSVM.fromJSON(m);
     case 'circuit': return new CircuitClassifier(m.circuit as Circuit, m.readoutQubit as number, d, floats(m, 'params'), (m.execution ?? {}) as Execution);
+    case 'squeezed': case 'randomized': {
+      const w = wrappers[m.type];
+      if (!w) throw new QmlError(`model type "${m.type}" needs the defences module loaded`, 'model.type');
+      return w(m, modelFromJSON(m.inner));
+    }
     default: throw new QmlError(`unknown model type "${String(m.type)}" in model file`, 'model.type');
   }
 }

@@ -13,7 +13,7 @@ import { QmlError } from '../../core/errors.js';
 import type { RowMatrix } from '../../sim/batch.js';
 import type { Architecture, BuiltArchitecture } from '../circuits.js';
 import { QuantumLayer } from '../quantum-layer.js';
-import { checkInputs, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+import { checkInputs, crossEntropyRow, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
 export class VariationalClassifier implements Model {
   readonly kind = 'quantum' as const;
@@ -64,8 +64,7 @@ export class VariationalClassifier implements Model {
       const x = X.data.subarray(r * X.cols, (r + 1) * X.cols);
       this.layer.rowGradient(this.params, x, e, (ev, ge) => {
         this.head.forward(this.params, P, ev, 0, probs, 0);
-        loss -= w * Math.log(Math.max(probs[y[r]], 1e-300));
-        for (let c = 0; c < C; c++) g[c] = w * (probs[c] - (c === y[r] ? 1 : 0));
+        loss += crossEntropyRow(probs, 0, C, y[r], w, g, opts.targets, r * C);
         this.head.backward(this.params, P, ev, 0, g, headGrad, ge);
       }, opts.skipParams ? null : dparams, dinputs ? dinputs.subarray(r * d, (r + 1) * d) : null);
     }

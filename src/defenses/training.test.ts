@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadDataset } from '../qml/datasets.js';
+import { selectRows, stratifiedSplit } from '../qml/table.js';
+import { Detector } from '../qml/detector.js';
+import { modelFromJSON } from '../qml/models/registry.js';
+import { InputTarget } from '../attacks/target.js';
+import { evasionAttack } from '../attacks/registry.js';
+import { runAttack } from '../attacks/attack.js';
+import { threatModel } from '../attacks/threat.js';
+import { honestChecks } from '../attacks/honest.js';
+import { RobustTraining } from './adversarial-training.js';
+import { Distillation } from './distillation.js';
+import { RandomizedEncodingModel, SqueezedModel } from './inference.js';
+import type { Model } from '../qml/model.js';
+
+const all = loadDataset('nsl-kdd', { maxRows: 1500, seed: 3 });
+const s = stratifiedSplit(all.labels, 0.3, 1);
+const tr = selectRows(all, s.train), te = selectRows(all, s.test.slice(0, 120));
+const t0 = performance.now();
+const det = Detector.train(tr, { type: 'mlp', hidden: [16] }, { epochs: 10, seed: 1 });
+const baseSeconds = (performance.now() - t0) / 1000;
+const X = det.inputs(tr.table), y = det.labelsFor(tr), Xt = det.inputs(te.table), yt = det.labelsFor(te);
+const eps = 0.3;
+const pgdRobust = (m: Model, eot = 1) => runAttack(evasionAttack('pgd'), new InputTarget(m), Xt.data, yt, Xt.rows, threatModel({ epsilon: eps, steps: 10, eot }), 1);
+
+test('PGD adversarial training and TRADES raise robust accuracy at the training ε, at small clean cost', () => {
+  const none = pgdRobust(det.model);
+  const ctx = { X, y, seed: 1, base: det.model, baseSeconds };
+  for (const d of [new RobustTraining({ method: 'pgd-at', epsilon: eps, steps: 5, train: { epochs: 10 } }), new RobustTraining({ method: 'trades', epsilon: eps, steps: 5, train: { epochs: 10 } })]) {
+    const r = d.apply(ctx);
+    const def = pgdRobust(r.model);
+    assert.ok(def.robust_accuracy >= none.robust_accuracy + 0.3, `${d.name}: PGD robust accuracy ${none.robust_accuracy.toFixed(3)} → ${def.robust_accuracy.toFixed(3)}`);
+    assert.ok(def.clean_accuracy >= none.clean_accuracy - 0.05, `${d.name}: clean ${none.clean_accuracy} → ${def.clean_accuracy}`);
+    assert.ok(r.trainTimeMultiple > 1, `${d.name} costs more training time (x${r.trainTimeMultiple.toFixed(2)})`);
+    // The robust model round-trips through save/load like any model.
+    const back = modelFromJSON(JSON.parse(JSON.stringify(r.model.toJSON())));
+    assert.deepEqual(Array.from(back.predictProba(Xt)), Array.from(r.model.predictProba(Xt)));
+  }
+});
+
+test('feature squeezing only masks gradients, and the honest-evaluation checks say so', () => {
+  const sq = SqueezedModel.fit(det.model, X, 4);
+  const tgt = new InputTarget(sq);
+  const reps = [0.15, 0.3].flatMap((e) => ['fgsm', 'pgd', 'square'].map((a) => runAttack(evasionAttack(a), tgt, Xt.data, yt, Xt.rows, threatModel({ epsilon: e, steps: 10, queries: 200 }), 1)));
+  const unbounded = runAttack(evasionAttack('pgd'), tgt, Xt.data, yt, Xt.rows, threatModel({ epsilon: 100, steps: 10 }), 1);
+  const flagged = honestChecks('squeezed', reps, unbounded, Xt.rows).filter((c) => !c.passed).map((c) => c.name);
+  assert.ok(flagged.includes('an unbounded attack flips ~100% of correct rows'), flagged.join('; '));
+  const back = modelFromJSON(JSON.parse(JSON.stringify(sq.toJSON())));
+  assert.deepEqual(Array.from(back.predictProba(Xt)), Array.from(sq.predictProba(Xt)));
+});
+
+test('randomised encoding is attacked with expectation over transformation, and round-trips through save/load', () => {
+  const rnd = new RandomizedEncodingModel(det.model, 0.2, 4, 7);
+  const eot = pgdRobust(rnd, 4);
+  assert.ok(eot.robust_accuracy < eot.clean_accuracy - 0.2, `EOT-PGD gets through: ${eot.clean_accuracy} → ${eot.robust_accuracy}`);
+  const back = modelFromJSON(JSON.parse(JSON.stringify(rnd.toJSON()))) as RandomizedEncodingModel;
+  assert.equal(back.sigma, 0.2);
+  assert.equal(back.samples, 4);
+  assert.equal(back.inner.type, 'mlp');
+});
+
+test('defensive distillation trains a student on the teacher at temperature T; bad parameters are refused', () => {
+  const r = new Distillation(10, { epochs: 6 }).apply({ X, y, seed: 2, base: det.model, baseSeconds });
+  const acc = pgdRobust(r.model).clean_accuracy;
+  assert.ok(acc > 0.9, `student clean accuracy ${acc}`);
+  assert.throws(() => new Distillation(0), /temperature must be > 0/);
+  assert.throws(() => new Distillation(-3), /temperature must be > 0/);
+  assert.throws(() => new RobustTraining({ method: 'pgd-at', epsilon: -1 }), /epsilon must be ≥ 0/);
+  assert.throws(() => new RobustTraining({ method: 'pgd-at', mix: 2 }), /mix must be in \(0, 1\]/);
+  assert.throws(() => new RandomizedEncodingModel(det.model, -0.1), /sigma must be ≥ 0/);
+  assert.throws(() => SqueezedModel.fit(det.model, X, 1), /levels must be an integer ≥ 2/);
+});
