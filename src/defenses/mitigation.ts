@@ -46,14 +46,18 @@ function checkScale(scale: number): void {
 
 const inv = (ops: GateOp[], c: Circuit): Operation[] => inverse({ ...c, ops }).ops;
 
-/** Global folding to (as close as the gate count allows) `scale`; returns the circuit and the achieved scale. */
-export function foldGlobal(c: Circuit, scale: number): { circuit: Circuit; scale: number } {
+/** λ = 1 + 2n + 2s/d: n whole folds and s extra single-gate folds over the d gates. */
+function foldPlan(c: Circuit, scale: number): { body: GateOp[]; tail: Operation[]; d: number; n: number; s: number } {
   checkScale(scale);
   const { body, tail } = gates(c);
-  const d = body.length;
+  const d = body.length, n = Math.floor((scale - 1) / 2);
+  return { body, tail, d, n, s: Math.round(((scale - 1) / 2 - n) * d) };
+}
+
+/** Global folding to (as close as the gate count allows) `scale`; returns the circuit and the achieved scale. */
+export function foldGlobal(c: Circuit, scale: number): { circuit: Circuit; scale: number } {
+  const { body, tail, d, n, s } = foldPlan(c, scale);
   if (!d) return { circuit: c, scale: 1 };
-  const n = Math.floor((scale - 1) / 2);
-  const s = Math.round(((scale - 1) / 2 - n) * d);
   const ops: Operation[] = [...body];
   const uInv = inv(body, c);
   for (let k = 0; k < n; k++) ops.push(...uInv, ...body);
@@ -64,12 +68,8 @@ export function foldGlobal(c: Circuit, scale: number): { circuit: Circuit; scale
 
 /** Local folding: every gate folded n times, the first s gates once more (from the left, or at random with a seed). */
 export function foldLocal(c: Circuit, scale: number, opts: { order?: 'left' | 'random'; seed?: number } = {}): { circuit: Circuit; scale: number } {
-  checkScale(scale);
-  const { body, tail } = gates(c);
-  const d = body.length;
+  const { body, tail, d, n, s } = foldPlan(c, scale);
   if (!d) return { circuit: c, scale: 1 };
-  const n = Math.floor((scale - 1) / 2);
-  const s = Math.round(((scale - 1) / 2 - n) * d);
   const extra = new Set<number>();
   if (opts.order === 'random') {
     const rng = new Rng(opts.seed ?? 0);
