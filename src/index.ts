@@ -69,3 +69,4 @@ export * from './defenses/defense.js';
 export { RobustTraining, tradesGradient, freshCopy, type RobustTrainingOptions } from './defenses/adversarial-training.js';
 export { Distillation, temperatureProbs } from './defenses/distillation.js';
 export { SqueezedModel, RandomizedEncodingModel } from './defenses/inference.js';
+export * from './defenses/uncertainty.js';

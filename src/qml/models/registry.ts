@@ -102,11 +102,11 @@ export function modelFromJSON(j: unknown): Model {
     case 'mlp': return new MLP(d, m.hidden as number[], C, floats(m, 'params'), m.l2 as number);
     case 'qsvm': case 'svm': return KernelSVM.fromJSON(m);
     case 'circuit': return new CircuitClassifier(m.circuit as Circuit, m.readoutQubit as number, d, floats(m, 'params'), (m.execution ?? {}) as Execution);
-    case 'squeezed': case 'randomized': {
-      const w = wrappers[m.type];
-      if (!w) throw new QmlError(`model type "${m.type}" needs the defences module loaded`, 'model.type');
-      return w(m, modelFromJSON(m.inner));
+    default: {
+      // Wrapper models (inference defences, ensembles) load through their registered loaders.
+      const w = wrappers[String(m.type)];
+      if (!w) throw new QmlError(`unknown model type "${String(m.type)}" in model file`, 'model.type');
+      return w(m, m.inner === undefined ? (undefined as unknown as Model) : modelFromJSON(m.inner));
     }
-    default: throw new QmlError(`unknown model type "${String(m.type)}" in model file`, 'model.type');
   }
 }
