@@ -70,3 +70,4 @@ export { RobustTraining, tradesGradient, freshCopy, type RobustTrainingOptions }
 export { Distillation, temperatureProbs } from './defenses/distillation.js';
 export { SqueezedModel, RandomizedEncodingModel } from './defenses/inference.js';
 export * from './defenses/uncertainty.js';
+export { runDefenses, DEFENSE_NAMES, type DefenseEntry } from './assess/defenses.js';

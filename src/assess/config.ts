@@ -9,6 +9,7 @@ import { QmlError } from '../core/errors.js';
 import { EVASION_ATTACKS, QUANTUM_ATTACK_NAMES } from '../attacks/registry.js';
 import { MODEL_TYPES, type ModelType } from '../qml/models/registry.js';
 import type { DomainConstraints } from '../attacks/threat.js';
+import { DEFENSE_NAMES } from './defenses.js';
 
 export interface AssessConfig {
   data: string;
@@ -38,6 +39,10 @@ export interface AssessConfig {
   kernelRows: number;
   /** Attacker-controlled columns and constraints (defaults for NSL-KDD). */
   constraints?: DomainConstraints;
+  /** Defences for the defence × attack matrix (empty: none; 'all': every one). */
+  defenses: string[];
+  /** Training rows the defences retrain on (robust training costs several plain trainings). */
+  defenseRows: number;
   out: string;
 }
 
@@ -49,14 +54,14 @@ export function defaultConfig(quick: boolean): AssessConfig {
     eps: quick ? [0, 0.25, 1] : [0, 0.1, 0.25, 0.5, 1], angleEps: quick ? [0, 0.2] : [0, 0.05, 0.1, 0.2, 0.4],
     norm: 'linf', noise: quick ? [0, 1, 4] : [0, 0.5, 1, 2, 4], seed: 0, quick,
     trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 100, blackBoxRows: quick ? 15 : 40, queries: quick ? 100 : 300,
-    steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, out: 'qml6g-report',
+    steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, defenses: [], defenseRows: quick ? 400 : 1500, out: 'qml6g-report',
   };
 }
 
 const TYPES: Record<keyof AssessConfig, string> = {
   data: 'string', label: 'string', format: 'string', models: 'string[]', attacks: 'string[]', eps: 'number[]', angleEps: 'number[]',
   norm: 'string', noise: 'number[]', seed: 'integer', quick: 'boolean', trainRows: 'integer', attackRows: 'integer', blackBoxRows: 'integer',
-  queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', out: 'string',
+  queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', defenses: 'string[]', defenseRows: 'integer', out: 'string',
 };
 
 function typeOk(v: unknown, t: string): boolean {
@@ -88,9 +93,11 @@ export function mergeConfig(base: AssessConfig, over: Record<string, unknown>, w
     for (const e of arr) if (e < 0) throw new QmlError(`${k} values must be ≥ 0, got ${e}`, `${where}: ${k}`);
   }
   if (c.norm !== 'linf' && c.norm !== 'l2') throw new QmlError(`norm must be linf or l2, got "${c.norm}"`, `${where}: norm`);
-  for (const k of ['trainRows', 'attackRows', 'blackBoxRows', 'queries', 'steps', 'epochs', 'qubits', 'layers', 'kernelRows'] as const) {
-    if (c[k] < 1) throw new QmlError(`${k} must be at least 1, got ${c[k]}`, `${where}: ${k}`);
+  for (const k of ['trainRows', 'attackRows', 'blackBoxRows', 'queries', 'steps', 'epochs', 'qubits', 'layers', 'kernelRows', 'defenseRows'] as const) {
+    if ((c[k] as number) < 1) throw new QmlError(`${k} must be at least 1, got ${c[k]}`, `${where}: ${k}`);
   }
+  if (c.defenses.includes('all')) c.defenses = [...DEFENSE_NAMES];
+  for (const d of c.defenses) if (!DEFENSE_NAMES.includes(d)) throw new QmlError(`unknown defence "${d}" (known: ${DEFENSE_NAMES.join(', ')}, all)`, `${where}: defenses`);
   if (c.qubits > 16) throw new QmlError(`qubits must be at most 16 for assess, got ${c.qubits}`, `${where}: qubits`);
   if (!c.models.length) throw new QmlError('at least one model is needed', `${where}: models`);
   return c;

@@ -29,6 +29,7 @@ import { noiseInjection, parameterTampering, readoutManipulation, stateIntercept
 import type { NoiseModel } from '../sim/noise.js';
 import type { AssessConfig } from './config.js';
 import { writeReport } from '../report/report.js';
+import { runDefenses, type DefenseEntry } from './defenses.js';
 
 export interface AttackEntry {
   name: string;
@@ -77,6 +78,8 @@ export interface AssessResults {
   noise_sweep: Array<{ model: string; strength: number; accuracy: number }>;
   noise_base: NoiseModel;
   checks: Check[];
+  /** With --defenses: the defence × attack matrix (the undefended model is the defence "none"). */
+  defenses?: DefenseEntry[];
   summary: string[];
   notes: string[];
   seconds: number;
@@ -377,6 +380,19 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
       detail: [tr.passed ? '' : tr.detail, bbCheck.passed ? '' : bbCheck.detail].filter(Boolean).join('; ') || 'no weaker-knowledge attack beat the white-box ones (black-box compared on its own rows)',
     });
   }
+  // 7. Defences (optional): retrain or wrap the VQC and the MLP, attack them again.
+  if (cfg.defenses.length) {
+    hooks.log(`defences: ${cfg.defenses.join(', ')} ...`);
+    const dIdx = stratifiedSubset(train.labels, Math.min(cfg.defenseRows, train.table.rows), cfg.seed + 3);
+    const dTrain = selectRows(train, dIdx);
+    res.defenses = runDefenses(cfg.defenses, detectors,
+      { X: (d) => d.inputs(dTrain.table), y: (d) => d.labelsFor(dTrain) },
+      { X: (d) => d.inputs(attack.table), y: (d) => d.labelsFor(attack) },
+      new Map(res.models.map((m) => [m.name, m.train_seconds])),
+      { seed: cfg.seed, epochs: cfg.epochs, steps: cfg.steps, quick: cfg.quick, log: hooks.log });
+    save();
+    await stop();
+  }
   res.summary = summarise(res);
   res.status = 'complete';
   save();
@@ -415,6 +431,18 @@ export function summarise(res: AssessResults): string[] {
   if (sweep.length) {
     const worst = sweep.reduce((a, b) => (b.accuracy < a.accuracy ? b : a));
     out.push(`Under NISQ noise ${worst.strength}x the base model (1q depolarising ${NISQ_BASE.p1}, 2q ${NISQ_BASE.p2}, read-out ${NISQ_BASE.readout}), ${worst.model} drops to ${pct(worst.accuracy)}.`);
+  }
+  if (res.defenses?.length) {
+    for (const model of [...new Set(res.defenses.map((d) => d.model))]) {
+      const rows = res.defenses.filter((d) => d.model === model);
+      const pgdAt = (d: DefenseEntry) => { const e = Math.max(...d.attacks.map((a) => a.epsilon)); return Math.min(...d.attacks.filter((a) => a.epsilon === e).map((a) => a.robust_accuracy)); };
+      const none = rows.find((d) => d.name === 'none');
+      const best = rows.filter((d) => d.name !== 'none' && d.honest).sort((a, b) => pgdAt(b) - pgdAt(a))[0];
+      const masked = rows.filter((d) => !d.honest).map((d) => d.name);
+      const flaggedNote = masked.length ? ` Flagged as likely gradient masking: ${masked.join(', ')}.` : '';
+      if (none && best && pgdAt(best) > pgdAt(none)) out.push(`${model}: the best honest defence is ${best.name}, raising worst-case robust accuracy from ${pct(pgdAt(none))} to ${pct(pgdAt(best))} (clean ${pct(best.clean_accuracy)}, ${best.train_time_multiple.toFixed(1)}x the training time).${flaggedNote}`);
+      else if (none) out.push(`${model}: no honest defence raised its worst-case robust accuracy (${pct(pgdAt(none))} undefended).${flaggedNote}`);
+    }
   }
   const flagged = res.checks.filter((c) => !c.passed);
   out.push(flagged.length

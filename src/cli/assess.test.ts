@@ -107,3 +107,21 @@ for (const [what, args, msg] of bad) {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
 }
+
+test('assess --defenses adds the defence × attack matrix, with the undefended model as "none" and masking flagged', () => {
+  const out = path.join(tmp, 'r3');
+  const cfg = write('def.json', JSON.stringify({ ...small, models: ['mlp'], attacks: ['fgsm', 'pgd', 'square'], defenseRows: 200 }));
+  const r = run(['assess', '--config', cfg, '--out', out, '--defenses', 'pgd-at,squeezing', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.deepEqual(j.defenses.map((d: { name: string }) => d.name), ['none', 'pgd-at', 'squeezing']);
+  for (const d of j.defenses) {
+    for (const k of ['name', 'model', 'clean_accuracy', 'attacks', 'certified_accuracy', 'detection_auroc', 'honest']) assert.ok(k in d, `${d.name}: ${k}`);
+    for (const a of d.attacks) for (const k of ['name', 'epsilon', 'robust_accuracy']) assert.ok(k in a);
+  }
+  assert.equal(j.defenses.find((d: { name: string }) => d.name === 'squeezing').honest, false, 'squeezing only masks gradients');
+  assert.ok(fs.readFileSync(path.join(out, 'report.html'), 'utf8').includes('Defences against attacks'));
+  const bad = run(['assess', '--config', cfg, '--out', out, '--defenses', 'moat']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown defence "moat"/);
+});

@@ -19,6 +19,7 @@ const flags: Flags = {
   attacks: { type: 'string', help: 'comma-separated attacks (default: all; see README)' },
   eps: { type: 'string', help: 'comma-separated ε grid in standard deviations of each attacker-controlled field' },
   noise: { type: 'string', help: 'comma-separated NISQ noise strengths for the resilience sweep' },
+  defenses: { type: 'string', help: 'defence × attack matrix: all, or comma-separated pgd-at,trades,param-robust,distillation,squeezing,randomized,ensemble' },
   seed: { type: 'int', help: 'random seed' },
   config: { type: 'string', help: 'YAML or JSON file with any of these options (and more: see README)' },
   quick: { type: 'boolean', help: 'a small, fast run (about a minute)' },
@@ -65,6 +66,7 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
     data: a.flags.data, label: a.flags.label, format: a.flags.format, seed: a.flags.seed, out: a.flags.out,
     models: list(a.flags.models, 'models', false), attacks: list(a.flags.attacks, 'attacks', false),
     eps: list(a.flags.eps, 'eps', true), noise: list(a.flags.noise, 'noise', true), quick: a.flags.quick ? true : undefined,
+    defenses: list(a.flags.defenses, 'defenses', false),
   }, 'options');
   let stop = false;
   const onSigint = () => {

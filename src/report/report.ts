@@ -68,6 +68,13 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     s.push(lineChart('Accuracy against noise strength', names.map((n) => ({ name: n, points: res.noise_sweep.filter((x) => x.model === n).map((x) => [x.strength, x.accuracy] as [number, number]) })), { xLabel: 'noise strength (x base model)', yLabel: 'accuracy' }));
   }
 
+  if (res.defenses?.length) {
+    s.push('<h2>Defences against attacks</h2><p class="muted">Each defence applied to the model, attacked in the model\'s own input space (FGSM, PGD, and the black-box Square as a cross-check). "honest" means every honest-evaluation check passed; a flagged defence more likely masks gradients than resists attacks.</p>');
+    s.push('<table><tr><th>model</th><th>defence</th><th>clean</th>' + [...new Set(res.defenses[0].attacks.map((a) => `${a.name}@${a.epsilon}`))].map((k) => `<th>${esc(k)}</th>`).join('') + '<th>detection AUROC</th><th>training cost</th><th>honest</th></tr>');
+    for (const d of res.defenses) s.push(`<tr><td>${esc(d.model)}</td><td>${esc(d.name)}</td><td>${pct(d.clean_accuracy)}</td>${d.attacks.map((a) => `<td>${pct(a.robust_accuracy)}</td>`).join('')}<td>${d.detection_auroc === null ? '–' : d.detection_auroc.toFixed(3)}</td><td>${Number.isFinite(d.train_time_multiple) ? `${d.train_time_multiple.toFixed(1)}x` : '–'}</td><td class="${d.honest ? 'pass' : 'flag'}">${d.honest ? 'yes' : 'FLAG'}</td></tr>`);
+    s.push('</table>');
+  }
+
   s.push('<h2>Confusion matrices (test rows)</h2><div class="grid">');
   for (const m of models) {
     s.push(`<div class="card"><strong>${esc(m.name)}</strong><table><tr><th>true \\ predicted</th>${res.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`);
