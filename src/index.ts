@@ -71,3 +71,4 @@ export { Distillation, temperatureProbs } from './defenses/distillation.js';
 export { SqueezedModel, RandomizedEncodingModel } from './defenses/inference.js';
 export * from './defenses/uncertainty.js';
 export { runDefenses, DEFENSE_NAMES, type DefenseEntry } from './assess/defenses.js';
+export { mitigatedExpectations, type MitigationOptions } from './defenses/mitigated-layer.js';

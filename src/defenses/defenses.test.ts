@@ -148,3 +148,20 @@ test('probabilistic error cancellation is unbiased: its estimate matches the noi
   assert.ok(Math.abs(noisy - ideal) > 4 * r.standardError, 'and the noise was large enough to matter');
   assert.throws(() => pec(ev(noise), c, { after_1q: [{ channel: 'amplitude_damping', gamma: 0.1 }] }), /depolarizing channels/);
 });
+
+test('ZNE + read-out mitigation of a classifier under the default NISQ noise cut the read-out error at least 2x', async () => {
+  const { nisqNoise } = await import('../assess/run.js');
+  const { VariationalClassifier } = await import('../qml/models/vqc.js');
+  const { mitigatedExpectations } = await import('./mitigated-layer.js');
+  const m = VariationalClassifier.create({ qubits: 4, layers: 2, encoding: 'angle-y', ansatz: 'hea-ring' }, 4, 2, { seed: 3 });
+  const rng = new Rng(4);
+  const X = { data: Float64Array.from({ length: 12 * 4 }, () => rng.next() * Math.PI), rows: 12, cols: 4 };
+  const P = m.layer.numParams, params = m.params.subarray(0, P);
+  const circuit = m.layer.built.circuit, obs = m.layer.built.observables;
+  const ideal = m.layer.forward(params, X);
+  const noise = nisqNoise(1);
+  const noisy = new VariationalClassifier(m.arch, 4, 2, m.params, { noise }).layer.forward(params, X);
+  const mitigated = mitigatedExpectations(circuit, obs, params, X, noise, { method: { kind: 'richardson' } });
+  const err = (a: Float64Array) => a.reduce((s, v, i) => s + Math.abs(v - ideal[i]), 0) / a.length;
+  assert.ok(err(mitigated) * 2 <= err(noisy), `mean |error|: noisy ${err(noisy).toExponential(3)}, mitigated ${err(mitigated).toExponential(3)}`);
+});
