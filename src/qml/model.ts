@@ -141,3 +141,25 @@ export function balancedClassWeights(y: Int32Array, C: number): Float64Array {
 export function checkInputs(model: { numFeatures: number; type: string }, X: RowMatrix): void {
   if (X.cols !== model.numFeatures) throw new QmlError(`model "${model.type}" takes ${model.numFeatures} features, the data has ${X.cols}`);
 }
+
+/**
+ * The Born-rule "head" of a binary circuit classifier: no parameters; P(class 0) = (1 + ⟨Z⟩)/2.
+ * Its logits are log-probabilities (so the soft-max of them is the Born distribution itself) and
+ * ∂ℓ/∂⟨Z⟩ = g₀/(2p₀) − g₁/(2p₁) for g = ∂ℓ/∂logits.
+ */
+export class BornHead {
+  readonly size = 0;
+  readonly inputs = 1;
+  readonly classes = 2;
+  forward(_p: Float64Array, _off: number, e: ArrayLike<number>, eOff: number, probs: Float64Array, pOff: number): void {
+    const z = Math.min(1, Math.max(-1, e[eOff]));
+    probs[pOff] = (1 + z) / 2;
+    probs[pOff + 1] = (1 - z) / 2;
+  }
+  backward(_p: Float64Array, _off: number, e: ArrayLike<number>, eOff: number, g: ArrayLike<number>, _grad: Float64Array | null, ge: Float64Array): void {
+    const z = e[eOff];
+    const p0 = Math.max((1 + z) / 2, 1e-300), p1 = Math.max((1 - z) / 2, 1e-300);
+    ge.fill(0);
+    ge[0] = g[0] / (2 * p0) - g[1] / (2 * p1);
+  }
+}

@@ -24,6 +24,8 @@ export interface ModelSpec {
   ansatz?: Ansatz;
   /** MLP hidden sizes (default [32, 16]). */
   hidden?: number[];
+  /** Read-out of vqc / reupload: 'z' (default, soft-max head) or 'born' (binary Born rule, certifiable). */
+  readout?: 'z' | 'born';
   /** QSVM kernel (default fidelity). */
   kernel?: 'fidelity' | 'projected';
   svm?: SvmOptions;
@@ -41,6 +43,7 @@ export function checkModelType(t: string): ModelType {
 
 function arch(spec: ModelSpec, defaults: Partial<Architecture>): Architecture {
   return {
+    ...(spec.readout === 'born' ? { readout: 'born' as const } : {}),
     qubits: spec.qubits ?? 8,
     layers: spec.layers ?? defaults.layers ?? 4,
     encoding: spec.encoding ?? defaults.encoding ?? 'angle-y',

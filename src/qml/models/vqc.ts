@@ -13,17 +13,18 @@ import { QmlError } from '../../core/errors.js';
 import type { RowMatrix } from '../../sim/batch.js';
 import type { Architecture, BuiltArchitecture } from '../circuits.js';
 import { QuantumLayer } from '../quantum-layer.js';
-import { checkInputs, crossEntropyRow, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
+import { BornHead, checkInputs, crossEntropyRow, LinearHead, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
 export class VariationalClassifier implements Model {
   readonly kind = 'quantum' as const;
   readonly layer: QuantumLayer;
-  readonly head: LinearHead;
+  readonly head: LinearHead | BornHead;
   readonly params: Float64Array;
 
   constructor(readonly arch: Architecture, readonly numFeatures: number, readonly numClasses: number, params: Float64Array | null, readonly execution: Execution = {}, readonly modify?: (b: BuiltArchitecture) => BuiltArchitecture) {
     this.layer = new QuantumLayer(arch, numFeatures, execution, modify);
-    this.head = new LinearHead(this.layer.outputs, numClasses);
+    if (arch.readout === 'born' && numClasses !== 2) throw new QmlError(`a Born-rule read-out classifies two classes, not ${numClasses}`, 'readout');
+    this.head = arch.readout === 'born' ? new BornHead() : new LinearHead(this.layer.outputs, numClasses);
     const size = this.layer.numParams + this.head.size;
     if (params && params.length !== size) throw new QmlError(`this architecture has ${size} parameters, got ${params.length}`, 'params');
     this.params = params ?? new Float64Array(size);
@@ -37,7 +38,7 @@ export class VariationalClassifier implements Model {
     const P = m.layer.numParams, out = m.layer.outputs;
     // Small circuit angles keep the start near the identity (no barren plateau at init); head ~ N(0, 1/m).
     for (let i = 0; i < P; i++) m.params[i] = 0.3 * rng.normal();
-    for (let i = 0; i < numClasses * out; i++) m.params[P + i] = rng.normal() / Math.sqrt(out);
+    if (m.head instanceof LinearHead) for (let i = 0; i < numClasses * out; i++) m.params[P + i] = rng.normal() / Math.sqrt(out);
     return m;
   }
 
