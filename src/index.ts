@@ -72,3 +72,4 @@ export { SqueezedModel, RandomizedEncodingModel } from './defenses/inference.js'
 export * from './defenses/uncertainty.js';
 export { runDefenses, DEFENSE_NAMES, type DefenseEntry } from './assess/defenses.js';
 export { mitigatedExpectations, type MitigationOptions } from './defenses/mitigated-layer.js';
+export { NoiseAwareTraining } from './defenses/adversarial-training.js';

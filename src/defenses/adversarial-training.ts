@@ -35,7 +35,8 @@ export function freshCopy(model: Model, seed: number): Model {
 function createModelLike(m: Model, seed: number): Model {
   const j = m.toJSON() as Record<string, unknown>;
   const spec = { type: m.type, qubits: (j.arch as { qubits?: number } | undefined)?.qubits, layers: (j.arch as { layers?: number } | undefined)?.layers,
-    encoding: (j.arch as { encoding?: never } | undefined)?.encoding, ansatz: (j.arch as { ansatz?: never } | undefined)?.ansatz, hidden: j.hidden as number[] | undefined };
+    encoding: (j.arch as { encoding?: never } | undefined)?.encoding, ansatz: (j.arch as { ansatz?: never } | undefined)?.ansatz, hidden: j.hidden as number[] | undefined,
+    readout: (j.arch as { readout?: never } | undefined)?.readout };
   if (m.type === 'circuit') return m;
   return createModel(spec as never, m.numFeatures, m.numClasses, seed);
 }
@@ -125,4 +126,27 @@ function paramRobustGradient(m: Model, X: RowMatrix, y: Int32Array, w: Float64Ar
   const shifted = m.lossGrad(X, y, { classWeights: w });
   m.params.set(keep);
   return { loss: (clean.loss + shifted.loss) / 2, dparams: Float64Array.from(clean.dparams, (v, i) => (v + shifted.dparams[i]) / 2) };
+}
+
+/**
+ * Noise-aware training: a fresh model of the same architecture trained while its circuits run under
+ * `noise` and `shots` (gradients by parameter-shift on the noisy, sampled backend), so it learns
+ * weights that hold up on that device; it is then deployed with the same execution.
+ */
+export class NoiseAwareTraining implements Defense {
+  readonly name = 'noise-aware';
+  readonly kind = 'training' as const;
+  constructor(readonly noise: import('../sim/noise.js').NoiseModel | undefined, readonly shots: number | undefined, readonly train: TrainConfig = {}) {
+    if (!noise && !shots) throw new QmlError('noise-aware training needs a noise model, shots, or both');
+    if (shots !== undefined && (!Number.isInteger(shots) || shots < 1)) throw new QmlError(`shots must be a positive integer, got ${shots}`, 'shots');
+  }
+  apply(ctx: DefenseContext): DefenseResult {
+    const t0 = performance.now();
+    const j = ctx.base.toJSON() as Record<string, unknown>;
+    if (!('arch' in j)) throw new QmlError(`noise-aware training applies to circuit models (vqc, reupload, hybrid), not "${ctx.base.type}"`);
+    const model = modelFromJSON({ ...j, params: Array.from(freshCopy(ctx.base, ctx.seed).params), execution: { noise: this.noise, shots: this.shots, seed: ctx.seed } });
+    trainModel(model, ctx.X, ctx.y, { ...this.train, seed: ctx.seed, log: ctx.log });
+    const seconds = (performance.now() - t0) / 1000;
+    return { name: this.name, kind: 'training', model, seconds, trainTimeMultiple: ctx.baseSeconds > 0 ? seconds / ctx.baseSeconds : NaN, config: { noise: this.noise, shots: this.shots } };
+  }
 }
