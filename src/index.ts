@@ -73,3 +73,4 @@ export * from './defenses/uncertainty.js';
 export { runDefenses, DEFENSE_NAMES, type DefenseEntry } from './assess/defenses.js';
 export { mitigatedExpectations, type MitigationOptions } from './defenses/mitigated-layer.js';
 export { NoiseAwareTraining } from './defenses/adversarial-training.js';
+export { angleEncodingLinfRadius } from './defenses/certify.js';

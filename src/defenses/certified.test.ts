@@ -48,3 +48,25 @@ test('certified accuracy grows with the fidelity the attacker must keep', () => 
   for (let i = 1; i < curve.length; i++) assert.ok(curve[i].certified_accuracy >= curve[i - 1].certified_accuracy);
   assert.ok(curve[curve.length - 1].certified_accuracy > 0.5);
 });
+
+test('the input-space radius of the angle encoding: no PGD step inside it flips a certified row', async () => {
+  const { angleEncodingLinfRadius } = await import('./certify.js');
+  const { InputTarget } = await import('../attacks/target.js');
+  const { evasionAttack } = await import('../attacks/registry.js');
+  const { threatModel } = await import('../attacks/threat.js');
+  const { runAttack } = await import('../attacks/attack.js');
+  const p = det.model.predictProba(X), tt = topTwo(p, X.rows, 2);
+  let checked = 0;
+  for (let r = 0; r < X.rows; r++) {
+    if (tt[r].cls !== y[r]) continue;
+    const rad = angleEncodingLinfRadius(weberFidelityBound(tt[r].pA, tt[r].pB), X.cols);
+    if (!(rad > 1e-6)) continue;
+    const one = X.data.slice(r * X.cols, (r + 1) * X.cols);
+    const rep = runAttack(evasionAttack('pgd'), new InputTarget(det.model), one, y.subarray(r, r + 1), 1, threatModel({ epsilon: rad * 0.999, steps: 20, restarts: 2 }), r);
+    assert.equal(rep.robust_accuracy, 1, `row ${r}: flipped inside its certified L∞ radius ${rad}`);
+    checked++;
+  }
+  assert.ok(checked >= 5, `${checked} certified rows checked`);
+  // Fidelity of product encodings: Π cos²(δ/2) at δ = radius equals F* exactly.
+  assertClose(Math.cos(angleEncodingLinfRadius(0.8, 3) / 2) ** 6, 0.8, 1e-12, 'radius ↔ F*');
+});

@@ -63,3 +63,15 @@ export function certifiedAccuracyCurve(probs: Float64Array, y: Int32Array, C: nu
   const thresholds = tt.map((t, r) => (t.cls === y[r] ? weberFidelityBound(t.pA, t.pB) : Infinity));
   return fidelities.map((f) => ({ fidelity: f, certified_accuracy: thresholds.filter((th) => f > th).length / y.length }));
 }
+
+/**
+ * The certificate translated to input space for product angle encodings (each feature j enters as
+ * a rotation exp(−i x_j G/2) with G² = I on its own qubit, as angle-x/y/z encodings do): the encoded
+ * states of x and x + δ have fidelity Π_j cos²(δ_j/2) ≥ cos^{2d}(‖δ‖∞/2), so every ‖δ‖∞ below
+ * 2·arccos(F*^{1/(2d)}) keeps the fidelity above F* and the prediction certified.
+ */
+export function angleEncodingLinfRadius(fidelityBound: number, features: number): number {
+  if (!(fidelityBound > 0 && fidelityBound <= 1)) throw new QmlError(`a fidelity bound must be in (0, 1], got ${fidelityBound}`);
+  if (!Number.isInteger(features) || features < 1) throw new QmlError(`features must be a positive integer, got ${features}`);
+  return 2 * Math.acos(fidelityBound ** (1 / (2 * features)));
+}

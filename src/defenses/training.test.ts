@@ -71,3 +71,24 @@ test('defensive distillation trains a student on the teacher at temperature T; b
   assert.throws(() => new RandomizedEncodingModel(det.model, -0.1), /sigma must be ≥ 0/);
   assert.throws(() => SqueezedModel.fit(det.model, X, 1), /levels must be an integer ≥ 2/);
 });
+
+test('distillation and randomised encoding never pass as robust: the honest checks flag them or the attacks beat them', async () => {
+  const { honestChecks } = await import('../attacks/honest.js');
+  const verdict = (m: Model, eot: number) => {
+    const tgt = new InputTarget(m);
+    const reps = [0.25, 0.5].flatMap((e) => ['fgsm', 'pgd', 'square'].map((a) => runAttack(evasionAttack(a), tgt, Xt.data, yt, Xt.rows, threatModel({ epsilon: e, steps: 10, queries: 300, eot }), 1)));
+    const unb = runAttack(evasionAttack('deepfool'), tgt, Xt.data, yt, Xt.rows, threatModel({ epsilon: 1e9, norm: 'l2', eot }), 1);
+    const flagged = honestChecks('d', reps, unb, Xt.rows).some((c) => !c.passed);
+    const worst = Math.min(...reps.filter((r) => r.epsilon === 0.5).map((r) => r.robust_accuracy));
+    return { flagged, worst };
+  };
+  for (const T of [20, 100]) {
+    const student = new Distillation(T, { epochs: 6 }).apply({ X, y, seed: 2, base: det.model, baseSeconds }).model;
+    const v = verdict(student, 1);
+    assert.ok(v.flagged || v.worst < 0.2, `distillation T=${T}: not flagged yet robust (${v.worst})`);
+    const back = modelFromJSON(JSON.parse(JSON.stringify(student.toJSON())));
+    assert.deepEqual(Array.from(back.predictProba(Xt)), Array.from(student.predictProba(Xt)));
+  }
+  // Randomised encoding attacked without expectation over transformation is flagged.
+  assert.ok(verdict(new RandomizedEncodingModel(det.model, 0.5, 1, 3), 1).flagged, 'randomised encoding without EOT');
+});
