@@ -43,6 +43,8 @@ export interface AssessConfig {
   defenses: string[];
   /** Training rows the defences retrain on (robust training costs several plain trainings). */
   defenseRows: number;
+  /** Apply error mitigation (ZNE + read-out inversion) to the VQC in the noise sweep. */
+  mitigate: boolean;
   out: string;
 }
 
@@ -54,14 +56,14 @@ export function defaultConfig(quick: boolean): AssessConfig {
     eps: quick ? [0, 0.25, 1] : [0, 0.1, 0.25, 0.5, 1], angleEps: quick ? [0, 0.2] : [0, 0.05, 0.1, 0.2, 0.4],
     norm: 'linf', noise: quick ? [0, 1, 4] : [0, 0.5, 1, 2, 4], seed: 0, quick,
     trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 100, blackBoxRows: quick ? 15 : 40, queries: quick ? 100 : 300,
-    steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, defenses: [], defenseRows: quick ? 400 : 1500, out: 'qml6g-report',
+    steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, defenses: [], defenseRows: quick ? 400 : 1500, mitigate: !quick, out: 'qml6g-report',
   };
 }
 
 const TYPES: Record<keyof AssessConfig, string> = {
   data: 'string', label: 'string', format: 'string', models: 'string[]', attacks: 'string[]', eps: 'number[]', angleEps: 'number[]',
   norm: 'string', noise: 'number[]', seed: 'integer', quick: 'boolean', trainRows: 'integer', attackRows: 'integer', blackBoxRows: 'integer',
-  queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', defenses: 'string[]', defenseRows: 'integer', out: 'string',
+  queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', defenses: 'string[]', defenseRows: 'integer', mitigate: 'boolean', out: 'string',
 };
 
 function typeOk(v: unknown, t: string): boolean {

@@ -30,6 +30,7 @@ import type { NoiseModel } from '../sim/noise.js';
 import type { AssessConfig } from './config.js';
 import { writeReport } from '../report/report.js';
 import { runDefenses, type DefenseEntry } from './defenses.js';
+import { mitigatedExpectations } from '../defenses/mitigated-layer.js';
 
 export interface AttackEntry {
   name: string;
@@ -75,7 +76,7 @@ export interface AssessResults {
   rows: { train: number; test: number; attack: number; black_box: number };
   models: ModelEntry[];
   transfer: { epsilon: number; pairs: Array<{ from: string; to: string; robust_accuracy: number; transfer_rate: number }> };
-  noise_sweep: Array<{ model: string; strength: number; accuracy: number }>;
+  noise_sweep: Array<{ model: string; strength: number; accuracy: number; mitigated_accuracy?: number | null }>;
   noise_base: NoiseModel;
   checks: Check[];
   /** With --defenses: the defence × attack matrix (the undefended model is the defence "none"). */
@@ -340,14 +341,25 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
   for (const me of res.models) {
     const det = detectors.get(me.name)!;
     if (!(det.model instanceof VariationalClassifier || det.model instanceof HybridNetwork)) continue;
-    const rows = Math.min(attack.table.rows, cfg.quick ? 20 : 40);
+    const rows = Math.min(attack.table.rows, cfg.quick ? 10 : 24);
     const sub = selectRows(attack, Array.from({ length: rows }, (_, i) => i));
     for (const s of cfg.noise) {
       const prev = previous?.noise_sweep.find((x) => x.model === me.name && x.strength === s);
       if (prev) { res.noise_sweep.push(prev); continue; }
       const noisy: Model = s === 0 ? det.model : modelFromJSON({ ...(det.model.toJSON() as object), execution: { noise: nisqNoise(s) } });
-      const p = noisy.predictProba(det.inputs(sub.table));
-      res.noise_sweep.push({ model: me.name, strength: s, accuracy: classificationMetrics(p, det.labelsFor(sub), det.classes.length).accuracy });
+      const Zs = det.inputs(sub.table), ys = det.labelsFor(sub);
+      const p = noisy.predictProba(Zs);
+      // Mitigation on the VQC's read-outs: ZNE (scales 1, 3, 5) with read-out inversion, then the same head.
+      let mitigated: number | null = null;
+      // At the base strength only: each row costs three density-matrix runs of circuits up to five times longer.
+      if (s === 1 && det.model instanceof VariationalClassifier && cfg.mitigate) {
+        const m = det.model, P = m.layer.numParams, C = det.classes.length;
+        const e = mitigatedExpectations(m.layer.built.circuit, m.layer.built.observables, m.params.subarray(0, P), Zs, nisqNoise(s));
+        const probs = new Float64Array(Zs.rows * C);
+        for (let r = 0; r < Zs.rows; r++) m.head.forward(m.params, P, e, r * m.layer.outputs, probs, r * C);
+        mitigated = classificationMetrics(probs, ys, C).accuracy;
+      }
+      res.noise_sweep.push({ model: me.name, strength: s, accuracy: classificationMetrics(p, ys, det.classes.length).accuracy, mitigated_accuracy: mitigated });
       hooks.progress(`noise ${me.name}`, cfg.noise.indexOf(s) + 1, cfg.noise.length);
     }
     save();

@@ -65,7 +65,10 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
   if (res.noise_sweep.length) {
     const names = [...new Set(res.noise_sweep.map((x) => x.model))];
     s.push(`<h2>Noise resilience</h2><p class="muted">Accuracy under a NISQ noise model scaled by the strength on the x axis (strength 1: 1-qubit depolarising ${res.noise_base.after_1q?.[0] && 'p' in res.noise_base.after_1q[0] ? res.noise_base.after_1q[0].p : ''}, 2-qubit ${res.noise_base.after_2q?.[0] && 'p' in res.noise_base.after_2q[0] ? res.noise_base.after_2q[0].p : ''}, amplitude damping, read-out error).</p>`);
-    s.push(lineChart('Accuracy against noise strength', names.map((n) => ({ name: n, points: res.noise_sweep.filter((x) => x.model === n).map((x) => [x.strength, x.accuracy] as [number, number]) })), { xLabel: 'noise strength (x base model)', yLabel: 'accuracy' }));
+    const series = names.map((n) => ({ name: n, points: res.noise_sweep.filter((x) => x.model === n).map((x) => [x.strength, x.accuracy] as [number, number]) }));
+    const mitigated = names.filter((n) => res.noise_sweep.some((x) => x.model === n && x.mitigated_accuracy != null)).map((n) => ({ name: `${n} (mitigated)`, dashed: true, points: res.noise_sweep.filter((x) => x.model === n && x.mitigated_accuracy != null).map((x) => [x.strength, x.mitigated_accuracy as number] as [number, number]) }));
+    s.push(lineChart('Accuracy against noise strength', [...series, ...mitigated], { xLabel: 'noise strength (x base model)', yLabel: 'accuracy' }));
+    if (mitigated.length) s.push('<p class="muted">Dashed: the same model with zero-noise extrapolation (Richardson, scales 1, 3, 5) and read-out inversion applied to its read-outs.</p>');
   }
 
   if (res.defenses?.length) {
@@ -73,6 +76,13 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     s.push('<table><tr><th>model</th><th>defence</th><th>clean</th>' + [...new Set(res.defenses[0].attacks.map((a) => `${a.name}@${a.epsilon}`))].map((k) => `<th>${esc(k)}</th>`).join('') + '<th>detection AUROC</th><th>training cost</th><th>honest</th></tr>');
     for (const d of res.defenses) s.push(`<tr><td>${esc(d.model)}</td><td>${esc(d.name)}</td><td>${pct(d.clean_accuracy)}</td>${d.attacks.map((a) => `<td>${pct(a.robust_accuracy)}</td>`).join('')}<td>${d.detection_auroc === null ? '–' : d.detection_auroc.toFixed(3)}</td><td>${Number.isFinite(d.train_time_multiple) ? `${d.train_time_multiple.toFixed(1)}x` : '–'}</td><td class="${d.honest ? 'pass' : 'flag'}">${d.honest ? 'yes' : 'FLAG'}</td></tr>`);
     s.push('</table>');
+    for (const model of [...new Set(res.defenses.map((d) => d.model))]) {
+      const rows = res.defenses.filter((d) => d.model === model);
+      const eps = [...new Set(rows[0].attacks.map((a) => a.epsilon))];
+      const worst = (d: typeof rows[number], e: number) => Math.min(...d.attacks.filter((a) => a.epsilon === e).map((a) => a.robust_accuracy));
+      s.push(barChart(`${model}: worst-case robust accuracy per defence`, rows.map((d) => `${d.name}${d.honest ? '' : '*'}`), [{ name: 'clean', values: rows.map((d) => d.clean_accuracy) }, ...eps.map((e) => ({ name: `ε = ${e}`, values: rows.map((d) => worst(d, e)) }))], { yLabel: 'accuracy', width: 760 }));
+    }
+    s.push('<p class="muted">* flagged by the honest-evaluation checks.</p>');
   }
 
   s.push('<h2>Confusion matrices (test rows)</h2><div class="grid">');
