@@ -74,3 +74,4 @@ export { runDefenses, DEFENSE_NAMES, type DefenseEntry } from './assess/defenses
 export { mitigatedExpectations, type MitigationOptions } from './defenses/mitigated-layer.js';
 export { NoiseAwareTraining } from './defenses/adversarial-training.js';
 export { angleEncodingLinfRadius } from './defenses/certify.js';
+export { subTable } from './defenses/adversarial-training.js';

@@ -21,6 +21,21 @@ import { threatModel } from '../attacks/threat.js';
 import { projectRows, ascend, randomStart } from '../attacks/evasion/steps.js';
 import { circuitParamRange } from '../attacks/quantum/quantum-attacks.js';
 import type { Defense, DefenseContext, DefenseResult } from './defense.js';
+import { RawTarget } from '../attacks/target.js';
+import type { DomainConstraints } from '../attacks/threat.js';
+import { Detector } from '../qml/detector.js';
+import type { Pipeline } from '../qml/pipeline.js';
+import type { Table } from '../qml/table.js';
+
+/** The rows `idx` of a table. */
+export function subTable(t: Table, idx: ArrayLike<number>): Table {
+  return {
+    rows: idx.length,
+    columns: t.columns.map((c) => (c.kind === 'numeric'
+      ? { ...c, values: Float64Array.from(idx, (i) => c.values[i]) }
+      : { ...c, values: Array.from(idx, (i) => c.values[i]) })),
+  };
+}
 
 /** A fresh, untrained copy of a model's architecture (same seed, same initialisation). */
 export function freshCopy(model: Model, seed: number): Model {
@@ -51,6 +66,12 @@ export interface RobustTrainingOptions {
   mix?: number;
   /** param-robust: perturbation size of the circuit angles (radians) and mode. */
   budget?: number;
+  /**
+   * PGD-AT in raw traffic features under domain constraints instead of the model's input space:
+   * the training rows' raw records (row r of `table` is row r of the training matrix), the fitted
+   * pipeline, class names, constraints and the reference rows that set ε's units.
+   */
+  raw?: { pipeline: Pipeline; table: Table; classes: string[]; constraints: DomainConstraints; reference: Table };
   mode?: 'worst' | 'random';
   train?: TrainConfig;
 }
@@ -71,7 +92,23 @@ export class RobustTraining implements Defense {
     const model = freshCopy(ctx.base, ctx.seed);
     const eps = this.opts.epsilon ?? 0.1, steps = this.opts.steps ?? 5, rng = new Rng(ctx.seed + 77);
     const threat = threatModel({ epsilon: eps, steps, norm: 'linf' });
-    const batchGradient = (m: Model, X: RowMatrix, y: Int32Array, w: Float64Array | undefined) => {
+    let rowsOf: number[] = [];
+    const batchGradient = (m: Model, X: RowMatrix, y: Int32Array, w: Float64Array | undefined, rows: number[]) => {
+      rowsOf = rows;
+      if (this.opts.method === 'pgd-at' && this.opts.raw) {
+        // Craft in raw features on the batch's own records, then map them through the pipeline.
+        const raw = this.opts.raw;
+        const det = new Detector(raw.pipeline, m, raw.classes, { dataset: 'robust-training', spec: { type: 'vqc' }, seed: ctx.seed, train: { rows: X.rows } });
+        const sub = subTable(raw.table, rowsOf);
+        const tgt = new RawTarget(det, sub, raw.constraints, raw.reference);
+        const X0 = tgt.initial();
+        const advRaw = new PGD('pgd').run({ target: tgt, X0, y, rows: X.rows, threat: threatModel({ epsilon: eps, steps, space: 'raw', constraints: raw.constraints }), rng }).X;
+        tgt.constrain(advRaw, X0, X.rows, 'toward');
+        const Z = det.inputs(tgt.tableWith(advRaw, X.rows));
+        const mix = this.opts.mix ?? 1, data = Float64Array.from(X.data);
+        for (let r = 0; r < X.rows; r++) if (rng.next() < mix) data.set(Z.data.subarray(r * Z.cols, (r + 1) * Z.cols), r * X.cols);
+        return m.lossGrad({ ...X, data }, y, { classWeights: w });
+      }
       if (this.opts.method === 'pgd-at') {
         const adv = new PGD('pgd').run({ target: new InputTarget(m), X0: X.data, y, rows: X.rows, threat, rng }).X;
         const mix = this.opts.mix ?? 1, data = Float64Array.from(X.data);
