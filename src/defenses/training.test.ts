@@ -109,3 +109,21 @@ test('PGD adversarial training in raw traffic features under the domain constrai
   assert.ok(after.robust_accuracy >= before.robust_accuracy + 0.1, `raw-space PGD accuracy ${before.robust_accuracy.toFixed(3)} → ${after.robust_accuracy.toFixed(3)}`);
   assert.ok(after.clean_accuracy >= before.clean_accuracy - 0.05, `clean ${before.clean_accuracy} → ${after.clean_accuracy}`);
 });
+
+test('noise-aware and parameter-robust VQCs round-trip through save/load with their execution', async () => {
+  const { NoiseAwareTraining } = await import('./adversarial-training.js');
+  const q = Detector.train(tr, { type: 'vqc', qubits: 4, layers: 1 }, { epochs: 2, seed: 1 });
+  const Xq = q.inputs(tr.table), yq = q.labelsFor(tr);
+  const small = { data: Xq.data.slice(0, 60 * Xq.cols), rows: 60, cols: Xq.cols };
+  const ctx = { X: small, y: yq.subarray(0, 60), seed: 1, base: q.model, baseSeconds: 1 };
+  const na = new NoiseAwareTraining({ readout: { p1_given_0: 0.02, p0_given_1: 0.02 } }, 128, { epochs: 1 }).apply(ctx).model;
+  const pr = new RobustTraining({ method: 'param-robust', budget: 0.1, train: { epochs: 1 } }).apply(ctx).model;
+  const Xs = { data: small.data.slice(0, 10 * small.cols), rows: 10, cols: small.cols };
+  for (const m of [na, pr]) {
+    const back = modelFromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    assert.deepEqual(back.toJSON(), m.toJSON());
+    if (m === pr) assert.deepEqual(Array.from(back.predictProba(Xs)), Array.from(m.predictProba(Xs)));
+  }
+  assert.equal((na.toJSON() as { execution: { shots: number } }).execution.shots, 128);
+  assert.throws(() => new NoiseAwareTraining(undefined, undefined), /needs a noise model, shots, or both/);
+});
