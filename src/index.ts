@@ -75,3 +75,5 @@ export { mitigatedExpectations, type MitigationOptions } from './defenses/mitiga
 export { NoiseAwareTraining } from './defenses/adversarial-training.js';
 export { angleEncodingLinfRadius } from './defenses/certify.js';
 export { subTable } from './defenses/adversarial-training.js';
+export * from './supply/signing.js';
+export { qml6gHome, signingKey, trustedKeys, readKeyFile, keyFileOf } from './supply/keys.js';

@@ -31,6 +31,8 @@ import type { AssessConfig } from './config.js';
 import { writeReport } from '../report/report.js';
 import { runDefenses, type DefenseEntry } from './defenses.js';
 import { mitigatedExpectations } from '../defenses/mitigated-layer.js';
+import { signDetectorJSON, verifyDetectorJSON } from '../supply/signing.js';
+import { signingKey, trustedKeys } from '../supply/keys.js';
 
 export interface AttackEntry {
   name: string;
@@ -182,7 +184,11 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
     let det: Detector;
     let seconds = 0;
     if (prev && fs.existsSync(file)) {
-      det = Detector.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+      // A resumed run reloads its own models only if their signatures still verify.
+      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const v = verifyDetectorJSON(json, trustedKeys());
+      if (!v.ok) throw new QmlError(`cannot resume: ${v.reason}`, file);
+      det = Detector.fromJSON(json, file);
       seconds = prev.train_seconds;
     } else {
       const spec: ModelSpec = { type: name, qubits: name === 'hybrid' ? Math.min(cfg.qubits, 6) : cfg.qubits, layers: cfg.layers, svm: { maxTrain: cfg.kernelRows } };
@@ -193,7 +199,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
         onProgress: (d, t) => hooks.progress(`train ${name}`, d, t),
       });
       seconds = (performance.now() - ts) / 1000;
-      fs.writeFileSync(file, JSON.stringify(det.toJSON()));
+      fs.writeFileSync(file, JSON.stringify(signDetectorJSON(det.toJSON(), signingKey())));
     }
     detectors.set(name, det);
     const m = det.evaluate(test);

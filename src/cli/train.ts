@@ -15,6 +15,8 @@ import type { NoiseModel } from '../sim/noise.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { dataFlags, loadFromFlags, trainTestFromFlags } from './data-args.js';
 import { info, printJson, printLine, Progress, readJson, writeFileAtomic } from './io.js';
+import { signDetectorJSON, verifyDetectorJSON } from '../supply/signing.js';
+import { signingKey, trustedKeys } from '../supply/keys.js';
 
 const trainFlags: Flags = {
   ...dataFlags,
@@ -104,7 +106,8 @@ export function runTrain(argv: string[]): void {
     onCheckpoint: out ? (_m, ep) => { void ep; } : undefined,
   });
   const metrics = det.evaluate(test);
-  if (out) writeFileAtomic(out, JSON.stringify(det.toJSON()));
+  // Saved models are signed (ML-DSA-65) with this user's key, so evaluate and verify can check them.
+  if (out) writeFileAtomic(out, JSON.stringify(signDetectorJSON(det.toJSON(), signingKey())));
   const seconds = (performance.now() - t0) / 1000;
   const result = {
     ...summary(metrics), model: type, kind: det.model.kind, seed, seconds, dataset: train.name, test: split, n_train: train.table.rows,
@@ -119,14 +122,26 @@ export function runTrain(argv: string[]): void {
 const evalFlags: Flags = {
   ...dataFlags,
   model: { type: 'string', help: 'a detector saved by qml6g train --out' },
+  'allow-unsigned': { type: 'boolean', help: 'load a model without a trusted signature (research only)' },
+  key: { type: 'string', help: 'also trust this public key file' },
   seed: { type: 'int', help: 'seed for --max-rows sampling', default: 0 },
   json: { type: 'boolean', help: 'print the results as one JSON object (last line)' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-export function loadDetector(file: string): Detector {
+/**
+ * Loads a detector file. By default it must carry an intact signature from a trusted key (this
+ * user's own, $QML6G_HOME/trusted/, or --key files); `allowUnsigned` skips the check (research only).
+ */
+export function loadDetector(file: string, opts: { allowUnsigned?: boolean; keys?: string[] } = {}): Detector {
   if (!fs.existsSync(file)) throw new QmlError('cannot read model file: no such file', file);
-  return Detector.fromJSON(readJson(file, 'model file'), file);
+  const json = readJson(file, 'model file');
+  const det = Detector.fromJSON(json, file);
+  if (!opts.allowUnsigned) {
+    const v = verifyDetectorJSON(json, trustedKeys(opts.keys ?? []));
+    if (!v.ok) throw new QmlError(`refusing to load: ${v.reason} (qml6g verify explains; --allow-unsigned loads it anyway, for research)`, file);
+  }
+  return det;
 }
 
 export function runEvaluate(argv: string[]): void {
@@ -134,7 +149,7 @@ export function runEvaluate(argv: string[]): void {
   if (a.flags.help) { printLine(usage('evaluate', '--model model.json --data NAME|FILE.csv [options]', evalFlags)); return; }
   if (!a.flags.model) throw new QmlError('--model is required (a file saved by qml6g train --out)');
   const t0 = performance.now();
-  const det = loadDetector(a.flags.model as string);
+  const det = loadDetector(a.flags.model as string, { allowUnsigned: !!a.flags['allow-unsigned'], keys: a.flags.key ? [a.flags.key as string] : [] });
   const data = loadFromFlags(a.flags, 'data');
   const metrics = det.evaluate(data);
   const result = { ...summary(metrics), model: det.meta.spec.type, kind: det.model.kind, seed: det.meta.seed, seconds: (performance.now() - t0) / 1000, dataset: data.name, classes: det.classes, version: version() };

@@ -18,6 +18,7 @@ import { createModel, featureBudget, modelFromJSON, type ModelSpec } from './mod
 import { Pipeline, type PipelineConfig } from './pipeline.js';
 import type { LabeledData, Table } from './table.js';
 import { trainModel, type TrainConfig, type TrainResult } from './train.js';
+import { dataFingerprint } from '../supply/signing.js';
 
 export interface DetectorMeta {
   dataset: string;
@@ -27,6 +28,8 @@ export interface DetectorMeta {
   history?: TrainResult['history'];
   seconds?: number;
   notes?: string[];
+  /** SHA-256 of the training table (names and values): which data the model learned from. */
+  data_fingerprint?: string;
 }
 
 export class Detector {
@@ -55,6 +58,7 @@ export class Detector {
     const res = trainModel(model, X, data.labels, { ...cfg, onCheckpoint, onEpoch, onProgress, log });
     return new Detector(pipeline, model, data.classes, {
       dataset: data.name, spec, seed, train: { ...plain, rows: data.table.rows }, history: res.history, seconds: res.seconds, notes: data.notes,
+      data_fingerprint: dataFingerprint(data.table),
     });
   }
 
