@@ -3,11 +3,18 @@
  * tests only; the product never reads it) and small numeric assertions.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// Tests sign and verify models with keys of their own, never the user's ($QML6G_HOME/signing-key.json).
+if (!process.env.QML6G_TEST_HOME) {
+  process.env.QML6G_TEST_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-home-'));
+  process.env.QML6G_HOME = process.env.QML6G_TEST_HOME;
+}
 /** The repository root (dist/testing → ../..). */
 export const repoRoot = path.resolve(here, '..', '..');
 export const sharedDir = path.resolve(repoRoot, '..', 'shared');
