@@ -31,7 +31,7 @@ import type { AssessConfig } from './config.js';
 import { writeReport } from '../report/report.js';
 import { runDefenses, type DefenseEntry } from './defenses.js';
 import { mitigatedExpectations } from '../defenses/mitigated-layer.js';
-import { signDetectorJSON, verifyDetectorJSON } from '../supply/signing.js';
+import { signDetectorJSON, signedFileText, verifyDetectorText } from '../supply/signing.js';
 import { signingKey, trustedKeys } from '../supply/keys.js';
 
 export interface AttackEntry {
@@ -185,9 +185,10 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
     let seconds = 0;
     if (prev && fs.existsSync(file)) {
       // A resumed run reloads its own models only if their signatures still verify.
-      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-      const v = verifyDetectorJSON(json, trustedKeys());
+      const text = fs.readFileSync(file, 'utf8');
+      const v = verifyDetectorText(text, trustedKeys());
       if (!v.ok) throw new QmlError(`cannot resume: ${v.reason}`, file);
+      const json = JSON.parse(text);
       det = Detector.fromJSON(json, file);
       seconds = prev.train_seconds;
     } else {
@@ -199,7 +200,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
         onProgress: (d, t) => hooks.progress(`train ${name}`, d, t),
       });
       seconds = (performance.now() - ts) / 1000;
-      fs.writeFileSync(file, JSON.stringify(signDetectorJSON(det.toJSON(), signingKey())));
+      fs.writeFileSync(file, signedFileText(signDetectorJSON(det.toJSON(), signingKey())));
     }
     detectors.set(name, det);
     const m = det.evaluate(test);

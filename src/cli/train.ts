@@ -14,8 +14,8 @@ import { checkModelType, featureBudget, isQuantumType, MODEL_TYPES, type ModelSp
 import type { NoiseModel } from '../sim/noise.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { dataFlags, loadFromFlags, trainTestFromFlags } from './data-args.js';
-import { info, printJson, printLine, Progress, readJson, writeFileAtomic } from './io.js';
-import { signDetectorJSON, verifyDetectorJSON } from '../supply/signing.js';
+import { info, printJson, printLine, Progress, readJson, readText, writeFileAtomic } from './io.js';
+import { signDetectorJSON, signedFileText, verifyDetectorText } from '../supply/signing.js';
 import { signingKey, trustedKeys } from '../supply/keys.js';
 
 const trainFlags: Flags = {
@@ -107,7 +107,7 @@ export function runTrain(argv: string[]): void {
   });
   const metrics = det.evaluate(test);
   // Saved models are signed (ML-DSA-65) with this user's key, so evaluate and verify can check them.
-  if (out) writeFileAtomic(out, JSON.stringify(signDetectorJSON(det.toJSON(), signingKey())));
+  if (out) writeFileAtomic(out, signedFileText(signDetectorJSON(det.toJSON(), signingKey())));
   const seconds = (performance.now() - t0) / 1000;
   const result = {
     ...summary(metrics), model: type, kind: det.model.kind, seed, seconds, dataset: train.name, test: split, n_train: train.table.rows,
@@ -135,10 +135,11 @@ const evalFlags: Flags = {
  */
 export function loadDetector(file: string, opts: { allowUnsigned?: boolean; keys?: string[] } = {}): Detector {
   if (!fs.existsSync(file)) throw new QmlError('cannot read model file: no such file', file);
+  const text = readText(file, 'model file');
   const json = readJson(file, 'model file');
   const det = Detector.fromJSON(json, file);
   if (!opts.allowUnsigned) {
-    const v = verifyDetectorJSON(json, trustedKeys(opts.keys ?? []));
+    const v = verifyDetectorText(text, trustedKeys(opts.keys ?? []));
     if (!v.ok) throw new QmlError(`refusing to load: ${v.reason} (qml6g verify explains; --allow-unsigned loads it anyway, for research)`, file);
   }
   return det;

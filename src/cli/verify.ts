@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { QmlError } from '../core/errors.js';
-import { generateKeyPair, verifyDetectorJSON } from '../supply/signing.js';
+import { generateKeyPair, verifyDetectorText } from '../supply/signing.js';
 import { keyFileOf, trustedKeys } from '../supply/keys.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { printJson, printLine, readText, writeFileAtomic } from './io.js';
@@ -23,15 +23,7 @@ export function runVerify(argv: string[]): void {
   if (a.positional.length !== 1) throw new QmlError('verify needs exactly one model file');
   const file = a.positional[0];
   const text = readText(file, 'model file');
-  let json: unknown;
-  let v;
-  try {
-    json = JSON.parse(text);
-    v = verifyDetectorJSON(json, trustedKeys(a.flags.key ? [a.flags.key as string] : []));
-  } catch (e) {
-    if (e instanceof QmlError) throw e;
-    v = { ok: false, reason: `not valid JSON (the file is damaged): ${(e as Error).message}` };
-  }
+  const v = verifyDetectorText(text, trustedKeys(a.flags.key ? [a.flags.key as string] : []));
   if (a.flags.json) printJson({ file, ok: v.ok, reason: v.reason, key_id: v.keyId ?? null, manifest: v.manifest ?? null });
   else printLine(`${file}: ${v.ok ? 'OK' : 'FAILED'}: ${v.reason}`);
   process.exitCode = v.ok ? 0 : 1;

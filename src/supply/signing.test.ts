@@ -7,17 +7,17 @@ import path from 'node:path';
 import { loadDataset } from '../qml/datasets.js';
 import { Detector } from '../qml/detector.js';
 import { Rng } from '../core/rng.js';
-import { canonicalJson, generateKeyPair, signDetectorJSON, verifyDetectorJSON } from './signing.js';
+import { canonicalJson, generateKeyPair, signDetectorJSON, signedFileText, verifyDetectorJSON, verifyDetectorText } from './signing.js';
 import { repoRoot } from '../testing/shared.js';
 
 const det = Detector.train(loadDataset('iris'), { type: 'vqc', qubits: 4, layers: 1 }, { epochs: 2, seed: 1 });
 const keys = generateKeyPair(new Uint8Array(32).fill(3));
 const other = generateKeyPair(new Uint8Array(32).fill(4));
 const signed = signDetectorJSON(det.toJSON(), keys);
-const text = JSON.stringify(signed);
+const text = signedFileText(signed);
 
 test('a signed model verifies across save and load, against its trusted key', () => {
-  const v = verifyDetectorJSON(JSON.parse(text), [keys.publicKey]);
+  const v = verifyDetectorText(text, [keys.publicKey]);
   assert.ok(v.ok, v.reason);
   assert.match(v.reason, /intact, signed by key [0-9a-f]{16} \(trusted\)/);
   assert.equal(v.manifest!.training_data, det.meta.data_fingerprint);
@@ -39,7 +39,7 @@ test('every single flipped bit of a signed model file is detected', () => {
     const b = Buffer.from(bytes);
     b[pos] ^= 1 << bit;
     let ok = false;
-    try { ok = verifyDetectorJSON(JSON.parse(b.toString('utf8')), [keys.publicKey]).ok; } catch { ok = false; }
+    ok = verifyDetectorText(b.toString('utf8'), [keys.publicKey]).ok;
     assert.equal(ok, false, `flip of bit ${bit} at byte ${pos} (${JSON.stringify(text.slice(Math.max(0, pos - 10), pos + 10))}) went unnoticed`);
   }
 });

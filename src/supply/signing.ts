@@ -128,3 +128,25 @@ export function verifyDetectorJSON(detector: unknown, trusted?: Uint8Array[]): V
   if (isTrusted === false) return { ok: false, reason: `signed by key ${m.key_id}, which is not trusted here`, keyId: m.key_id, trusted: false, manifest: m };
   return { ok: true, reason: `intact, signed by key ${m.key_id}${isTrusted ? ' (trusted)' : ''}`, keyId: m.key_id, trusted: isTrusted, manifest: m };
 }
+
+/**
+ * The text of a signed file: canonical JSON, so that the bytes themselves are covered — a flipped
+ * bit that still parses to the same numbers changes the text away from its canonical form.
+ */
+export function signedFileText(signed: Record<string, unknown>): string {
+  return canonicalJson(signed);
+}
+
+/** Verifies a signed file from its exact text: canonical form, hashes, signature, trust. */
+export function verifyDetectorText(text: string, trusted?: Uint8Array[]): Verification {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: `not valid JSON (the file is damaged): ${(e as Error).message}` };
+  }
+  const v = verifyDetectorJSON(json, trusted);
+  if (!v.ok) return v;
+  if (canonicalJson(json) !== text.replace(/\n$/, '')) return { ok: false, reason: 'tampered: the file\'s bytes differ from the signed canonical form (edited after signing)', keyId: v.keyId, manifest: v.manifest };
+  return v;
+}
