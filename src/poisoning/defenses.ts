@@ -1,0 +1,112 @@
+/**
+ * Defences against training-time threats:
+ * - kNN label-consistency sanitisation: drop training rows whose label disagrees with most of their
+ *   k nearest neighbours (Euclidean in the model's inputs, or the quantum-kernel distance
+ *   d² = K(x,x) + K(x',x') − 2K(x,x'));
+ * - outlier removal: drop rows far from their class centroid (z-score of the distance);
+ * - spectral signatures (Tran et al. 2018): per class, centre the representations (the quantum
+ *   model's read-outs, or the inputs), score each row by its squared projection on the top singular
+ *   direction, and drop the top 1.5·ε fraction;
+ * - STRIP (Gao et al. 2019), at inference: blend an input with random clean rows; a trojaned input
+ *   keeps its (target) prediction under blending, so low prediction entropy flags it (threshold from
+ *   clean rows at a chosen false-rejection rate);
+ * - loss-trimmed training: fit, drop the highest-loss fraction, refit;
+ * - kernel-target alignment monitoring: a drop against a clean reference flags kernel poisoning.
+ */
+import { QmlError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import type { RowMatrix } from '../sim/batch.js';
+import type { Model } from '../qml/model.js';
+import { entropyRows } from '../defenses/uncertainty.js';
+import { symmetricEigen, covariance } from '../core/linalg.js';
+
+function rowsOf(X: RowMatrix, idx: number[]): RowMatrix {
+  const d = X.cols, data = new Float64Array(idx.length * d);
+  idx.forEach((i, k) => data.set(X.data.subarray(i * d, (i + 1) * d), k * d));
+  return { data, rows: idx.length, cols: d };
+}
+
+/** Kept row indices after kNN label-consistency filtering. `distance` defaults to Euclidean. */
+export function knnSanitize(X: RowMatrix, y: Int32Array, k = 10, distance?: (i: number, j: number) => number): number[] {
+  if (!Number.isInteger(k) || k < 1) throw new QmlError(`k must be a positive integer, got ${k}`, 'k');
+  const n = X.rows, d = X.cols;
+  const dist = distance ?? ((i: number, j: number) => { let s = 0; for (let t = 0; t < d; t++) { const v = X.data[i * d + t] - X.data[j * d + t]; s += v * v; } return s; });
+  const keep: number[] = [];
+  const buf = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) buf[j] = j === i ? Infinity : dist(i, j);
+    const nn = Array.from({ length: n }, (_, j) => j).sort((a, b) => buf[a] - buf[b]).slice(0, k);
+    const agree = nn.filter((j) => y[j] === y[i]).length;
+    if (agree * 2 >= nn.length) keep.push(i);
+  }
+  return keep;
+}
+
+/** Kept rows after dropping those more than `z` standard deviations from their class centroid. */
+export function outlierSanitize(X: RowMatrix, y: Int32Array, z = 3): number[] {
+  const n = X.rows, d = X.cols, keep: number[] = [];
+  for (const c of new Set(y)) {
+    const idx = Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c);
+    const mu = new Float64Array(d);
+    for (const i of idx) for (let t = 0; t < d; t++) mu[t] += X.data[i * d + t] / idx.length;
+    const dist = idx.map((i) => Math.sqrt(Array.from({ length: d }, (_, t) => (X.data[i * d + t] - mu[t]) ** 2).reduce((a, v) => a + v, 0)));
+    const m = dist.reduce((a, v) => a + v, 0) / dist.length, sd = Math.sqrt(dist.reduce((a, v) => a + (v - m) ** 2, 0) / dist.length) || 1;
+    idx.forEach((i, k) => { if ((dist[k] - m) / sd <= z) keep.push(i); });
+  }
+  return keep.sort((a, b) => a - b);
+}
+
+/** Kept rows after spectral-signature filtering of representations R (rows × features), removing 1.5·eps per class. */
+export function spectralSignatures(R: RowMatrix, y: Int32Array, eps: number): { keep: number[]; scores: Float64Array } {
+  if (!(eps > 0 && eps < 1)) throw new QmlError(`the expected poison fraction must be in (0, 1), got ${eps}`, 'eps');
+  const n = R.rows, d = R.cols, scores = new Float64Array(n), drop = new Set<number>();
+  for (const c of new Set(y)) {
+    const idx = Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c);
+    if (idx.length < 3) continue;
+    const sub = rowsOf(R, idx), mu = new Float64Array(d);
+    for (let r = 0; r < sub.rows; r++) for (let t = 0; t < d; t++) mu[t] += sub.data[r * d + t] / sub.rows;
+    const top = symmetricEigen(covariance(sub.data, sub.rows, d, mu), d).vectors.subarray(0, d);
+    idx.forEach((i, r) => { let p = 0; for (let t = 0; t < d; t++) p += (sub.data[r * d + t] - mu[t]) * top[t]; scores[i] = p * p; });
+    const k = Math.min(idx.length - 1, Math.round(1.5 * eps * idx.length));
+    [...idx].sort((a, b) => scores[b] - scores[a]).slice(0, k).forEach((i) => drop.add(i));
+  }
+  return { keep: Array.from({ length: n }, (_, i) => i).filter((i) => !drop.has(i)), scores };
+}
+
+/** STRIP entropy of each row: mean prediction entropy over `blends` superimpositions with random clean rows. */
+export function stripEntropy(model: Model, X: RowMatrix, clean: RowMatrix, blends = 10, alpha = 0.5, seed = 0): Float64Array {
+  const rng = new Rng(seed), d = X.cols, C = model.numClasses, out = new Float64Array(X.rows);
+  for (let b = 0; b < blends; b++) {
+    const data = new Float64Array(X.data.length);
+    for (let r = 0; r < X.rows; r++) {
+      const o = rng.int(clean.rows);
+      for (let t = 0; t < d; t++) data[r * d + t] = alpha * X.data[r * d + t] + (1 - alpha) * clean.data[o * d + t];
+    }
+    const h = entropyRows(model.predictProba({ data, rows: X.rows, cols: d }), X.rows, C);
+    for (let r = 0; r < X.rows; r++) out[r] += h[r] / blends;
+  }
+  return out;
+}
+
+/** STRIP's threshold: the entropy below which only `frr` of clean rows fall. */
+export function stripThreshold(cleanEntropy: Float64Array, frr = 0.05): number {
+  const s = Array.from(cleanEntropy).sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(frr * s.length))];
+}
+
+/** Row indices kept after dropping the `fraction` with the highest loss under `model`. */
+export function lossTrim(model: Model, X: RowMatrix, y: Int32Array, fraction: number): number[] {
+  if (!(fraction > 0 && fraction < 1)) throw new QmlError(`trim fraction must be in (0, 1), got ${fraction}`, 'fraction');
+  const p = model.predictProba(X), C = model.numClasses;
+  const loss = Array.from({ length: X.rows }, (_, r) => -Math.log(Math.max(p[r * C + y[r]], 1e-300)));
+  const order = Array.from({ length: X.rows }, (_, i) => i).sort((a, b) => loss[b] - loss[a]);
+  const drop = new Set(order.slice(0, Math.round(fraction * X.rows)));
+  return Array.from({ length: X.rows }, (_, i) => i).filter((i) => !drop.has(i));
+}
+
+/** Flags kernel poisoning when the alignment falls more than `tolerance` below a clean reference. */
+export function alignmentAlarm(reference: number, observed: number, tolerance = 0.05): { alarm: boolean; drop: number } {
+  return { alarm: reference - observed > tolerance, drop: reference - observed };
+}
+
+export { rowsOf };
