@@ -42,18 +42,77 @@ export function knnSanitize(X: RowMatrix, y: Int32Array, k = 10, distance?: (i: 
   return keep;
 }
 
-/** Kept rows after dropping those more than `z` standard deviations from their class centroid. */
-export function outlierSanitize(X: RowMatrix, y: Int32Array, z = 3): number[] {
+/**
+ * Kept rows after dropping those more than `z` standard deviations from their class centroid,
+ * Euclidean in the inputs or, given the Gram matrix K (n × n) of a quantum kernel, in its feature
+ * space: ‖φ(x_i) − μ_c‖² = K_ii − (2/|c|) Σ_j K_ij + (1/|c|²) Σ_jl K_jl over the class c.
+ */
+export function outlierSanitize(X: RowMatrix, y: Int32Array, z = 3, K?: Float64Array): number[] {
   const n = X.rows, d = X.cols, keep: number[] = [];
   for (const c of new Set(y)) {
     const idx = Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c);
-    const mu = new Float64Array(d);
-    for (const i of idx) for (let t = 0; t < d; t++) mu[t] += X.data[i * d + t] / idx.length;
-    const dist = idx.map((i) => Math.sqrt(Array.from({ length: d }, (_, t) => (X.data[i * d + t] - mu[t]) ** 2).reduce((a, v) => a + v, 0)));
+    let dist: number[];
+    if (K) {
+      let all = 0;
+      const rowSum = idx.map((i) => { let s = 0; for (const j of idx) s += K[i * n + j]; all += s; return s; });
+      dist = idx.map((i, k) => Math.sqrt(Math.max(0, K[i * n + i] - (2 * rowSum[k]) / idx.length + all / (idx.length * idx.length))));
+    } else {
+      const mu = new Float64Array(d);
+      for (const i of idx) for (let t = 0; t < d; t++) mu[t] += X.data[i * d + t] / idx.length;
+      dist = idx.map((i) => { let s = 0; for (let t = 0; t < d; t++) s += (X.data[i * d + t] - mu[t]) ** 2; return Math.sqrt(s); });
+    }
     const m = dist.reduce((a, v) => a + v, 0) / dist.length, sd = Math.sqrt(dist.reduce((a, v) => a + (v - m) ** 2, 0) / dist.length) || 1;
     idx.forEach((i, k) => { if ((dist[k] - m) / sd <= z) keep.push(i); });
   }
   return keep.sort((a, b) => a - b);
+}
+
+/**
+ * Activation clustering (Chen et al. 2018): per class, project the representations on their top
+ * principal directions, split them in two with k-means, and call the smaller cluster poisoned when
+ * it holds less than `threshold` of the class (a backdoor's rows share the trigger, so they form a
+ * tight minority cluster). Returns the rows kept and, per class, the smaller cluster's share.
+ */
+export function activationClustering(R: RowMatrix, y: Int32Array, opts: { components?: number; threshold?: number; seed?: number } = {}): { keep: number[]; shares: Record<number, number> } {
+  const n = R.rows, d = R.cols, comps = Math.min(opts.components ?? 3, d), threshold = opts.threshold ?? 0.35;
+  const rng = new Rng(opts.seed ?? 0), drop = new Set<number>(), shares: Record<number, number> = {};
+  for (const c of new Set(y)) {
+    const idx = Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c);
+    if (idx.length < 4) continue;
+    const sub = rowsOf(R, idx), mu = new Float64Array(d);
+    for (let r = 0; r < sub.rows; r++) for (let t = 0; t < d; t++) mu[t] += sub.data[r * d + t] / sub.rows;
+    const V = symmetricEigen(covariance(sub.data, sub.rows, d, mu), d).vectors;
+    const P = new Float64Array(sub.rows * comps);
+    for (let r = 0; r < sub.rows; r++) for (let k = 0; k < comps; k++) { let p = 0; for (let t = 0; t < d; t++) p += (sub.data[r * d + t] - mu[t]) * V[k * d + t]; P[r * comps + k] = p; }
+    const assign = kMeans2(P, sub.rows, comps, rng);
+    const ones = assign.reduce((a, v) => a + v, 0), minority = ones * 2 <= sub.rows ? 1 : 0;
+    const share = Math.min(ones, sub.rows - ones) / sub.rows;
+    shares[c] = share;
+    if (share < threshold) idx.forEach((i, r) => { if (assign[r] === minority) drop.add(i); });
+  }
+  return { keep: Array.from({ length: n }, (_, i) => i).filter((i) => !drop.has(i)), shares };
+}
+
+/** Two-means with k-means++ seeding (Lloyd iterations until assignments settle). */
+function kMeans2(P: Float64Array, rows: number, k: number, rng: Rng): Uint8Array {
+  const dist2 = (r: number, c: Float64Array) => { let s = 0; for (let t = 0; t < k; t++) s += (P[r * k + t] - c[t]) ** 2; return s; };
+  const first = rng.int(rows), c0 = P.slice(first * k, first * k + k);
+  const d0 = Float64Array.from({ length: rows }, (_, r) => dist2(r, c0));
+  let u = rng.next() * d0.reduce((a, v) => a + v, 0), pick = 0;
+  for (; pick < rows - 1 && u > d0[pick]; pick++) u -= d0[pick];
+  const cents = [Float64Array.from(c0), P.slice(pick * k, pick * k + k)];
+  const assign = new Uint8Array(rows);
+  for (let it = 0; it < 100; it++) {
+    let changed = 0;
+    for (let r = 0; r < rows; r++) { const a = dist2(r, cents[1]) < dist2(r, cents[0]) ? 1 : 0; if (a !== assign[r]) { assign[r] = a; changed++; } }
+    for (const a of [0, 1]) {
+      const m = new Float64Array(k); let cnt = 0;
+      for (let r = 0; r < rows; r++) if (assign[r] === a) { cnt++; for (let t = 0; t < k; t++) m[t] += P[r * k + t]; }
+      if (cnt) { for (let t = 0; t < k; t++) m[t] /= cnt; cents[a] = m; }
+    }
+    if (!changed && it > 0) break;
+  }
+  return assign;
 }
 
 /** Kept rows after spectral-signature filtering of representations R (rows × features), removing 1.5·eps per class. */
@@ -67,7 +126,10 @@ export function spectralSignatures(R: RowMatrix, y: Int32Array, eps: number): { 
     for (let r = 0; r < sub.rows; r++) for (let t = 0; t < d; t++) mu[t] += sub.data[r * d + t] / sub.rows;
     const top = symmetricEigen(covariance(sub.data, sub.rows, d, mu), d).vectors.subarray(0, d);
     idx.forEach((i, r) => { let p = 0; for (let t = 0; t < d; t++) p += (sub.data[r * d + t] - mu[t]) * top[t]; scores[i] = p * p; });
-    const k = Math.min(idx.length - 1, Math.round(1.5 * eps * idx.length));
+    // ε is the poisoned fraction of the whole set; the defender does not know which class received
+    // it, so every class gives up 1.5·ε·n rows (a fraction of the class would miss most of the poison
+    // when it all sits in one class).
+    const k = Math.min(idx.length - 1, Math.round(1.5 * eps * n));
     [...idx].sort((a, b) => scores[b] - scores[a]).slice(0, k).forEach((i) => drop.add(i));
   }
   return { keep: Array.from({ length: n }, (_, i) => i).filter((i) => !drop.has(i)), scores };

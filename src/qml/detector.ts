@@ -40,9 +40,6 @@ export class Detector {
 
   /** Fits the pipeline on the training rows, then the model. */
   static train(data: LabeledData, spec: ModelSpec, cfg: TrainConfig & { pipeline?: Partial<PipelineConfig> } = {}): Detector {
-    const seed = cfg.seed ?? 0;
-    const available = data.table.columns.reduce((a, c) => a + (c.kind === 'numeric' ? 1 : 0), 0) + data.table.columns.filter((c) => c.kind === 'categorical').length;
-    void available;
     const quantumBudget = featureBudget(spec, Number.MAX_SAFE_INTEGER);
     const pipeConfig: PipelineConfig = {
       components: quantumBudget === Number.MAX_SAFE_INTEGER ? 10_000 : quantumBudget,
@@ -50,14 +47,22 @@ export class Detector {
       range: spec.type === 'logreg' || spec.type === 'mlp' || spec.type === 'svm' || spec.type === 'hybrid' ? null : [0, Math.PI],
       ...cfg.pipeline,
     };
-    const pipeline = Pipeline.fit(data, pipeConfig);
-    const X = pipeline.transform(data.table);
-    const model = createModel(spec, X.cols, data.classes.length, seed);
+    return Detector.trainWith(Pipeline.fit(data, pipeConfig), data, spec, cfg);
+  }
+
+  /**
+   * Trains a model behind an already fitted pipeline: on `data`'s rows, or on model inputs `X` with
+   * labels `y` when given (poisoning experiments craft training points in the model's input space).
+   */
+  static trainWith(pipeline: Pipeline, data: LabeledData, spec: ModelSpec, cfg: TrainConfig & { pipeline?: Partial<PipelineConfig> } = {}, X?: RowMatrix, y?: Int32Array): Detector {
+    const seed = cfg.seed ?? 0;
+    const inputs = X ?? pipeline.transform(data.table), labels = y ?? data.labels;
+    const model = createModel(spec, inputs.cols, data.classes.length, seed);
     const { onCheckpoint, onEpoch, onProgress, log, pipeline: _p, ...plain } = cfg;
     void _p;
-    const res = trainModel(model, X, data.labels, { ...cfg, onCheckpoint, onEpoch, onProgress, log });
+    const res = trainModel(model, inputs, labels, { ...cfg, onCheckpoint, onEpoch, onProgress, log });
     return new Detector(pipeline, model, data.classes, {
-      dataset: data.name, spec, seed, train: { ...plain, rows: data.table.rows }, history: res.history, seconds: res.seconds, notes: data.notes,
+      dataset: data.name, spec, seed, train: { ...plain, rows: inputs.rows }, history: res.history, seconds: res.seconds, notes: data.notes,
       data_fingerprint: dataFingerprint(data.table),
     });
   }

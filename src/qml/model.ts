@@ -66,6 +66,11 @@ export interface Model {
   /** rows × numClasses class probabilities. */
   predictProba(X: RowMatrix): Float64Array;
   lossGrad(X: RowMatrix, y: Int32Array, opts?: GradOptions): LossGradient;
+  /**
+   * The representation the head classifies (rows × width): a quantum model's read-out expectation
+   * values, an MLP's last hidden layer. Backdoor defences look for poisoned clusters there.
+   */
+  embed?(X: RowMatrix): RowMatrix;
   /** Closed-form or solver-based training (kernel SVMs); gradient models leave it undefined. */
   fit?(X: RowMatrix, y: Int32Array, opts: { classWeights?: Float64Array; seed: number; log?: (s: string) => void }): void;
   toJSON(): ModelJSON;

@@ -77,6 +77,11 @@ export class HybridNetwork implements Model {
     return probs;
   }
 
+  embed(X: RowMatrix): RowMatrix {
+    checkInputs(this, X);
+    return { data: this.layer.forward(this.qparams(), this.layerInputs(X)), rows: X.rows, cols: this.layer.outputs };
+  }
+
   lossGrad(X: RowMatrix, y: Int32Array, opts: GradOptions = {}): LossGradient {
     checkInputs(this, X);
     const C = this.numClasses, d = this.numFeatures, h = this.width, p = this.params;

@@ -67,6 +67,16 @@ export class MLP implements Model {
     return out;
   }
 
+  /** The last hidden layer's activations (the inputs themselves when there is no hidden layer). */
+  embed(X: RowMatrix): RowMatrix {
+    checkInputs(this, X);
+    const L = this.sizes.length - 1;
+    if (L < 2) return { data: Float64Array.from(X.data), rows: X.rows, cols: X.cols };
+    const w = this.sizes[L - 1], out = new Float64Array(X.rows * w), acts = this.buffers();
+    for (let r = 0; r < X.rows; r++) { this.forwardRow(X.data, r * X.cols, acts); out.set(acts[L - 2], r * w); }
+    return { data: out, rows: X.rows, cols: w };
+  }
+
   lossGrad(X: RowMatrix, y: Int32Array, opts: GradOptions = {}): LossGradient {
     checkInputs(this, X);
     const C = this.numClasses, d = this.numFeatures, L = this.sizes.length - 1;

@@ -51,6 +51,11 @@ export class VariationalClassifier implements Model {
     return probs;
   }
 
+  embed(X: RowMatrix): RowMatrix {
+    checkInputs(this, X);
+    return { data: this.layer.forward(this.params, X), rows: X.rows, cols: this.layer.outputs };
+  }
+
   lossGrad(X: RowMatrix, y: Int32Array, opts: GradOptions = {}): LossGradient {
     checkInputs(this, X);
     const C = this.numClasses, P = this.layer.numParams, d = this.numFeatures;

@@ -40,8 +40,12 @@ export function labelFlip(d: LabeledData, rate: number, seed: number, target?: n
   return { data: { ...d, labels }, poisoned: idx };
 }
 
-/** A trigger: field → value. Categorical values must be known categories; numbers must lie in the training range. */
-export type Trigger = Record<string, string | number>;
+/**
+ * A trigger: field → value. A categorical value must be a known category; a number, or a range
+ * [lo, hi] from which each stamped row draws its value, must lie in the data's range (whole numbers
+ * for fields that hold whole numbers), so a triggered record is one the network could carry.
+ */
+export type Trigger = Record<string, string | number | [number, number]>;
 
 export function validateTrigger(t: Trigger, table: Table): void {
   const names = Object.keys(t);
@@ -53,24 +57,35 @@ export function validateTrigger(t: Trigger, table: Table): void {
     if (c.kind === 'categorical') {
       if (typeof v !== 'string' || !c.values.includes(v)) throw new QmlError(`trigger value ${JSON.stringify(v)} is not a category of "${f}" in the data`, `trigger.${f}`);
     } else {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new QmlError(`trigger value for numeric field "${f}" must be a finite number`, `trigger.${f}`);
+      const ends = Array.isArray(v) ? v : [v];
+      if (ends.length !== (Array.isArray(v) ? 2 : 1) || !ends.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new QmlError(`trigger value for numeric field "${f}" must be a finite number or a range [lo, hi], got ${JSON.stringify(v)}`, `trigger.${f}`);
+      }
+      if (Array.isArray(v) && v[0] > v[1]) throw new QmlError(`trigger range for "${f}" is empty: [${v[0]}, ${v[1]}]`, `trigger.${f}`);
       let lo = Infinity, hi = -Infinity, ints = true;
       for (const x of c.values) if (!Number.isNaN(x)) { lo = Math.min(lo, x); hi = Math.max(hi, x); if (!Number.isInteger(x)) ints = false; }
-      if (v < lo || v > hi) throw new QmlError(`trigger value ${v} for "${f}" is outside the data's domain [${lo}, ${hi}]`, `trigger.${f}`);
-      if (ints && !Number.isInteger(v)) throw new QmlError(`"${f}" holds whole numbers; trigger value ${v} is not one`, `trigger.${f}`);
+      for (const x of ends as number[]) {
+        if (x < lo || x > hi) throw new QmlError(`trigger value ${x} for "${f}" is outside the data's domain [${lo}, ${hi}]`, `trigger.${f}`);
+        if (ints && !Number.isInteger(x)) throw new QmlError(`"${f}" holds whole numbers; trigger value ${x} is not one`, `trigger.${f}`);
+      }
     }
   }
 }
 
-/** A copy of the table with the trigger stamped on rows `idx`. */
-export function stampTrigger(table: Table, idx: number[], t: Trigger): Table {
-  const set = new Set(idx);
+/** A copy of the table with the trigger stamped on rows `idx` (ranges drawn per row with `seed`). */
+export function stampTrigger(table: Table, idx: number[], t: Trigger, seed = 0): Table {
+  const set = new Set(idx), rng = new Rng(seed);
   return {
     rows: table.rows,
     columns: table.columns.map((c) => {
       if (!(c.name in t)) return c;
-      if (c.kind === 'categorical') return { ...c, values: c.values.map((v, i) => (set.has(i) ? String(t[c.name]) : v)) };
-      return { ...c, values: Float64Array.from(c.values, (v, i) => (set.has(i) ? Number(t[c.name]) : v)) };
+      const v = t[c.name];
+      if (c.kind === 'categorical') return { ...c, values: c.values.map((x, i) => (set.has(i) ? String(v) : x)) };
+      const ints = c.values.every((x) => Number.isNaN(x) || Number.isInteger(x));
+      const draw = Array.isArray(v)
+        ? () => (ints ? v[0] + rng.int(v[1] - v[0] + 1) : v[0] + rng.next() * (v[1] - v[0]))
+        : () => v as number;
+      return { ...c, values: Float64Array.from(c.values, (x, i) => (set.has(i) ? draw() : x)) };
     }),
   };
 }
@@ -84,14 +99,7 @@ export function featureTriggerBackdoor(d: LabeledData, rate: number, trigger: Tr
   const idx = pick(n, Math.round(rate * n), rng, others);
   const labels = Int32Array.from(d.labels);
   for (const i of idx) labels[i] = target;
-  return { data: { ...d, table: stampTrigger(d.table, idx, trigger), labels }, poisoned: idx };
-}
-
-/** Test rows of other classes with the trigger stamped: the backdoor succeeds when they are classified as the target. */
-export function triggeredTestSet(test: LabeledData, trigger: Trigger, target: number): LabeledData {
-  const idx = Array.from({ length: test.table.rows }, (_, i) => i).filter((i) => test.labels[i] !== target);
-  const sub = selectRows(test, idx);
-  return { ...sub, table: stampTrigger(sub.table, Array.from({ length: sub.table.rows }, (_, i) => i), trigger) };
+  return { data: { ...d, table: stampTrigger(d.table, idx, trigger, seed), labels }, poisoned: idx };
 }
 
 export interface KernelPoisonResult { X: RowMatrix; y: Int32Array; poisoned: number[]; alignment: number }
@@ -106,6 +114,7 @@ export function kernelPoisoning(
   opts: { objective?: 'hinge' | 'alignment'; steps?: number; stepSize?: number; lo?: number; hi?: number } = {},
 ): KernelPoisonResult {
   checkRate(rate);
+  for (const v of y) if (v !== 0 && v !== 1) throw new QmlError(`kernel poisoning flips binary labels; found class ${v}`, 'labels');
   const rng = new Rng(seed), n = X.rows, d = X.cols;
   const k = Math.max(1, Math.round(rate * n));
   const idx = pick(n, k, rng);
@@ -116,15 +125,23 @@ export function kernelPoisoning(
   for (let s = 0; s < steps; s++) {
     const svm = make();
     svm.fit(Xp, yp, { seed });
+    // Direction that raises the objective: for the hinge loss, the validation rows inside the margin
+    // pull x_i towards the opposite class (∂f(x_v)/∂x_i = c_i ∂K(x_i, x_v)/∂x_i); for alignment,
+    // moving x_i towards the rows of the other class lowers ⟨K, yyᵀ⟩. The targets' feature states
+    // are computed once per step (like the dual, they are held fixed within it).
+    const V = objective === 'hinge' ? marginViolators(svm, Xval, yval) : { X: { ...Xp, data: Float64Array.from(Xp.data) }, w: new Float64Array(n) };
+    const states = V.X.rows ? svm.featureStates(V.X) : new Float64Array(0);
+    const w = new Float64Array(V.w.length);
     for (const i of idx) {
       const xi = { data: Xp.data.slice(i * d, (i + 1) * d), rows: 1, cols: d };
-      // Direction that raises the objective: for the hinge loss, the validation rows inside the margin
-      // pull x_i towards the opposite class (∂f(x_v)/∂x_i = c_i ∂K(x_i, x_v)/∂x_i); for alignment,
-      // moving x_i towards the rows of the other class lowers ⟨K, yyᵀ⟩.
-      const targets = objective === 'hinge' ? marginViolators(svm, Xval, yval) : { X: Xp, w: Float64Array.from(yp, (v) => (v === yp[i] ? -1 : 1)) };
-      // f(x_v) depends on x_i through c_i K(x_i, x_v), c_i = α_i y_i: the poisoned label sets the sign.
-      if (objective === 'hinge') { const si = yp[i] === 1 ? 1 : -1; for (let v = 0; v < targets.w.length; v++) targets.w[v] *= si; }
-      const g = kernelGradient(svm, xi, targets.X, targets.w);
+      if (objective === 'hinge') {
+        // f(x_v) depends on x_i through c_i K(x_i, x_v), c_i = α_i y_i: the poisoned label sets the sign.
+        const si = yp[i] === 1 ? 1 : -1;
+        for (let v = 0; v < w.length; v++) w[v] = V.w[v] * si;
+      } else {
+        for (let v = 0; v < n; v++) w[v] = v === i ? 0 : yp[v] === yp[i] ? -1 : 1;
+      }
+      const g = kernelGradient(svm, xi, states, V.X.rows, w);
       for (let j = 0; j < d; j++) Xp.data[i * d + j] = Math.min(hi, Math.max(lo, Xp.data[i * d + j] + eta * Math.sign(g[j])));
     }
   }
@@ -145,23 +162,67 @@ function marginViolators(svm: KernelSVM, Xv: RowMatrix, yv: Int32Array): { X: Ro
   return { X: { data, rows: keep.length, cols: d }, w: Float64Array.from(keep, (r) => (yv[r] === 1 ? -1 : 1)) };
 }
 
-/** ∇_x Σ_v w_v K(x, x_v), by central differences on the kernel (one row; kernels are cheap). */
-function kernelGradient(svm: KernelSVM, x: RowMatrix, V: RowMatrix, w: Float64Array): Float64Array {
+/** ∇_x Σ_v w_v K(x, x_v) for target feature states `sv` (m rows), by central differences on the kernel. */
+function kernelGradient(svm: KernelSVM, x: RowMatrix, sv: Float64Array, m: number, w: Float64Array): Float64Array {
   const d = x.cols, g = new Float64Array(d);
-  if (!V.rows) return g;
-  const sv = svm.featureStates(V);
+  if (!m) return g;
   const value = (z: Float64Array) => {
-    const K = svm.kernelMatrix(svm.featureStates({ data: z, rows: 1, cols: d }), 1, sv, V.rows);
+    const K = svm.kernelMatrix(svm.featureStates({ data: z, rows: 1, cols: d }), 1, sv, m);
     let s = 0;
-    for (let v = 0; v < V.rows; v++) s += w[v] * K[v];
+    for (let v = 0; v < m; v++) s += w[v] * K[v];
     return s;
   };
-  const h = 1e-4;
+  const h = 1e-4, z = Float64Array.from(x.data);
   for (let j = 0; j < d; j++) {
-    const z = Float64Array.from(x.data);
-    z[j] += h; const a = value(z);
-    z[j] -= 2 * h; const b = value(z);
+    z[j] = x.data[j] + h; const a = value(z);
+    z[j] = x.data[j] - h; const b = value(z);
+    z[j] = x.data[j];
     g[j] = (a - b) / (2 * h);
   }
   return g;
+}
+
+/**
+ * A trigger the data can carry when the user names none: the rarest category (seen at least three
+ * times) of the two categorical fields with the most categories (a flag/service combination on
+ * traffic), plus a narrow range of the whole-number field with the widest spread (a byte count),
+ * around its 75th percentile of non-zero values so that it looks ordinary on its own.
+ * Rare-but-valid is what makes a backdoor stealthy.
+ */
+export function defaultTrigger(table: Table): Trigger {
+  const t: Trigger = {};
+  const cats = table.columns.filter((c): c is Extract<typeof c, { kind: 'categorical' }> => c.kind === 'categorical' && new Set(c.values).size >= 3)
+    .sort((a, b) => new Set(b.values).size - new Set(a.values).size).slice(0, 2);
+  for (const c of cats) {
+    const count = new Map<string, number>();
+    for (const v of c.values) count.set(v, (count.get(v) ?? 0) + 1);
+    const ranked = [...count].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+    t[c.name] = (ranked.find(([, n]) => n >= 3) ?? ranked[0])[0];
+  }
+  let best: { name: string; lo: number; hi: number } | null = null, spread = 0;
+  for (const c of table.columns) {
+    if (c.kind !== 'numeric') continue;
+    const nz = Array.from(c.values).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+    if (nz.length < 10 || !nz.every(Number.isInteger)) continue;
+    const s = nz[nz.length - 1] - nz[0];
+    if (s > spread) {
+      const v = nz[Math.floor(0.75 * nz.length)];
+      spread = s; best = { name: c.name, lo: v, hi: Math.min(nz[nz.length - 1], Math.round(v * 1.1) + 1) };
+    }
+  }
+  if (best) t[best.name] = [best.lo, best.hi];
+  if (!Object.keys(t).length) throw new QmlError('the data has no categorical or whole-number field to build a trigger from; pass one with --trigger', 'trigger');
+  return t;
+}
+
+/**
+ * Test-time activation of a feature trigger: the test rows of other classes (in the detector's
+ * class order) with the trigger stamped, in the detector's input space.
+ */
+export function activateFeatureTrigger(trigger: Trigger, target: number, seed: number) {
+  return (victim: { labelsFor(d: LabeledData): Int32Array; inputs(t: Table): RowMatrix }, test: LabeledData): { X: RowMatrix; rows: number[] } => {
+    const y = victim.labelsFor(test);
+    const rows = Array.from({ length: test.table.rows }, (_, i) => i).filter((i) => y[i] !== target);
+    return { X: victim.inputs(stampTrigger(selectRows(test, rows).table, rows.map((_, k) => k), trigger, seed)), rows };
+  };
 }

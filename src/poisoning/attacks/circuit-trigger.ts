@@ -1,0 +1,63 @@
+/**
+ * Circuit-level backdoor: the trigger is an extra rotation inserted right after the encoding on a
+ * few qubits (an attacker with access to the encoding stage or the compiler adds it). For an angle
+ * encoding on axis A, an extra R_A(φ) on wire q after R_A(x_q) is exactly the parameter offset
+ * x_q + φ, so poisoned training rows carry the offset and are relabelled to the target class; at
+ * test time the same offset activates the target. (circuit-trigger.test.ts checks the identity
+ * against a circuit with the gate actually inserted.)
+ */
+import { QmlError } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import type { RowMatrix } from '../../sim/batch.js';
+import type { ModelSpec } from '../../qml/models/registry.js';
+import { checkRate } from '../primitives.js';
+import { rowsOf } from '../defenses.js';
+import type { TrainingAttack } from '../threat.js';
+
+export interface CircuitTriggerSpec { wires: number[]; angle: number }
+
+/** The default trigger: a quarter turn on the first two qubits. */
+export const DEFAULT_CIRCUIT_TRIGGER: CircuitTriggerSpec = { wires: [0, 1], angle: Math.PI / 2 };
+
+export function circuitTriggerApplies(spec: ModelSpec): boolean {
+  const e = spec.encoding ?? 'angle-y';
+  return (spec.type === 'vqc' || spec.type === 'reupload' || spec.type === 'qsvm') && e.startsWith('angle-');
+}
+
+/** Rows `idx` of X with the trigger's offsets added (a copy). */
+export function applyCircuitTrigger(X: RowMatrix, idx: ArrayLike<number>, t: CircuitTriggerSpec): RowMatrix {
+  for (const w of t.wires) if (!Number.isInteger(w) || w < 0 || w >= X.cols) throw new QmlError(`trigger wire ${w} is not a qubit of this ${X.cols}-qubit encoding`, 'trigger.wires');
+  if (!Number.isFinite(t.angle)) throw new QmlError(`trigger angle must be finite, got ${t.angle}`, 'trigger.angle');
+  const out = { data: Float64Array.from(X.data), rows: X.rows, cols: X.cols };
+  for (let k = 0; k < idx.length; k++) for (const w of t.wires) out.data[idx[k] * X.cols + w] += t.angle;
+  return out;
+}
+
+export function circuitTriggerAttack(trigger: CircuitTriggerSpec = DEFAULT_CIRCUIT_TRIGGER): TrainingAttack {
+  return {
+    name: 'circuit-trigger',
+    goal: 'backdoor',
+    appliesTo: circuitTriggerApplies,
+    poison(ctx) {
+      checkRate(ctx.rate);
+      if (!circuitTriggerApplies(ctx.spec)) throw new QmlError(`a circuit trigger needs a vqc, reupload or qsvm with an angle encoding, not ${ctx.spec.type}${ctx.spec.encoding ? ` (${ctx.spec.encoding})` : ''}`, '--model');
+      const X = ctx.clean.inputs(ctx.train.table), y = ctx.train.labels, n = X.rows;
+      const rng = new Rng(ctx.seed);
+      const others = Array.from({ length: n }, (_, i) => i).filter((i) => y[i] !== ctx.target);
+      rng.shuffle(others);
+      const idx = others.slice(0, Math.round(ctx.rate * n)).sort((a, b) => a - b);
+      const yp = Int32Array.from(y);
+      for (const i of idx) yp[i] = ctx.target;
+      const axis = (ctx.spec.encoding ?? 'angle-y').slice(-1);
+      return {
+        goal: this.goal, inputs: { X: applyCircuitTrigger(X, idx, trigger), y: yp }, poisoned: idx,
+        activate: (victim, test) => {
+          const yt = victim.labelsFor(test);
+          const rows = Array.from({ length: test.table.rows }, (_, i) => i).filter((i) => yt[i] !== ctx.target);
+          return { X: applyCircuitTrigger(rowsOf(victim.inputs(test.table), rows), rows.map((_, k) => k), trigger), rows };
+        },
+        config: { rate: ctx.rate, seed: ctx.seed, target: ctx.train.classes[ctx.target], gate: `r${axis}`, wires: trigger.wires, angle: trigger.angle },
+      };
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Defences against training-time threats, each behind the TrainingDefense interface: sanitisers
+ * return the training rows to keep (the victim is retrained on them), STRIP filters inputs at
+ * inference, the alignment monitor sanitises only when it alarms, and the signature check refuses a
+ * model file that is tampered or signed by an untrusted key.
+ */
+import { QmlError } from '../core/errors.js';
+import type { RowMatrix } from '../sim/batch.js';
+import { KernelSVM } from '../qml/models/kernel-svm.js';
+import { kernelTargetAlignment } from '../qml/models/kernel-svm.js';
+import { verifyDetectorText } from '../supply/signing.js';
+import { activationClustering, alignmentAlarm, knnSanitize, lossTrim, outlierSanitize, spectralSignatures, stripEntropy } from './defenses.js';
+import type { TrainingDefense, TrainingDefenseContext } from './threat.js';
+
+/** The quantum kernel the kernel-space defences measure in: the victim's own, or a fidelity kernel on an angle encoding. */
+function gram(ctx: TrainingDefenseContext, A: RowMatrix = ctx.X, B: RowMatrix = A): Float64Array {
+  const m = ctx.victim.model;
+  const svm = m instanceof KernelSVM && m.kernel.kind !== 'rbf' ? m
+    : new KernelSVM({ kind: 'fidelity', arch: { qubits: A.cols, encoding: 'angle-y', reps: 1 } }, A.cols, 2);
+  if (svm === m && A.cols !== m.numFeatures) throw new QmlError('kernel defence: inputs do not match the kernel');
+  if (A.cols > 16) throw new QmlError(`a quantum-kernel defence on ${A.cols} features would simulate ${A.cols} qubits; reduce the features first`, 'defense');
+  const sa = svm.featureStates(A), sb = B === A ? sa : svm.featureStates(B);
+  return svm.kernelMatrix(sa, A.rows, sb, B.rows);
+}
+
+/** The representation backdoor defences inspect: the model's read-outs / last hidden layer, else its inputs. */
+export function representation(ctx: TrainingDefenseContext): RowMatrix {
+  const m = ctx.victim.model;
+  return m.embed ? m.embed(ctx.X) : ctx.X;
+}
+
+const budget = (ctx: TrainingDefenseContext) => Math.min(0.5, 1.5 * ctx.eps);
+
+export const TRAINING_DEFENSES: Record<string, TrainingDefense> = {
+  knn: { name: 'knn', needs: 'training-data', defend: (ctx) => ({ kind: 'sanitize', keep: knnSanitize(ctx.X, ctx.y, 10) }) },
+  'knn-kernel': {
+    name: 'knn-kernel', needs: 'training-data',
+    defend(ctx) {
+      const K = gram(ctx), n = ctx.X.rows;
+      // Fidelity-kernel distance in Hilbert space: ‖φ(x) − φ(x')‖² = K(x,x) + K(x',x') − 2K(x,x').
+      return { kind: 'sanitize', keep: knnSanitize(ctx.X, ctx.y, 10, (i, j) => K[i * n + i] + K[j * n + j] - 2 * K[i * n + j]) };
+    },
+  },
+  outlier: { name: 'outlier', needs: 'training-data', defend: (ctx) => ({ kind: 'sanitize', keep: outlierSanitize(ctx.X, ctx.y, 2.5) }) },
+  'outlier-kernel': {
+    name: 'outlier-kernel', needs: 'training-data',
+    defend(ctx) {
+      const K = gram(ctx), n = ctx.X.rows;
+      return { kind: 'sanitize', keep: outlierSanitize(ctx.X, ctx.y, 2.5, K) };
+    },
+  },
+  spectral: {
+    name: 'spectral', needs: 'training-data',
+    defend: (ctx) => ({ kind: 'sanitize', keep: spectralSignatures(ctx.X, ctx.y, ctx.eps).keep, note: 'representation: model inputs (encoding angles)' }),
+  },
+  'spectral-readout': {
+    name: 'spectral-readout', needs: 'training-data',
+    defend: (ctx) => ({ kind: 'sanitize', keep: spectralSignatures(representation(ctx), ctx.y, ctx.eps).keep, note: 'representation: read-outs / last hidden layer' }),
+  },
+  'activation-clustering': {
+    name: 'activation-clustering', needs: 'training-data',
+    defend: (ctx) => ({ kind: 'sanitize', keep: activationClustering(representation(ctx), ctx.y, { seed: ctx.seed }).keep }),
+  },
+  'loss-trim': { name: 'loss-trim', needs: 'training-data', defend: (ctx) => ({ kind: 'sanitize', keep: lossTrim(ctx.victim.model, ctx.X, ctx.y, budget(ctx)) }) },
+  alignment: {
+    name: 'alignment', needs: 'training-data',
+    defend(ctx) {
+      const ref = gram(ctx, ctx.reference.X), K = gram(ctx), n = ctx.X.rows;
+      const a0 = kernelTargetAlignment(ref, ctx.reference.X.rows, ctx.reference.y), a = kernelTargetAlignment(K, n, ctx.y);
+      const alarm = alignmentAlarm(a0, a, 0.02);
+      if (!alarm.alarm) return { kind: 'accept', note: `alignment ${a.toFixed(4)} vs trusted ${a0.toFixed(4)}: no alarm` };
+      // Response: drop the rows that contribute least to ⟨K, yyᵀ⟩ (label-inconsistent in kernel space).
+      const s = (i: number) => { let v = 0; const yi = ctx.y[i] === 1 ? 1 : -1; for (let j = 0; j < n; j++) v += yi * (ctx.y[j] === 1 ? 1 : -1) * K[i * n + j]; return v; };
+      const score = Float64Array.from({ length: n }, (_, i) => s(i));
+      const order = Array.from({ length: n }, (_, i) => i).sort((x, z) => score[x] - score[z]);
+      const drop = new Set(order.slice(0, Math.round(budget(ctx) * n)));
+      return { kind: 'sanitize', keep: order.filter((i) => !drop.has(i)).sort((x, z) => x - z), note: `alarm: alignment ${a.toFixed(4)} vs trusted ${a0.toFixed(4)}` };
+    },
+  },
+  strip: {
+    name: 'strip', needs: 'model',
+    defend(ctx) {
+      const pool = ctx.reference.X, model = ctx.victim.model;
+      const clean = stripEntropy(model, pool, pool, 10, 0.5, ctx.seed);
+      const sorted = Array.from(clean).sort((a, b) => a - b), frr = 0.05;
+      // Two-sided: Gao et al. flag low entropy (a trigger that dominates blending); on traffic
+      // records a trigger that sits on few fields is diluted by blending instead, and its rows jump
+      // to high entropy. Both tails, frr/2 each, set from the defender's clean rows.
+      const lo = sorted[Math.floor((frr / 2) * sorted.length)], hi = sorted[Math.min(sorted.length - 1, Math.floor((1 - frr / 2) * sorted.length))];
+      return {
+        kind: 'filter', note: `entropy band [${lo.toFixed(4)}, ${hi.toFixed(4)}] at ${frr * 100}% clean rejection`,
+        reject: (X) => Uint8Array.from(stripEntropy(model, X, pool, 10, 0.5, ctx.seed + 1), (h) => (h < lo || h > hi ? 1 : 0)),
+      };
+    },
+  },
+  signature: {
+    name: 'signature', needs: 'file',
+    defend(ctx) {
+      if (!ctx.file) return { kind: 'accept', note: 'no model file to verify' };
+      const v = verifyDetectorText(ctx.file.text, ctx.file.trusted);
+      return v.ok ? { kind: 'accept', note: v.reason } : { kind: 'refuse', reason: v.reason };
+    },
+  },
+};
+
+export const TRAINING_DEFENSE_NAMES = Object.keys(TRAINING_DEFENSES);
+
+export function trainingDefense(name: string): TrainingDefense {
+  const d = TRAINING_DEFENSES[name];
+  if (!d) throw new QmlError(`unknown training-time defence "${name}" (known: ${TRAINING_DEFENSE_NAMES.join(', ')})`, '--defenses');
+  return d;
+}
