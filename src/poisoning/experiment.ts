@@ -25,12 +25,12 @@ import { Detector } from '../qml/detector.js';
 import { predict } from '../qml/model.js';
 import type { ModelSpec } from '../qml/models/registry.js';
 import { selectRows, stratifiedSplit, type LabeledData } from '../qml/table.js';
-import type { TrainConfig } from '../qml/train.js';
+import { fineTuneHead, type TrainConfig } from '../qml/train.js';
 import { generateKeyPair } from '../supply/signing.js';
 import { rowsOf } from './defenses.js';
 import { checkRate, type Trigger } from './primitives.js';
 import { trainingAttack } from './registry.js';
-import type { DefenseAction, PoisonOutcome, TrainingDefenseContext } from './threat.js';
+import type { DefenseAction, PoisonOutcome, TrainingAttack, TrainingDefenseContext } from './threat.js';
 import { trainingDefense } from './training-defenses.js';
 
 export interface PoisonExperimentConfig {
@@ -40,7 +40,8 @@ export interface PoisonExperimentConfig {
   test?: LabeledData;
   spec: ModelSpec;
   trainConfig?: TrainConfig;
-  attack: string;
+  /** A registered attack's name, or any TrainingAttack. */
+  attack: string | TrainingAttack;
   rate: number;
   seed: number;
   /** Target class (name or index); default: the class named normal/benign, else the first. */
@@ -62,6 +63,11 @@ export interface PoisonRecord {
   seed: number;
   /** Accuracy of the detector trained without poison. */
   baseline_accuracy: number;
+  /**
+   * The same success measure on the detector trained without poison: what the trigger (or chance)
+   * achieves with no backdoor planted. A defence cannot be expected to go below it.
+   */
+  baseline_attack_success_rate: number;
   clean_accuracy: number;
   attack_success_rate: number;
   defense: string;
@@ -99,7 +105,7 @@ export function runPoisonExperiment(cfg: PoisonExperimentConfig): PoisonExperime
   const t0 = performance.now();
   checkRate(cfg.rate);
   const log = cfg.log ?? (() => {});
-  const attack = trainingAttack(cfg.attack);
+  const attack = typeof cfg.attack === 'string' ? trainingAttack(cfg.attack) : cfg.attack;
   if (attack.appliesTo && !attack.appliesTo(cfg.spec)) throw new QmlError(`attack "${attack.name}" does not apply to a ${cfg.spec.type} model`, '--attack');
   const defenses = (cfg.defenses ?? []).map(trainingDefense);
   let train: LabeledData, test: LabeledData;
@@ -119,16 +125,17 @@ export function runPoisonExperiment(cfg: PoisonExperimentConfig): PoisonExperime
   log('training the victim on what the attacker left');
   const victimData = victimTraining(outcome, split.train);
   const victim = outcome.tampered ? outcome.tampered.detector
+    : outcome.victimTraining === 'fine-tune-head' ? headTuned(clean, victimData.X!, victimData.y!, tc)
     : outcome.records ? Detector.train(outcome.records, cfg.spec, tc)
     : Detector.trainWith(clean.pipeline, split.train, cfg.spec, tc, victimData.X, victimData.y);
   const trainingRows = outcome.tampered ? null : victimData.source(victim);
 
   const scorer = makeScorer(outcome, test, clean, target);
-  const baseline = scorer(clean).accuracy;
+  const base = scorer(clean), baseline = base.accuracy;
   const attacked = scorer(victim);
   const common = {
     attack: attack.name, model: cfg.spec.type, goal: outcome.goal, poison_rate: cfg.rate, seed: cfg.seed,
-    baseline_accuracy: baseline, clean_accuracy: attacked.accuracy, attack_success_rate: attacked.success,
+    baseline_accuracy: baseline, baseline_attack_success_rate: base.success, clean_accuracy: attacked.accuracy, attack_success_rate: attacked.success,
     config: { ...outcome.config, spec: cfg.spec, train: { ...cfg.trainConfig }, train_rows: split.train.table.rows, reference_rows: split.reference.table.rows, test_rows: test.table.rows },
     qml6g_version: version(),
   };
@@ -154,6 +161,13 @@ export function runPoisonExperiment(cfg: PoisonExperimentConfig): PoisonExperime
     records.push({ ...common, defense: def.name, attack_success_rate_defended: r.success, clean_accuracy_defended: r.accuracy, detection: r.detection, rejected_clean_rate: r.rejected, note: r.note });
   }
   return { records, clean, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** A copy of the deployed detector with its head fine-tuned on (X, y). */
+function headTuned(clean: Detector, X: RowMatrix, y: Int32Array, tc: TrainConfig): Detector {
+  const copy = Detector.fromJSON(JSON.parse(JSON.stringify(clean.toJSON())));
+  fineTuneHead(copy.model, X, y, tc);
+  return copy;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -219,7 +233,8 @@ function applyDefense(action: DefenseAction, e: {
       const keep = action.keep, kept = new Set(keep), n = e.trainingRows!.X.rows;
       const removed = n - keep.length, caught = e.outcome.poisoned.filter((i) => !kept.has(i)).length;
       let det: Detector;
-      if (e.outcome.records) det = Detector.train(selectRows(e.outcome.records, keep), e.spec, e.tc);
+      if (e.outcome.victimTraining === 'fine-tune-head') det = headTuned(e.clean, rowsOf(e.trainingRows!.X, keep), Int32Array.from(keep, (i) => e.trainingRows!.y[i]), e.tc);
+      else if (e.outcome.records) det = Detector.train(selectRows(e.outcome.records, keep), e.spec, e.tc);
       else det = Detector.trainWith(e.clean.pipeline, e.split.train, e.spec, e.tc, rowsOf(e.trainingRows!.X, keep), Int32Array.from(keep, (i) => e.trainingRows!.y[i]));
       const s = e.scorer(det);
       return {

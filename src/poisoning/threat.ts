@@ -46,6 +46,12 @@ export interface PoisonOutcome {
   inputs?: { X: RowMatrix; y: Int32Array };
   /** Or a tampered detector delivered as a model file (the text the victim loads). */
   tampered?: { detector: Detector; fileText: string };
+  /**
+   * How the victim learns from the poisoned rows: 'retrain' from scratch (default), or
+   * 'fine-tune-head' — the deployed detector's classical head is retrained on the new rows while its
+   * circuit stays fixed (the transfer-learning setting feature-collision attacks are made for).
+   */
+  victimTraining?: 'retrain' | 'fine-tune-head';
   /** Which training rows the attacker poisoned (indices into the victim's training rows). */
   poisoned: number[];
   /** Backdoors: the test rows (victim's input space) with the trigger applied. */

@@ -71,6 +71,8 @@ export interface Model {
    * values, an MLP's last hidden layer. Backdoor defences look for poisoned clusters there.
    */
   embed?(X: RowMatrix): RowMatrix;
+  /** Index of the first parameter of the classical head that reads `embed` (fine-tuning the head alone). */
+  readonly headOffset?: number;
   /** Closed-form or solver-based training (kernel SVMs); gradient models leave it undefined. */
   fit?(X: RowMatrix, y: Int32Array, opts: { classWeights?: Float64Array; seed: number; log?: (s: string) => void }): void;
   toJSON(): ModelJSON;

@@ -122,3 +122,21 @@ export function trainModel(model: Model, X: RowMatrix, y: Int32Array, cfg: Train
   model.params.set(bestParams);
   return { history, bestEpoch, seconds: (performance.now() - t0) / 1000, classWeights: weights ? Array.from(weights) : null };
 }
+
+/**
+ * Transfer learning: trains only the classical head of `model` (parameters from `headOffset` on),
+ * keeping the circuit or feature layers as they are — the update an operator runs when new
+ * labelled traffic arrives for an already deployed detector.
+ */
+export function fineTuneHead(model: Model, X: RowMatrix, y: Int32Array, cfg: TrainConfig = {}): TrainResult {
+  const h = model.headOffset;
+  if (h === undefined) throw new QmlError(`a ${model.type} model has no separate classical head to fine-tune`, 'model');
+  return trainModel(model, X, y, {
+    ...cfg,
+    batchGradient: (m, Xb, yb, w) => {
+      const g = m.lossGrad(Xb, yb, { classWeights: w });
+      g.dparams.fill(0, 0, h);
+      return { loss: g.loss, dparams: g.dparams };
+    },
+  });
+}

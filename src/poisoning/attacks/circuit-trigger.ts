@@ -9,6 +9,7 @@
 import { QmlError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type { RowMatrix } from '../../sim/batch.js';
+import { predict, type Model } from '../../qml/model.js';
 import type { ModelSpec } from '../../qml/models/registry.js';
 import { checkRate } from '../primitives.js';
 import { rowsOf } from '../defenses.js';
@@ -16,8 +17,33 @@ import type { TrainingAttack } from '../threat.js';
 
 export interface CircuitTriggerSpec { wires: number[]; angle: number }
 
-/** The default trigger: a quarter turn on the first two qubits. */
-export const DEFAULT_CIRCUIT_TRIGGER: CircuitTriggerSpec = { wires: [0, 1], angle: Math.PI / 2 };
+/**
+ * A stealthy trigger for this victim: among quarter and half turns on one or two qubits, the one
+ * the clean model already answers with the target least often (on the attacker's own rows of other
+ * classes). A big rotation of an informative qubit is an evasion attack, not a backdoor: the point
+ * of a backdoor is that only the poisoned model reacts to it.
+ */
+export function chooseCircuitTrigger(model: Model, X: RowMatrix, y: Int32Array, target: number): CircuitTriggerSpec {
+  const rows = Array.from({ length: X.rows }, (_, i) => i).filter((i) => y[i] !== target);
+  const sub = rowsOf(X, rows), all = rows.map((_, k) => k), q = X.cols;
+  const candidates: CircuitTriggerSpec[] = [];
+  for (const angle of [Math.PI / 2, Math.PI]) {
+    for (let a = 0; a < q; a++) {
+      candidates.push({ wires: [a], angle });
+      if (a + 1 < q) candidates.push({ wires: [a, a + 1], angle });
+    }
+  }
+  let best = candidates[0], bestRate = Infinity;
+  for (const c of candidates) {
+    const p = predict(model, applyCircuitTrigger(sub, all, c));
+    let hit = 0;
+    for (const v of p) if (v === target) hit++;
+    // Prefer two-qubit triggers on ties: a wider trigger is easier to plant.
+    const rate = hit / p.length - (c.wires.length === 2 ? 1e-9 : 0);
+    if (rate < bestRate) { bestRate = rate; best = c; }
+  }
+  return best;
+}
 
 export function circuitTriggerApplies(spec: ModelSpec): boolean {
   const e = spec.encoding ?? 'angle-y';
@@ -33,7 +59,7 @@ export function applyCircuitTrigger(X: RowMatrix, idx: ArrayLike<number>, t: Cir
   return out;
 }
 
-export function circuitTriggerAttack(trigger: CircuitTriggerSpec = DEFAULT_CIRCUIT_TRIGGER): TrainingAttack {
+export function circuitTriggerAttack(given?: CircuitTriggerSpec): TrainingAttack {
   return {
     name: 'circuit-trigger',
     goal: 'backdoor',
@@ -42,6 +68,7 @@ export function circuitTriggerAttack(trigger: CircuitTriggerSpec = DEFAULT_CIRCU
       checkRate(ctx.rate);
       if (!circuitTriggerApplies(ctx.spec)) throw new QmlError(`a circuit trigger needs a vqc, reupload or qsvm with an angle encoding, not ${ctx.spec.type}${ctx.spec.encoding ? ` (${ctx.spec.encoding})` : ''}`, '--model');
       const X = ctx.clean.inputs(ctx.train.table), y = ctx.train.labels, n = X.rows;
+      const trigger = given ?? chooseCircuitTrigger(ctx.clean.model, X, y, ctx.target);
       const rng = new Rng(ctx.seed);
       const others = Array.from({ length: n }, (_, i) => i).filter((i) => y[i] !== ctx.target);
       rng.shuffle(others);

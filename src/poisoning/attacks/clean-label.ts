@@ -24,6 +24,8 @@ export interface CleanLabelOptions {
   beta?: number;
   /** Watermark opacity of the starting point. */
   opacity?: number;
+  /** Choose the targets among the correctly classified records closest to the boundary (default true). */
+  nearBoundary?: boolean;
 }
 
 /** The representation the collision is made in: read-outs when the model has them, else probabilities. */
@@ -47,6 +49,9 @@ export function cleanLabelAttack(opts: CleanLabelOptions = {}): TrainingAttack {
       const p0 = model.predictProba(Xt), C = model.numClasses;
       const candidates = Array.from({ length: Xt.rows }, (_, i) => i).filter((i) => yt[i] !== ctx.target && argmaxRow(p0, i, C) === yt[i]);
       rng.shuffle(candidates);
+      // With `nearBoundary` the attacker sends the records the clean model is least sure about
+      // (still right): the ones a few poisons can move. Otherwise targets are drawn at random.
+      if (opts.nearBoundary ?? true) candidates.sort((a, b) => p0[a * C + yt[a]] - p0[b * C + yt[b]]);
       const nT = Math.min(opts.targets ?? 5, candidates.length);
       if (!nT) throw new QmlError('no test record of another class is classified correctly: nothing to target', 'test');
       const targets = candidates.slice(0, nT).sort((a, b) => a - b);
@@ -83,7 +88,7 @@ export function cleanLabelAttack(opts: CleanLabelOptions = {}): TrainingAttack {
         poisoned.push(...bases);
       }
       return {
-        goal: this.goal, inputs: { X: Xp, y: Int32Array.from(y) }, poisoned: poisoned.sort((a, b) => a - b), targets,
+        goal: this.goal, inputs: { X: Xp, y: Int32Array.from(y) }, poisoned: poisoned.sort((a, b) => a - b), targets, victimTraining: 'fine-tune-head',
         config: { rate: ctx.rate, seed: ctx.seed, base_class: ctx.train.classes[ctx.target], targets: nT, budget_linf: eps, steps, opacity },
       };
     },

@@ -23,6 +23,7 @@ export class HybridNetwork implements Model {
   readonly width: number;
   readonly qOff: number;
   readonly hOff: number;
+  get headOffset(): number { return this.hOff; }
 
   constructor(readonly arch: Architecture, readonly numFeatures: number, readonly numClasses: number, params: Float64Array | null, readonly execution: Execution = {}, readonly modify?: (b: BuiltArchitecture) => BuiltArchitecture) {
     if (arch.encoding === 'amplitude') throw new QmlError('the hybrid network feeds angles to its quantum layer; choose an angle, dense or IQP encoding', 'encoding');

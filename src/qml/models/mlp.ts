@@ -18,6 +18,7 @@ export class MLP implements Model {
   readonly params: Float64Array;
   readonly sizes: number[];
   private offsets: number[] = [];
+  get headOffset(): number { return this.offsets[this.offsets.length - 1]; }
 
   constructor(readonly numFeatures: number, readonly hidden: number[], readonly numClasses: number, params: Float64Array | null, readonly l2 = 1e-5) {
     this.sizes = [numFeatures, ...hidden, numClasses];

@@ -31,6 +31,7 @@ export class VariationalClassifier implements Model {
   }
 
   get type(): string { return this.arch.reupload ? 'reupload' : 'vqc'; }
+  get headOffset(): number { return this.layer.numParams; }
 
   static create(arch: Architecture, numFeatures: number, numClasses: number, opts: { seed?: number; execution?: Execution } = {}): VariationalClassifier {
     const m = new VariationalClassifier(arch, numFeatures, numClasses, null, opts.execution);
