@@ -115,12 +115,15 @@ export function runPoisonExperiment(cfg: PoisonExperimentConfig): PoisonExperime
     train = selectRows(cfg.data, s.train); test = selectRows(cfg.data, s.test);
   } else throw new QmlError('a poisoning experiment needs data (or train and test)', 'data');
   const split = referenceSplit(train, cfg.reference ?? 0.1, cfg.seed);
+  // The attacker's own sample (its validation data): drawn from the same traffic, never trained on.
+  const own = referenceSplit(split.train, 0.15, cfg.seed + 1);
+  split.train = own.train;
   const tc: TrainConfig = { ...cfg.trainConfig, seed: cfg.seed };
   const target = resolveTarget(train.classes, cfg.target);
 
   const clean = cfg.clean ?? (log('training the clean detector'), Detector.train(split.train, cfg.spec, tc));
   log(`${attack.name}: poisoning ${(cfg.rate * 100).toFixed(1)}% (seed ${cfg.seed})`);
-  const outcome = attack.poison({ train: split.train, test, clean, spec: cfg.spec, trainConfig: tc, rate: cfg.rate, seed: cfg.seed, target, trigger: cfg.trigger, log });
+  const outcome = attack.poison({ train: split.train, test, attacker: own.reference, clean, spec: cfg.spec, trainConfig: tc, rate: cfg.rate, seed: cfg.seed, target, trigger: cfg.trigger, log });
 
   log('training the victim on what the attacker left');
   const victimData = victimTraining(outcome, split.train);

@@ -24,6 +24,8 @@ export interface PoisonContext {
   train: LabeledData;
   /** Records the attacker wants misclassified come from here (targeted clean-label attacks). */
   test?: LabeledData;
+  /** The attacker's own sample of the same traffic, outside the training set (its validation data). */
+  attacker?: LabeledData;
   /** The victim's clean detector: its pipeline is the input space of input-space attacks; model-file attacks tamper with it. */
   clean: Detector;
   spec: ModelSpec;

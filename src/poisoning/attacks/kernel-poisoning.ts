@@ -29,12 +29,15 @@ function kernelAttack(name: string, objective: 'hinge' | 'alignment'): TrainingA
       if (ctx.spec.type !== 'qsvm' && ctx.spec.type !== 'svm') throw new QmlError(`${name} needs a kernel model (qsvm or svm), not ${ctx.spec.type}`, '--model');
       const X = ctx.clean.inputs(ctx.train.table), y = ctx.train.labels;
       const [lo, hi] = inputBox(X);
-      const split = stratifiedSplit(y, 1 / 3, ctx.seed);
-      const Xv = rowsOf(X, split.test), yv = Int32Array.from(split.test, (i) => y[i]);
+      // As in Biggio et al., the attacker knows the training set and holds validation data of its
+      // own (outside the training set), whose hinge loss the crafted points raise.
+      let Xv, yv;
+      if (ctx.attacker) { Xv = ctx.clean.inputs(ctx.attacker.table); yv = ctx.clean.labelsFor(ctx.attacker); }
+      else { const s = stratifiedSplit(y, 0.2, ctx.seed); Xv = rowsOf(X, s.test); yv = Int32Array.from(s.test, (i) => y[i]); }
       const make = () => createModel(ctx.spec, X.cols, 2, ctx.seed) as KernelSVM;
-      const steps = 4, stepSize = 0.25 * (hi - lo) / Math.PI;
-      const r = kernelPoisoning(make, X, y, Xv, yv, ctx.rate, ctx.seed, { objective, steps, stepSize, lo, hi });
-      return { goal: this.goal, inputs: { X: r.X, y: r.y }, poisoned: r.poisoned, config: { rate: ctx.rate, seed: ctx.seed, objective, steps, step_size: stepSize, box: [lo, hi], alignment: r.alignment } };
+      const steps = 8, stepSize = 0.3 * (hi - lo) / Math.PI;
+      const r = kernelPoisoning(make, X, y, Xv, yv, ctx.rate, ctx.seed, { objective, steps, stepSize, lo, hi, log: ctx.log });
+      return { goal: this.goal, inputs: { X: r.X, y: r.y }, poisoned: r.poisoned, config: { rate: ctx.rate, seed: ctx.seed, objective, steps, step_size: stepSize, box: [lo, hi], alignment: r.alignment, validation_rows: Xv.rows } };
     },
   };
 }
