@@ -12,6 +12,7 @@ import { runTrain, runEvaluate } from './train.js';
 import { runDatasets } from './datasets.js';
 import { runAssessCommand } from './assess.js';
 import { runVerify, runKeygen } from './verify.js';
+import { runPoison } from './poison.js';
 import { printLine } from './io.js';
 
 const commands: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
@@ -22,6 +23,7 @@ const commands: Record<string, { run: (argv: string[]) => void | Promise<void>; 
   train: { run: runTrain, help: 'train a quantum or classical threat detector and report test metrics' },
   evaluate: { run: runEvaluate, help: 'score a saved detector on data' },
   datasets: { run: runDatasets, help: 'list the data sets shipped with qml6g' },
+  poison: { run: runPoison, help: 'training-time threats: poisoning, backdoors, tampered model files, and their defences' },
   verify: { run: runVerify, help: 'check a signed model file (ML-DSA-65): exit 0 intact, 1 otherwise' },
   keygen: { run: runKeygen, help: 'write a new ML-DSA-65 signing key pair' },
 };
