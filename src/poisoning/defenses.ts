@@ -11,7 +11,7 @@
  *   keeps its (target) prediction under blending, so low prediction entropy flags it (threshold from
  *   clean rows at a chosen false-rejection rate);
  * - loss-trimmed training: fit, drop the highest-loss fraction, refit;
- * - kernel-target alignment monitoring: a drop against a clean reference flags kernel poisoning.
+ * (Kernel-target alignment monitoring, which needs a trusted sample, is in training-defenses.ts.)
  */
 import { QmlError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
@@ -164,11 +164,6 @@ export function lossTrim(model: Model, X: RowMatrix, y: Int32Array, fraction: nu
   const order = Array.from({ length: X.rows }, (_, i) => i).sort((a, b) => loss[b] - loss[a]);
   const drop = new Set(order.slice(0, Math.round(fraction * X.rows)));
   return Array.from({ length: X.rows }, (_, i) => i).filter((i) => !drop.has(i));
-}
-
-/** Flags kernel poisoning when the alignment falls more than `tolerance` below a clean reference. */
-export function alignmentAlarm(reference: number, observed: number, tolerance = 0.05): { alarm: boolean; drop: number } {
-  return { alarm: reference - observed > tolerance, drop: reference - observed };
 }
 
 export { rowsOf };

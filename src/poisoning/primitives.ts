@@ -117,20 +117,28 @@ export function kernelPoisoning(
   for (const v of y) if (v !== 0 && v !== 1) throw new QmlError(`kernel poisoning flips binary labels; found class ${v}`, 'labels');
   const rng = new Rng(seed), n = X.rows, d = X.cols;
   const k = Math.max(1, Math.round(rate * n));
-  // Starting points: the rows the clean SVM is most sure of, flipped. Deep inside the other class's
-  // region they become bounded support vectors (α = C) that pull the boundary hardest; the gradient
-  // steps then move them to where the validation loss rises most. (Random starting points, as in
-  // Biggio et al., measured about a quarter of the accuracy loss on NSL-KDD.) Ties break at random.
-  const s0 = make();
-  s0.fit(X, y, { seed });
-  const f0 = s0.decision(X), jitter = Float64Array.from({ length: n }, () => rng.next() * 1e-9);
-  const margin = Float64Array.from({ length: n }, (_, i) => (y[i] === 1 ? 1 : -1) * f0[i] + jitter[i]);
-  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => margin[b] - margin[a]).slice(0, k).sort((a, b) => a - b);
+  const objective = opts.objective ?? 'hinge';
+  // Starting points. Hinge: the rows the clean SVM is most sure of, flipped — deep inside the other
+  // class's region they become bounded support vectors (α = C) that pull the boundary hardest.
+  // (Random starting points, as in Biggio et al., measured about a quarter of the accuracy loss on
+  // NSL-KDD.) Alignment: the rows whose flip lowers ⟨K, yyᵀ⟩ most to first order, those with the
+  // largest y_i Σ_j K_ij y_j. The gradient steps then move them. Ties break at random.
+  const score0 = new Float64Array(n), sign = (v: number) => (v === 1 ? 1 : -1);
+  if (objective === 'hinge') {
+    const s0 = make();
+    s0.fit(X, y, { seed });
+    const f0 = s0.decision(X);
+    for (let i = 0; i < n; i++) score0[i] = sign(y[i]) * f0[i];
+  } else {
+    const s0 = make(), st = s0.featureStates(X), K = s0.kernelMatrix(st, n, st, n);
+    for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) if (j !== i) s += K[i * n + j] * sign(y[j]); score0[i] = sign(y[i]) * s; }
+  }
+  for (let i = 0; i < n; i++) score0[i] += rng.next() * 1e-9;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => score0[b] - score0[a]).slice(0, k).sort((a, b) => a - b);
   const Xp = { ...X, data: Float64Array.from(X.data) }, yp = Int32Array.from(y);
   for (const i of idx) yp[i] = 1 - yp[i];
   const steps = opts.steps ?? 5, lo = opts.lo ?? -Infinity, hi = opts.hi ?? Infinity;
   let eta = opts.stepSize ?? 0.3;
-  const objective = opts.objective ?? 'hinge';
   // The objective of the current points (validation hinge loss, or −alignment): a step is kept only
   // if it raises it, otherwise it is undone and the step halved (the dual moves between steps, so a
   // fixed step can overshoot).

@@ -9,16 +9,16 @@ import type { RowMatrix } from '../sim/batch.js';
 import { KernelSVM } from '../qml/models/kernel-svm.js';
 import { kernelTargetAlignment } from '../qml/models/kernel-svm.js';
 import { verifyDetectorText } from '../supply/signing.js';
-import { activationClustering, alignmentAlarm, knnSanitize, lossTrim, outlierSanitize, spectralSignatures, stripEntropy } from './defenses.js';
+import { activationClustering, knnSanitize, lossTrim, outlierSanitize, spectralSignatures, stripEntropy } from './defenses.js';
 import type { TrainingDefense, TrainingDefenseContext } from './threat.js';
 
 /** The quantum kernel the kernel-space defences measure in: the victim's own, or a fidelity kernel on an angle encoding. */
 function gram(ctx: TrainingDefenseContext, A: RowMatrix = ctx.X, B: RowMatrix = A): Float64Array {
   const m = ctx.victim.model;
+  if (A.cols > 16 && !(m instanceof KernelSVM)) throw new QmlError(`a quantum-kernel defence on ${A.cols} features would simulate ${A.cols} qubits; use it with a quantum model's inputs (at most 16 features)`, 'defense');
   const svm = m instanceof KernelSVM && m.kernel.kind !== 'rbf' ? m
     : new KernelSVM({ kind: 'fidelity', arch: { qubits: A.cols, encoding: 'angle-y', reps: 1 } }, A.cols, 2);
   if (svm === m && A.cols !== m.numFeatures) throw new QmlError('kernel defence: inputs do not match the kernel');
-  if (A.cols > 16) throw new QmlError(`a quantum-kernel defence on ${A.cols} features would simulate ${A.cols} qubits; reduce the features first`, 'defense');
   const sa = svm.featureStates(A), sb = B === A ? sa : svm.featureStates(B);
   return svm.kernelMatrix(sa, A.rows, sb, B.rows);
 }
@@ -65,16 +65,33 @@ export const TRAINING_DEFENSES: Record<string, TrainingDefense> = {
   alignment: {
     name: 'alignment', needs: 'training-data',
     defend(ctx) {
-      const ref = gram(ctx, ctx.reference.X), K = gram(ctx), n = ctx.X.rows;
-      const a0 = kernelTargetAlignment(ref, ctx.reference.X.rows, ctx.reference.y), a = kernelTargetAlignment(K, n, ctx.y);
-      const alarm = alignmentAlarm(a0, a, 0.02);
-      if (!alarm.alarm) return { kind: 'accept', note: `alignment ${a.toFixed(4)} vs trusted ${a0.toFixed(4)}: no alarm` };
-      // Response: drop the rows that contribute least to ⟨K, yyᵀ⟩ (label-inconsistent in kernel space).
-      const s = (i: number) => { let v = 0; const yi = ctx.y[i] === 1 ? 1 : -1; for (let j = 0; j < n; j++) v += yi * (ctx.y[j] === 1 ? 1 : -1) * K[i * n + j]; return v; };
-      const score = Float64Array.from({ length: n }, (_, i) => s(i));
+      // Per-row kernel-target alignment against the trusted sample: how much closer (in the quantum
+      // kernel) a row is to trusted rows of its own label than to those of the other labels. Clean
+      // rows look like the trusted rows themselves (scored leave-one-out); flipped or dragged rows
+      // fall below. The monitor alarms when more training rows fall under the trusted 5th
+      // percentile than chance allows (binomial, three standard deviations); the response drops
+      // the 1.5·ε·n lowest rows.
+      const R = ctx.reference, m = R.X.rows, n = ctx.X.rows;
+      const Kt = gram(ctx, ctx.X, R.X), Kr = gram(ctx, R.X);
+      const margin = (K: Float64Array, row: number, label: number, skip: number) => {
+        let same = 0, ns = 0, other = 0, no = 0;
+        for (let j = 0; j < m; j++) {
+          if (j === skip) continue;
+          if (R.y[j] === label) { same += K[row * m + j]; ns++; } else { other += K[row * m + j]; no++; }
+        }
+        return (ns ? same / ns : 0) - (no ? other / no : 0);
+      };
+      const ref = Array.from({ length: m }, (_, r) => margin(Kr, r, R.y[r], r)).sort((x, z) => x - z);
+      const tau = ref[Math.floor(0.05 * m)];
+      const score = Float64Array.from({ length: n }, (_, i) => margin(Kt, i, ctx.y[i], -1));
+      const below = score.reduce((c, v) => c + (v < tau ? 1 : 0), 0) / n;
+      const limit = 0.05 + 3 * Math.sqrt((0.05 * 0.95) / n);
+      const kta = kernelTargetAlignment(Kr, m, R.y);
+      const status = `${(100 * below).toFixed(1)}% of training rows below the trusted 5th percentile (limit ${(100 * limit).toFixed(1)}%); trusted alignment ${kta.toFixed(4)}`;
+      if (below <= limit) return { kind: 'accept', note: `no alarm: ${status}` };
       const order = Array.from({ length: n }, (_, i) => i).sort((x, z) => score[x] - score[z]);
       const drop = new Set(order.slice(0, Math.round(budget(ctx) * n)));
-      return { kind: 'sanitize', keep: order.filter((i) => !drop.has(i)).sort((x, z) => x - z), note: `alarm: alignment ${a.toFixed(4)} vs trusted ${a0.toFixed(4)}` };
+      return { kind: 'sanitize', keep: order.filter((i) => !drop.has(i)).sort((x, z) => x - z), note: `alarm: ${status}` };
     },
   },
   strip: {

@@ -36,7 +36,7 @@ export const modelFileBackdoor: TrainingAttack = {
     const y = new Int32Array(n + k);
     y.set(ctx.train.labels); y.fill(ctx.target, n);
     // A few low-rate epochs from the trained parameters: enough to plant the trigger, too little to forget the task.
-    const epochs = 4, lr = 0.02;
+    const epochs = 20, lr = 0.05;
     trainModel(copy.model, X, y, { epochs, lr, seed: ctx.seed, batchSize: 64, validation: 0 });
     const attackerKeys = generateKeyPair(new Uint8Array(32).fill((ctx.seed * 7 + 13) & 255));
     const signed = signDetectorJSON(copy.toJSON(), attackerKeys);
