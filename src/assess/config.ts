@@ -43,6 +43,15 @@ export interface AssessConfig {
   defenses: string[];
   /** Training rows the defences retrain on (robust training costs several plain trainings). */
   defenseRows: number;
+  /**
+   * Which threats to assess: 'evasion' (evasion, quantum-specific attacks, noise; the default) and/or
+   * 'training' (poisoning, backdoors, tampered model files).
+   */
+  threats: string[];
+  /** Poison rates of the training-threat experiments (fractions of the training rows). */
+  poisonRates: number[];
+  /** Training rows of the poisoning experiments (each one trains several detectors). */
+  poisonRows: number;
   /** Apply error mitigation (ZNE + read-out inversion) to the VQC in the noise sweep. */
   mitigate: boolean;
   out: string;
@@ -57,6 +66,7 @@ export function defaultConfig(quick: boolean): AssessConfig {
     norm: 'linf', noise: quick ? [0, 1, 4] : [0, 0.5, 1, 2, 4], seed: 0, quick,
     trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 100, blackBoxRows: quick ? 15 : 40, queries: quick ? 100 : 300,
     steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, defenses: [], defenseRows: quick ? 400 : 1500, mitigate: !quick, out: 'qml6g-report',
+    threats: ['evasion'], poisonRates: quick ? [0.05] : [0.01, 0.05, 0.1], poisonRows: quick ? 800 : 1500,
   };
 }
 
@@ -64,6 +74,7 @@ const TYPES: Record<keyof AssessConfig, string> = {
   data: 'string', label: 'string', format: 'string', models: 'string[]', attacks: 'string[]', eps: 'number[]', angleEps: 'number[]',
   norm: 'string', noise: 'number[]', seed: 'integer', quick: 'boolean', trainRows: 'integer', attackRows: 'integer', blackBoxRows: 'integer',
   queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', defenses: 'string[]', defenseRows: 'integer', mitigate: 'boolean', out: 'string',
+  threats: 'string[]', poisonRates: 'number[]', poisonRows: 'integer',
 };
 
 function typeOk(v: unknown, t: string): boolean {
@@ -95,11 +106,15 @@ export function mergeConfig(base: AssessConfig, over: Record<string, unknown>, w
     for (const e of arr) if (e < 0) throw new QmlError(`${k} values must be ≥ 0, got ${e}`, `${where}: ${k}`);
   }
   if (c.norm !== 'linf' && c.norm !== 'l2') throw new QmlError(`norm must be linf or l2, got "${c.norm}"`, `${where}: norm`);
-  for (const k of ['trainRows', 'attackRows', 'blackBoxRows', 'queries', 'steps', 'epochs', 'qubits', 'layers', 'kernelRows', 'defenseRows'] as const) {
+  for (const k of ['trainRows', 'attackRows', 'blackBoxRows', 'queries', 'steps', 'epochs', 'qubits', 'layers', 'kernelRows', 'defenseRows', 'poisonRows'] as const) {
     if ((c[k] as number) < 1) throw new QmlError(`${k} must be at least 1, got ${c[k]}`, `${where}: ${k}`);
   }
   if (c.defenses.includes('all')) c.defenses = [...DEFENSE_NAMES];
   for (const d of c.defenses) if (!DEFENSE_NAMES.includes(d)) throw new QmlError(`unknown defence "${d}" (known: ${DEFENSE_NAMES.join(', ')}, all)`, `${where}: defenses`);
+  if (c.threats.includes('all')) c.threats = ['evasion', 'training'];
+  for (const t of c.threats) if (t !== 'evasion' && t !== 'training') throw new QmlError(`unknown threat class "${t}" (known: evasion, training, all)`, `${where}: threats`);
+  if (!c.threats.length) throw new QmlError('at least one threat class is needed (evasion, training)', `${where}: threats`);
+  for (const r of c.poisonRates) if (!(r > 0 && r < 1)) throw new QmlError(`poison rate must be in (0, 1), got ${r}`, `${where}: poisonRates`);
   if (c.qubits > 16) throw new QmlError(`qubits must be at most 16 for assess, got ${c.qubits}`, `${where}: qubits`);
   if (!c.models.length) throw new QmlError('at least one model is needed', `${where}: models`);
   return c;

@@ -30,6 +30,8 @@ import type { NoiseModel } from '../sim/noise.js';
 import type { AssessConfig } from './config.js';
 import { writeReport } from '../report/report.js';
 import { runDefenses, type DefenseEntry } from './defenses.js';
+import { runPoisonExperiment, type PoisonRecord } from '../poisoning/experiment.js';
+import { trainingThreatPlan } from './training-threats.js';
 import { mitigatedExpectations } from '../defenses/mitigated-layer.js';
 import { signDetectorJSON, signedFileText, verifyDetectorText } from '../supply/signing.js';
 import { signingKey, trustedKeys } from '../supply/keys.js';
@@ -83,6 +85,8 @@ export interface AssessResults {
   checks: Check[];
   /** With --defenses: the defence × attack matrix (the undefended model is the defence "none"). */
   defenses?: DefenseEntry[];
+  /** With --threats training: one record per poisoning experiment and defence. */
+  training_threats?: PoisonRecord[];
   summary: string[];
   notes: string[];
   seconds: number;
@@ -224,8 +228,12 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
   const reuse = (model: string, name: string, eps: number): AttackEntry | undefined =>
     previous?.models.find((m) => m.name === model)?.attacks.find((a) => a.name === name && a.epsilon === eps);
 
+  // With --threats training alone the evasion, quantum-specific and noise steps are skipped.
+  const evasionOn = cfg.threats.includes('evasion');
+  const attackList = evasionOn ? cfg.attacks : [], noiseList = evasionOn ? cfg.noise : [];
+
   // 2. Evasion attacks in raw feature space, under the domain constraints.
-  const evasion = cfg.attacks.filter((a) => a !== 'transfer' && !a.startsWith('param') && !['encoding', 'readout', 'interception', 'noise-injection'].includes(a));
+  const evasion = attackList.filter((a) => a !== 'transfer' && !a.startsWith('param') && !['encoding', 'readout', 'interception', 'noise-injection'].includes(a));
   const epsT = cfg.eps.filter((e) => e > 0)[Math.floor(cfg.eps.filter((e) => e > 0).length / 2)] ?? 0;
   const pgdPoints = new Map<string, Float64Array>();
   const unbounded = new Map<string, AttackReport>();
@@ -277,7 +285,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
   }
 
   // 3. Transfer: PGD points crafted on each model, replayed on every other one.
-  if (cfg.attacks.includes('transfer') && epsT > 0) {
+  if (attackList.includes('transfer') && epsT > 0) {
     res.transfer.epsilon = epsT;
     for (const [from, Xadv] of pgdPoints) {
       const src = detectors.get(from)!;
@@ -311,7 +319,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
       space: 'quantum', norm: r.name === 'interception' ? 'fidelity' : r.name === 'noise-injection' ? 'depolarizing' : r.name === 'readout' ? 'error rate' : 'radians', rows, details: r.details, seconds,
     });
     const timed = <T>(f: () => T): [T, number] => { const ts = performance.now(); const v = f(); return [v, (performance.now() - ts) / 1000]; };
-    if (cfg.attacks.includes('encoding') && det.model.type !== 'hybrid') {
+    if (attackList.includes('encoding') && det.model.type !== 'hybrid') {
       // The encoding angles are the model's inputs: perturb them directly, bypassing preprocessing.
       for (const eps of cfg.angleEps) {
         const cached = reuse(me.name, 'encoding', eps);
@@ -331,7 +339,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
         ['noise-injection', 0.2, () => noiseInjection(det.model, small, ys, 0.2, 2), small.rows],
       ];
       for (const [name, budget, f, rows] of jobs) {
-        if (!cfg.attacks.includes(name)) continue;
+        if (!attackList.includes(name)) continue;
         const cached = reuse(me.name, name, budget);
         if (cached) { me.attacks.push(cached); continue; }
         hooks.log(`  ${me.name}: ${name} ...`);
@@ -350,7 +358,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
     if (!(det.model instanceof VariationalClassifier || det.model instanceof HybridNetwork)) continue;
     const rows = Math.min(attack.table.rows, cfg.quick ? 10 : 24);
     const sub = selectRows(attack, Array.from({ length: rows }, (_, i) => i));
-    for (const s of cfg.noise) {
+    for (const s of noiseList) {
       const prev = previous?.noise_sweep.find((x) => x.model === me.name && x.strength === s);
       if (prev) { res.noise_sweep.push(prev); continue; }
       const noisy: Model = s === 0 ? det.model : modelFromJSON({ ...(det.model.toJSON() as object), execution: { noise: nisqNoise(s) } });
@@ -367,7 +375,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
         mitigated = classificationMetrics(probs, ys, C).accuracy;
       }
       res.noise_sweep.push({ model: me.name, strength: s, accuracy: classificationMetrics(p, ys, det.classes.length).accuracy, mitigated_accuracy: mitigated });
-      hooks.progress(`noise ${me.name}`, cfg.noise.indexOf(s) + 1, cfg.noise.length);
+      hooks.progress(`noise ${me.name}`, noiseList.indexOf(s) + 1, noiseList.length);
     }
     save();
     await stop();
@@ -375,7 +383,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
   if (res.models.some((m) => m.name === 'qsvm')) res.notes.push('the NISQ noise sweep covers expectation-value models (vqc, reupload, hybrid): a noisy QSVM keeps one 8-qubit density matrix per support row (1 MiB each), so it is evaluated under noise with qml6g train --model qsvm --noise on a smaller support set');
 
   // 6. Honest-evaluation checks.
-  for (const me of res.models) {
+  for (const me of evasionOn ? res.models : []) {
     const raw = me.attacks.filter((a) => a.space === 'raw');
     // Black-box attacks ran on a subset of rows: compare them with white-box results on those same rows.
     const toReport = (a: AttackEntry, robust: number) => ({ ...a, robust_accuracy: robust, records: [], clean_accuracy: me.clean_accuracy } as unknown as AttackReport);
@@ -392,7 +400,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
     });
   }
   // 7. Defences (optional): retrain or wrap the VQC and the MLP, attack them again.
-  if (cfg.defenses.length) {
+  if (cfg.defenses.length && evasionOn) {
     hooks.log(`defences: ${cfg.defenses.join(', ')} ...`);
     const dIdx = stratifiedSubset(train.labels, Math.min(cfg.defenseRows, train.table.rows), cfg.seed + 3);
     const dTrain = selectRows(train, dIdx);
@@ -403,6 +411,36 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
       { seed: cfg.seed, epochs: cfg.epochs, steps: cfg.steps, quick: cfg.quick, log: hooks.log });
     save();
     await stop();
+  }
+  // 8. Training-time threats (--threats training): poisoning, backdoors and tampered model files
+  // against the quantum and classical detectors, each with the defences that answer it.
+  if (cfg.threats.includes('training')) {
+    res.training_threats ??= [];
+    // Kernel models get as many rows as they keep (a subsampled SVM would drop poison at random).
+    const rowsFor = (model: string) => Math.min(model === 'qsvm' ? Math.round(cfg.kernelRows / 0.765) : cfg.poisonRows, train.table.rows);
+    const pTest = selectRows(test, stratifiedSubset(test.labels, Math.min(cfg.poisonRows, test.table.rows), cfg.seed + 5));
+    const plan = trainingThreatPlan(cfg);
+    hooks.log(`training-time threats: ${plan.length} experiments at poison rates ${cfg.poisonRates.join(', ')} ...`);
+    const cleanOf = new Map<string, Detector>();
+    let done = 0;
+    for (const p of plan) {
+      const have = res.training_threats.filter((r) => r.attack === p.attack && r.model === p.model && r.poison_rate === p.rate);
+      const cached = previous?.training_threats?.filter((r) => r.attack === p.attack && r.model === p.model && r.poison_rate === p.rate) ?? [];
+      if (!have.length && cached.length) res.training_threats.push(...cached);
+      else if (!have.length) {
+        const spec: ModelSpec = { type: p.model, qubits: p.model === 'qsvm' ? Math.min(cfg.qubits, 6) : cfg.qubits, layers: Math.min(cfg.layers, 2) };
+        const pTrain = selectRows(train, stratifiedSubset(train.labels, rowsFor(p.model), cfg.seed + 4));
+        const r = runPoisonExperiment({
+          train: pTrain, test: pTest, spec, trainConfig: { epochs: cfg.epochs }, attack: p.attack, rate: p.rate, seed: cfg.seed, defenses: p.defenses,
+          clean: cleanOf.get(p.model), log: (s) => hooks.log(`  ${s}`),
+        });
+        cleanOf.set(p.model, r.clean);
+        res.training_threats.push(...r.records);
+      }
+      hooks.progress('training threats', ++done, plan.length);
+      save();
+      await stop();
+    }
   }
   res.summary = summarise(res);
   res.status = 'complete';
@@ -455,8 +493,18 @@ export function summarise(res: AssessResults): string[] {
       else if (none) out.push(`${model}: no honest defence raised its worst-case robust accuracy (${pct(pgdAt(none))} undefended).${flaggedNote}`);
     }
   }
+  const tt = res.training_threats ?? [];
+  for (const key of [...new Set(tt.map((r) => `${r.attack}|${r.model}`))]) {
+    const rs = tt.filter((r) => `${r.attack}|${r.model}` === key);
+    // The rate nearest 5% (the budget the targets are stated at).
+    const rate = rs.map((r) => r.poison_rate).reduce((a, b) => (Math.abs(b - 0.05) < Math.abs(a - 0.05) ? b : a));
+    const at = rs.filter((r) => r.poison_rate === rate), r0 = at[0];
+    const affordable = at.filter((r) => r.defense !== 'none' && r.clean_accuracy_defended >= r0.baseline_accuracy - 0.02);
+    const best = (affordable.length ? affordable : at.filter((r) => r.defense !== 'none')).sort((a, b) => a.attack_success_rate_defended - b.attack_success_rate_defended)[0];
+    out.push(`${r0.attack} on ${r0.model} at ${pct(rate)} poison: attack success ${pct(r0.attack_success_rate)} (${pct(r0.baseline_attack_success_rate)} without poison), accuracy ${pct(r0.clean_accuracy)} (unpoisoned ${pct(r0.baseline_accuracy)})${best ? `; best defence ${best.defense}: success ${pct(best.attack_success_rate_defended)} at accuracy ${pct(best.clean_accuracy_defended)}${affordable.length ? '' : ' (every defence costs more than 2 points of accuracy)'}` : ''}.`);
+  }
   const flagged = res.checks.filter((c) => !c.passed);
-  out.push(flagged.length
+  if (res.models.some((m) => m.attacks.length)) out.push(flagged.length
     ? `Honest-evaluation flags (${flagged.length}): ${flagged.map((c) => `${c.model}: ${c.name}`).join('; ')}. Treat the robustness of the flagged models as unproven.`
     : 'Every honest-evaluation check passed: no sign of gradient masking in these results.');
   return out;
@@ -473,6 +521,14 @@ export function writeTables(res: AssessResults, out: string): void {
   fs.writeFileSync(path.join(out, 'models.csv'), csv(res.models.map((m) => ({ model: m.name, kind: m.kind, clean_accuracy: m.clean_accuracy, balanced_accuracy: m.test.balanced_accuracy, f1: m.test.f1, roc_auc: m.test.roc_auc, ece: m.test.ece, false_positive_rate: m.test.false_positive_rate, parameters: m.parameters, features: m.features, train_seconds: m.train_seconds }))));
   fs.writeFileSync(path.join(out, 'attacks.csv'), csv(res.models.flatMap((m) => m.attacks.map((a) => ({ model: m.name, kind: m.kind, attack: a.name, threat: a.threat, space: a.space, norm: a.norm, epsilon: a.epsilon, robust_accuracy: a.robust_accuracy, attack_success_rate: a.attack_success_rate, rows: a.rows, mean_queries: a.mean_queries ?? '', mean_perturbation: a.mean_perturbation ?? '', seconds: a.seconds })))));
   fs.writeFileSync(path.join(out, 'transfer.csv'), csv(res.transfer.pairs));
+  if (res.training_threats?.length) {
+    fs.writeFileSync(path.join(out, 'training_threats.csv'), csv(res.training_threats.map((r) => ({
+      attack: r.attack, model: r.model, goal: r.goal, poison_rate: r.poison_rate, seed: r.seed, baseline_accuracy: r.baseline_accuracy, clean_accuracy: r.clean_accuracy,
+      attack_success_rate: r.attack_success_rate, baseline_attack_success_rate: r.baseline_attack_success_rate, defense: r.defense,
+      attack_success_rate_defended: r.attack_success_rate_defended, clean_accuracy_defended: r.clean_accuracy_defended,
+      detection_precision: r.detection?.precision ?? '', detection_recall: r.detection?.recall ?? '', rejected_clean_rate: r.rejected_clean_rate ?? '', note: r.note ?? '',
+    }))));
+  }
   fs.writeFileSync(path.join(out, 'noise.csv'), csv(res.noise_sweep));
   fs.writeFileSync(path.join(out, 'checks.csv'), csv(res.checks.map((c) => ({ model: c.model, check: c.name, passed: c.passed, detail: c.detail }))));
 }

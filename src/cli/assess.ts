@@ -10,6 +10,7 @@ import { defaultConfig, mergeConfig, readConfigFile, type AssessConfig } from '.
 import { runAssess, type AssessResults } from '../assess/run.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { info, printJson, printLine, Progress } from './io.js';
+import { poisonTable } from './poison.js';
 
 const flags: Flags = {
   data: { type: 'string', help: 'a named data set or a CSV file (default nsl-kdd, shipped in data/)' },
@@ -20,6 +21,8 @@ const flags: Flags = {
   eps: { type: 'string', help: 'comma-separated ε grid in standard deviations of each attacker-controlled field' },
   noise: { type: 'string', help: 'comma-separated NISQ noise strengths for the resilience sweep' },
   defenses: { type: 'string', help: 'defence × attack matrix: all, or comma-separated pgd-at,trades,param-robust,distillation,squeezing,randomized,ensemble' },
+  threats: { type: 'string', help: 'threat classes: evasion (default: evasion, quantum-specific and noise), training (poisoning, backdoors, tampered model files), or all' },
+  'poison-rates': { type: 'string', help: 'poison rates of the training-threat experiments, comma-separated fractions (default 0.01,0.05,0.1)' },
   seed: { type: 'int', help: 'random seed' },
   config: { type: 'string', help: 'YAML or JSON file with any of these options (and more: see README)' },
   quick: { type: 'boolean', help: 'a small, fast run (about a minute)' },
@@ -67,6 +70,7 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
     models: list(a.flags.models, 'models', false), attacks: list(a.flags.attacks, 'attacks', false),
     eps: list(a.flags.eps, 'eps', true), noise: list(a.flags.noise, 'noise', true), quick: a.flags.quick ? true : undefined,
     defenses: list(a.flags.defenses, 'defenses', false),
+    threats: list(a.flags.threats, 'threats', false), poisonRates: list(a.flags['poison-rates'], 'poison-rates', true),
   }, 'options');
   let stop = false;
   const onSigint = () => {
@@ -88,8 +92,8 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
       interrupted: () => stop,
     }, !!a.flags.resume);
     if (a.flags.json) { printJson(res); return; }
-    printLine(table(res));
-    printLine('');
+    if (res.models.some((m) => m.attacks.length)) { printLine(table(res)); printLine(''); }
+    if (res.training_threats?.length) { for (const l of poisonTable(res.training_threats)) printLine(l); printLine(''); }
     for (const line of res.summary) printLine(`- ${line}`);
     printLine('');
     printLine(`report: ${path.join(cfg.out, 'report.html')}  (results.json, CSV tables and models beside it; ${res.seconds.toFixed(0)} s)`);

@@ -14,7 +14,7 @@ import { TRAINING_ATTACK_NAMES } from '../poisoning/registry.js';
 import { TRAINING_DEFENSE_NAMES } from '../poisoning/training-defenses.js';
 import { checkRate, type Trigger } from '../poisoning/primitives.js';
 import type { Detector } from '../qml/detector.js';
-import { lineChart } from '../report/svg.js';
+import { poisonCurve } from '../report/poison-chart.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { dataFlags, trainTestFromFlags } from './data-args.js';
 import { info, printJson, printLine, readJson, writeFileAtomic } from './io.js';
@@ -72,22 +72,6 @@ export function poisonTable(records: PoisonRecord[]): string[] {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join('  ');
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)];
-}
-
-/** Attack success and accuracy over poison rate, undefended and per defence. */
-export function poisonCurve(records: PoisonRecord[], title: string): string {
-  const defs = [...new Set(records.map((r) => r.defense))];
-  const first = records.filter((r) => r.defense === defs[0]);
-  const series = [
-    { name: 'success (no defence)', points: first.map((r) => [r.poison_rate, r.attack_success_rate] as [number, number]) },
-    { name: 'accuracy (no defence)', points: first.map((r) => [r.poison_rate, r.clean_accuracy] as [number, number]), dashed: true },
-  ];
-  for (const d of defs) {
-    if (d === 'none') continue;
-    const rs = records.filter((r) => r.defense === d);
-    series.push({ name: `success (${d})`, points: rs.map((r) => [r.poison_rate, r.attack_success_rate_defended] as [number, number]) });
-  }
-  return lineChart(title, series, { xLabel: 'poison rate (fraction of training rows)', yLabel: 'rate' });
 }
 
 export function runPoison(argv: string[]): void {

@@ -2,12 +2,15 @@
  * The self-contained assessment report (one HTML file, inline SVG, no external assets): a plain
  * summary of what is most at risk, then the evidence: clean performance, robust accuracy against ε
  * per model, attack success rates, the transfer matrix, quantum-specific attacks, the NISQ noise
- * curve, confusion matrices, the honest-evaluation checks, and the configuration that produced it.
+ * curve, training-time threats (with --threats training), confusion matrices, the honest-evaluation
+ * checks, and the configuration that produced it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AssessResults } from '../assess/run.js';
 import { barChart, esc, heatmap, lineChart } from './svg.js';
+import { poisonCurve } from './poison-chart.js';
+import type { PoisonRecord } from '../poisoning/experiment.js';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
 
@@ -85,6 +88,8 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     s.push('<p class="muted">* flagged by the honest-evaluation checks.</p>');
   }
 
+  if (res.training_threats?.length) s.push(...trainingThreatSection(res.training_threats));
+
   s.push('<h2>Confusion matrices (test rows)</h2><div class="grid">');
   for (const m of models) {
     s.push(`<div class="card"><strong>${esc(m.name)}</strong><table><tr><th>true \\ predicted</th>${res.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`);
@@ -108,4 +113,24 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
 
 export function writeReport(res: AssessResults, out: string): void {
   fs.writeFileSync(path.join(out, 'report.html'), renderReport(res));
+}
+
+/** Poisoning, backdoors and tampered model files: one row per experiment and defence, and the curves over poison rate. */
+function trainingThreatSection(records: PoisonRecord[]): string[] {
+  const s: string[] = [];
+  s.push('<h2>Training-time threats</h2><p class="muted">Success: for indiscriminate poisoning, the fraction of test records the unpoisoned detector gets right that the poisoned one gets wrong; for targeted attacks, the fraction of target records sent to the target class; for backdoors, the fraction of correctly detected attack records sent to the target class once they carry the trigger. "Unpoisoned" is the same measure on the detector trained without poison (what the trigger does by itself). Detection: precision/recall of the rows a sanitiser removed (or, for STRIP, recall over triggered inputs). Rejected clean inputs of an input filter count as errors.</p>');
+  s.push('<table><tr><th>attack</th><th>model</th><th>rate</th><th>accuracy unpoisoned</th><th>accuracy poisoned</th><th>success</th><th>success unpoisoned</th><th>defence</th><th>accuracy defended</th><th>success defended</th><th>det. precision</th><th>det. recall</th><th>note</th></tr>');
+  const p = (v: number | null | undefined) => (v === null || v === undefined ? '–' : pct(v));
+  for (const r of records) s.push(`<tr><td>${esc(r.attack)}</td><td>${esc(r.model)}</td><td>${pct(r.poison_rate)}</td><td>${pct(r.baseline_accuracy)}</td><td>${pct(r.clean_accuracy)}</td><td>${pct(r.attack_success_rate)}</td><td>${pct(r.baseline_attack_success_rate)}</td><td>${esc(r.defense)}</td><td>${pct(r.clean_accuracy_defended)}</td><td>${pct(r.attack_success_rate_defended)}</td><td>${p(r.detection?.precision)}</td><td>${p(r.detection?.recall)}</td><td style="text-align:left" class="muted">${esc(r.note ?? '')}</td></tr>`);
+  s.push('</table>');
+  const rates = new Set(records.map((r) => r.poison_rate));
+  if (rates.size > 1) {
+    s.push('<div class="grid">');
+    for (const key of [...new Set(records.map((r) => `${r.attack}|${r.model}`))]) {
+      const [attack, model] = key.split('|');
+      s.push(`<div class="card">${poisonCurve(records.filter((r) => r.attack === attack && r.model === model), `${attack} on ${model}`)}</div>`);
+    }
+    s.push('</div>');
+  }
+  return s;
 }
