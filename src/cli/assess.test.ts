@@ -125,3 +125,53 @@ test('assess --defenses adds the defence × attack matrix, with the undefended m
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown defence "moat"/);
 });
+
+test('assess --threats training adds training_threats with the contract fields, a report section and a CSV', () => {
+  const out = path.join(tmp, 'r-training');
+  const cfg = write('training.json', JSON.stringify({ ...small, models: ['vqc', 'qsvm'], qubits: 6, trainRows: 700, kernelRows: 200, poisonRows: 500, threats: ['training'], poisonRates: [0.05, 0.1] }));
+  const r = run(['assess', '--config', cfg, '--out', out, '--seed', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.ok(j.training_threats.length > 0);
+  const keys = ['attack', 'model', 'poison_rate', 'clean_accuracy', 'attack_success_rate', 'defense', 'attack_success_rate_defended', 'clean_accuracy_defended'];
+  for (const t of j.training_threats) for (const k of keys) assert.ok(k in t, `${t.attack}/${t.defense}: ${k}`);
+  assert.deepEqual([...new Set(j.training_threats.map((t: { poison_rate: number }) => t.poison_rate))].sort(), [0.05, 0.1]);
+  for (const a of ['backdoor', 'circuit-trigger', 'kernel-poison', 'model-file']) assert.ok(j.training_threats.some((t: { attack: string }) => t.attack === a), a);
+  assert.ok(j.models.every((m: { attacks: unknown[] }) => m.attacks.length === 0), 'evasion skipped with --threats training alone');
+  const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.ok(html.includes('Training-time threats') && html.includes('backdoor on vqc'));
+  assert.ok(fs.readFileSync(path.join(out, 'training_threats.csv'), 'utf8').startsWith('attack,model,goal,poison_rate'));
+  const bad = run(['assess', '--threats', 'telepathy', '--out', path.join(tmp, 'bad')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown threat class "telepathy"/);
+  const badRate = run(['assess', '--threats', 'training', '--poison-rates', '0,0.1', '--out', path.join(tmp, 'bad')]);
+  assert.equal(badRate.code, 2);
+  assert.match(badRate.stderr, /poison rate must be in \(0, 1\), got 0/);
+});
+
+test('qml6g poison runs a curve, writes its results as it goes, and refuses bad rates, triggers and names with exit code 2', () => {
+  const out = path.join(tmp, 'poison');
+  const r = run(['poison', '--data', 'nsl-kdd', '--max-rows', '800', '--model', 'logreg', '--attack', 'backdoor', '--rates', '0.02,0.1', '--defenses', 'spectral,strip', '--epochs', '20', '--out', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(j.records.length, 4);
+  assert.ok(fs.existsSync(path.join(out, 'poison.json')) && fs.readFileSync(path.join(out, 'poison-curve.svg'), 'utf8').startsWith('<svg'));
+  const table = run(['poison', '--data', 'nsl-kdd', '--max-rows', '600', '--model', 'logreg', '--attack', 'label-flip', '--rate', '0.1', '--defenses', 'knn']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /label-flip\s+logreg\s+10\.0%/);
+  for (const [args, msg] of [
+    [['--rate', '1.5'], /--rate.*poison rate must be in \(0, 1\), got 1\.5/],
+    [['--rates', '0.1,0'], /--rates.*poison rate must be in \(0, 1\), got 0/],
+    [['--trigger', '{"urgent": 3}'], /trigger\.urgent.*outside the data's domain/],
+    [['--trigger', '{"flag": "NOPE"}'], /trigger\.flag.*not a category/],
+    [['--trigger', '{not json'], /--trigger.*not valid JSON/],
+    [['--attack', 'voodoo'], /unknown training-time attack "voodoo"/],
+    [['--defenses', 'garlic'], /unknown training-time defence "garlic"/],
+    [['--attack', 'kernel-poison'], /does not apply to a logreg model/],
+  ] as Array<[string[], RegExp]>) {
+    const b = run(['poison', '--data', 'nsl-kdd', '--max-rows', '300', '--model', 'logreg', '--epochs', '2', ...args]);
+    assert.equal(b.code, 2, `${args.join(' ')}: ${b.stderr}`);
+    assert.match(b.stderr, msg);
+    assert.ok(!/at .*\.js:\d+/.test(b.stderr), 'no stack trace');
+  }
+});
