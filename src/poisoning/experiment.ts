@@ -14,8 +14,8 @@
  *
  * @example
  * import { loadDataset, runPoisonExperiment } from 'qml6g';
- * const iris = loadDataset('breast-cancer');
- * const r = runPoisonExperiment({ data: iris, spec: { type: 'logreg' }, trainConfig: { epochs: 30 }, attack: 'label-flip', rate: 0.1, seed: 1, defenses: ['knn'] });
+ * const data = loadDataset('breast-cancer');
+ * const r = runPoisonExperiment({ data, spec: { type: 'logreg' }, trainConfig: { epochs: 30 }, attack: 'label-flip', rate: 0.1, seed: 1, defenses: ['knn'] });
  * r.records[0].attack_success_rate;
  */
 import { QmlError } from '../core/errors.js';
