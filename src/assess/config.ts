@@ -66,7 +66,7 @@ export function defaultConfig(quick: boolean): AssessConfig {
     norm: 'linf', noise: quick ? [0, 1, 4] : [0, 0.5, 1, 2, 4], seed: 0, quick,
     trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 100, blackBoxRows: quick ? 15 : 40, queries: quick ? 100 : 300,
     steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, defenses: [], defenseRows: quick ? 400 : 1500, mitigate: !quick, out: 'qml6g-report',
-    threats: ['evasion'], poisonRates: quick ? [0.05] : [0.01, 0.05, 0.1], poisonRows: quick ? 800 : 1500,
+    threats: ['evasion'], poisonRates: quick ? [0.05] : [0.005, 0.01, 0.02, 0.05, 0.1, 0.2], poisonRows: quick ? 800 : 1500,
   };
 }
 

@@ -22,7 +22,7 @@ const flags: Flags = {
   noise: { type: 'string', help: 'comma-separated NISQ noise strengths for the resilience sweep' },
   defenses: { type: 'string', help: 'defence × attack matrix: all, or comma-separated pgd-at,trades,param-robust,distillation,squeezing,randomized,ensemble' },
   threats: { type: 'string', help: 'threat classes: evasion (default: evasion, quantum-specific and noise), training (poisoning, backdoors, tampered model files), or all' },
-  'poison-rates': { type: 'string', help: 'poison rates of the training-threat experiments, comma-separated fractions (default 0.01,0.05,0.1)' },
+  'poison-rates': { type: 'string', help: 'poison rates of the training-threat experiments, comma-separated fractions (default 0.005,0.01,0.02,0.05,0.1,0.2)' },
   seed: { type: 'int', help: 'random seed' },
   config: { type: 'string', help: 'YAML or JSON file with any of these options (and more: see README)' },
   quick: { type: 'boolean', help: 'a small, fast run (about a minute)' },
