@@ -5,6 +5,15 @@
  * the victim trained on (and the victim itself) and either sanitises the training rows, filters
  * inputs at inference, or refuses the model. The experiment runner (experiment.ts) scores both.
  * A new attack or defence is one small file implementing one of these plus a registry entry.
+ *
+ * @example
+ * import { loadDataset, labelFlip, runPoisonExperiment, type TrainingAttack } from 'qml6g';
+ * // Flip only the rows of the "attack" class: a custom attack is an object with poison().
+ * const flipAttacks: TrainingAttack = {
+ *   name: 'flip-attacks', goal: 'targeted',
+ *   poison: (ctx) => { const p = labelFlip(ctx.train, ctx.rate, ctx.seed, ctx.target); return { goal: 'targeted', records: p.data, poisoned: p.poisoned, config: {} }; },
+ * };
+ * runPoisonExperiment({ data: loadDataset('nsl-kdd', { maxRows: 600 }), spec: { type: 'logreg' }, attack: flipAttacks, rate: 0.1, seed: 1, defenses: ['knn'] });
  */
 import type { RowMatrix } from '../sim/batch.js';
 import type { LabeledData } from '../qml/table.js';

@@ -3,6 +3,12 @@
  * return the training rows to keep (the victim is retrained on them), STRIP filters inputs at
  * inference, the alignment monitor sanitises only when it alarms, and the signature check refuses a
  * model file that is tampered or signed by an untrusted key.
+ *
+ * @example
+ * import { loadDataset, runPoisonExperiment } from 'qml6g';
+ * const r = runPoisonExperiment({ data: loadDataset('nsl-kdd', { maxRows: 1500 }), spec: { type: 'vqc', qubits: 8, layers: 2 },
+ *   trainConfig: { epochs: 6 }, attack: 'backdoor', rate: 0.05, seed: 1, defenses: ['spectral', 'strip'] });
+ * r.records.map((x) => [x.defense, x.attack_success_rate, x.attack_success_rate_defended]);
  */
 import { QmlError } from '../core/errors.js';
 import type { RowMatrix } from '../sim/batch.js';
