@@ -51,7 +51,7 @@ export const TRAINING_DEFENSES: Record<string, TrainingDefense> = {
   'outlier-kernel': {
     name: 'outlier-kernel', needs: 'training-data',
     defend(ctx) {
-      const K = gram(ctx), n = ctx.X.rows;
+      const K = gram(ctx);
       return { kind: 'sanitize', keep: outlierSanitize(ctx.X, ctx.y, 2.5, K) };
     },
   },
