@@ -14,7 +14,7 @@ import { verifyDetectorText } from '../supply/signing.js';
 import { activateFeatureTrigger, checkRate, defaultTrigger, featureTriggerBackdoor, kernelPoisoning, labelFlip, stampTrigger, validateTrigger } from './primitives.js';
 import { activationClustering, outlierSanitize, rowsOf, spectralSignatures } from './defenses.js';
 import { runPoisonExperiment, type PoisonRecord } from './experiment.js';
-import { targetedLabelFlip } from './attacks/label-flip.js';
+import { randomLabelFlip, targetedLabelFlip } from './attacks/label-flip.js';
 import { applyCircuitTrigger, circuitTriggerAttack } from './attacks/circuit-trigger.js';
 import { cleanLabelAttack } from './attacks/clean-label.js';
 import { modelFileBackdoor } from './attacks/model-file.js';
@@ -67,6 +67,14 @@ test('label flipping relabels exactly the budget; targeted flips only move rows 
   assert.equal(changed, r.poisoned.length);
   const t = labelFlip(kdd, 0.1, 3, 0);
   for (const i of t.poisoned) { assert.notEqual(kdd.labels[i], 0); assert.equal(t.data.labels[i], 0); }
+});
+
+test('targeted label flipping sends more records to the target class than random flipping of the same budget', () => {
+  // Random flips scored the targeted way: how many other-class records end up in the target class.
+  const randomAsTargeted: TrainingAttack = { name: 'random-flip', goal: 'targeted', poison: (ctx) => ({ ...randomLabelFlip.poison(ctx), goal: 'targeted' }) };
+  const t = one(runPoisonExperiment({ data: kdd, spec: vqc, trainConfig: fast, attack: 'targeted-flip', rate: 0.1, seed: 1 }));
+  const r = one(runPoisonExperiment({ data: kdd, spec: vqc, trainConfig: fast, attack: randomAsTargeted, rate: 0.1, seed: 1 }));
+  assert.ok(t.attack_success_rate > r.attack_success_rate + 0.03, `targeted ${t.attack_success_rate} vs random ${r.attack_success_rate}`);
 });
 
 /** The random baseline of a backdoor: the same number of rows relabelled to the target, no trigger planted; success measured with the trigger. */
