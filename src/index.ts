@@ -20,7 +20,7 @@ export { parseQasm, toQasm, unitaryOf, equalUpToPhase, type ParseOptions, type E
 export { inverse } from './sim/inverse.js';
 export { Evaluator, type EvalOptions } from './sim/evaluator.js';
 export { gradient, jacobian, type GradientMethod, type GradientOptions, type GradientResult, type JacobianResult } from './sim/gradients.js';
-export { batchExpectations, batchAdjoint, toRowMatrix, type BatchInput, type BatchJacobian, type RowMatrix } from './sim/batch.js';
+export { batchExpectations, batchAdjoint, toRowMatrix, rowsOf, type BatchInput, type BatchJacobian, type RowMatrix } from './sim/batch.js';
 export { BatchPool } from './sim/batch-pool.js';
 export { ThreadTeam } from './sim/parallel.js';
 export { checkStateMemory, maxStatevectorQubits, formatBytes } from './sim/memory.js';

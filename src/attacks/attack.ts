@@ -8,6 +8,7 @@
 import { Rng } from '../core/rng.js';
 import { QmlError } from '../core/errors.js';
 import { classificationMetrics } from '../qml/metrics.js';
+import { argmaxRows } from '../qml/model.js';
 import type { AttackTarget } from './target.js';
 import { perturbationNorms, projectBall, type Knowledge, type ThreatModel } from './threat.js';
 
@@ -55,15 +56,7 @@ export interface AttackReport {
   seconds: number;
 }
 
-export function argmaxRows(p: Float64Array, rows: number, C: number): Int32Array {
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let b = 0;
-    for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + b]) b = c;
-    out[r] = b;
-  }
-  return out;
-}
+export { argmaxRows };
 
 /** log p_y − max_{k≠y} log p_k per row: negative once the row is misclassified. */
 export function margins(p: Float64Array, y: Int32Array, rows: number, C: number): Float64Array {

@@ -15,16 +15,10 @@
  */
 import { QmlError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import type { RowMatrix } from '../sim/batch.js';
+import { rowsOf, type RowMatrix } from '../sim/batch.js';
 import type { Model } from '../qml/model.js';
 import { entropyRows } from '../defenses/uncertainty.js';
 import { symmetricEigen, covariance } from '../core/linalg.js';
-
-function rowsOf(X: RowMatrix, idx: number[]): RowMatrix {
-  const d = X.cols, data = new Float64Array(idx.length * d);
-  idx.forEach((i, k) => data.set(X.data.subarray(i * d, (i + 1) * d), k * d));
-  return { data, rows: idx.length, cols: d };
-}
 
 /** Kept row indices after kNN label-consistency filtering. `distance` defaults to Euclidean. */
 export function knnSanitize(X: RowMatrix, y: Int32Array, k = 10, distance?: (i: number, j: number) => number): number[] {
@@ -150,10 +144,16 @@ export function stripEntropy(model: Model, X: RowMatrix, clean: RowMatrix, blend
   return out;
 }
 
-/** STRIP's threshold: the entropy below which only `frr` of clean rows fall. */
-export function stripThreshold(cleanEntropy: Float64Array, frr = 0.05): number {
+/**
+ * STRIP's acceptance band from clean rows' entropies at false-rejection rate `frr`: 'low' is Gao et
+ * al.'s (reject entropy below the frr quantile: a trigger that dominates blending); 'both' also
+ * rejects the high tail, frr/2 each — on traffic records a trigger that sits on few fields is
+ * diluted by blending instead, and its rows jump to high entropy.
+ */
+export function stripThreshold(cleanEntropy: Float64Array, frr = 0.05, tails: 'low' | 'both' = 'both'): { lo: number; hi: number } {
   const s = Array.from(cleanEntropy).sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(frr * s.length))];
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return tails === 'low' ? { lo: at(frr), hi: Infinity } : { lo: at(frr / 2), hi: at(1 - frr / 2) };
 }
 
 /** Row indices kept after dropping the `fraction` with the highest loss under `model`. */
@@ -166,4 +166,3 @@ export function lossTrim(model: Model, X: RowMatrix, y: Int32Array, fraction: nu
   return Array.from({ length: X.rows }, (_, i) => i).filter((i) => !drop.has(i));
 }
 
-export { rowsOf };

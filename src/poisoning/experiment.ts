@@ -20,14 +20,13 @@
  */
 import { QmlError } from '../core/errors.js';
 import { version } from '../core/version.js';
-import type { RowMatrix } from '../sim/batch.js';
+import { rowsOf, type RowMatrix } from '../sim/batch.js';
 import { Detector } from '../qml/detector.js';
 import { predict } from '../qml/model.js';
 import type { ModelSpec } from '../qml/models/registry.js';
 import { selectRows, stratifiedSplit, type LabeledData } from '../qml/table.js';
 import { fineTuneHead, type TrainConfig } from '../qml/train.js';
 import { generateKeyPair } from '../supply/signing.js';
-import { rowsOf } from './defenses.js';
 import { checkRate, type Trigger } from './primitives.js';
 import { trainingAttack } from './registry.js';
 import type { DefenseAction, PoisonOutcome, TrainingAttack, TrainingDefenseContext } from './threat.js';
@@ -126,12 +125,11 @@ export function runPoisonExperiment(cfg: PoisonExperimentConfig): PoisonExperime
   const outcome = attack.poison({ train: split.train, test, attacker: own.reference, clean, spec: cfg.spec, trainConfig: tc, rate: cfg.rate, seed: cfg.seed, target, trigger: cfg.trigger, log });
 
   log('training the victim on what the attacker left');
-  const victimData = victimTraining(outcome, split.train);
-  const victim = outcome.tampered ? outcome.tampered.detector
-    : outcome.victimTraining === 'fine-tune-head' ? headTuned(clean, victimData.X!, victimData.y!, tc)
-    : outcome.records ? Detector.train(outcome.records, cfg.spec, tc)
-    : Detector.trainWith(clean.pipeline, split.train, cfg.spec, tc, victimData.X, victimData.y);
-  const trainingRows = outcome.tampered ? null : victimData.source(victim);
+  if (!outcome.tampered && !outcome.records && !outcome.inputs) throw new QmlError(`attack "${attack.name}" returned neither training data nor a model`, '--attack');
+  const learn = (keep?: number[]) => trainVictim(outcome, keep, { clean, train: split.train, spec: cfg.spec, tc });
+  const victim = outcome.tampered?.detector ?? learn();
+  // The victim's training rows in its own input space (records go through the victim's pipeline).
+  const trainingRows = outcome.tampered ? null : outcome.inputs ?? { X: victim.inputs(outcome.records!.table), y: outcome.records!.labels };
 
   const scorer = makeScorer(outcome, test, clean, target);
   const base = scorer(clean), baseline = base.accuracy;
@@ -147,42 +145,42 @@ export function runPoisonExperiment(cfg: PoisonExperimentConfig): PoisonExperime
   if (!defenses.length) {
     records.push({ ...common, defense: 'none', attack_success_rate_defended: attacked.success, clean_accuracy_defended: attacked.accuracy, detection: null, rejected_clean_rate: null, note: null });
   }
-  const operatorKeys = generateKeyPair(new Uint8Array(32).fill(cfg.seed & 255));
+  const ref = { X: victim.inputs(split.reference.table), y: victim.labelsFor(split.reference) };
+  // The operator trusts only its own key; a delivered file signed by anyone else is refused.
+  const file = outcome.tampered ? { text: outcome.tampered.fileText, trusted: [generateKeyPair(new Uint8Array(32).fill(cfg.seed & 255)).publicKey] } : undefined;
   for (const def of defenses) {
-    if ((def.needs === 'training-data' && !trainingRows) || (def.needs === 'file' && !outcome.tampered)) {
+    if ((def.needs === 'training-data' && !trainingRows) || (def.needs === 'file' && !file)) {
       log(`${def.name}: not applicable to ${attack.name} (it needs ${def.needs === 'file' ? 'a delivered model file' : 'the training rows'}); skipped`);
       continue;
     }
-    const ref = { X: victim.inputs(split.reference.table), y: victim.labelsFor(split.reference) };
-    const ctx: TrainingDefenseContext = {
-      victim, X: trainingRows?.X ?? ref.X, y: trainingRows?.y ?? ref.y, eps: cfg.rate, seed: cfg.seed, reference: ref,
-      file: outcome.tampered ? { text: outcome.tampered.fileText, trusted: [operatorKeys.publicKey] } : undefined,
-    };
+    const ctx: TrainingDefenseContext = { victim, X: trainingRows?.X ?? ref.X, y: trainingRows?.y ?? ref.y, eps: cfg.rate, seed: cfg.seed, reference: ref, file };
     const action = def.defend(ctx);
-    const r = applyDefense(action, { outcome, victim, clean, split, spec: cfg.spec, tc, trainingRows, scorer });
+    const r = applyDefense(action, { outcome, victim, clean, trainingRows, scorer, learn });
     log(`${def.name}: ${r.note ?? action.kind}; accuracy ${pct(r.accuracy)}, attack success ${pct(r.success)}`);
     records.push({ ...common, defense: def.name, attack_success_rate_defended: r.success, clean_accuracy_defended: r.accuracy, detection: r.detection, rejected_clean_rate: r.rejected, note: r.note });
   }
   return { records, clean, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** A copy of the deployed detector with its head fine-tuned on (X, y). */
-function headTuned(clean: Detector, X: RowMatrix, y: Int32Array, tc: TrainConfig): Detector {
-  const copy = Detector.fromJSON(JSON.parse(JSON.stringify(clean.toJSON())));
-  fineTuneHead(copy.model, X, y, tc);
+/**
+ * Trains the victim the way the attack's outcome says (on all its rows, or only on `keep` after a
+ * sanitiser): poisoned records through a freshly fitted pipeline, poisoned inputs behind the clean
+ * pipeline, or the deployed detector's head fine-tuned on them.
+ */
+function trainVictim(outcome: PoisonOutcome, keep: number[] | undefined, e: { clean: Detector; train: LabeledData; spec: ModelSpec; tc: TrainConfig }): Detector {
+  if (outcome.records) return Detector.train(keep ? selectRows(outcome.records, keep) : outcome.records, e.spec, e.tc);
+  const { X, y } = outcome.inputs!;
+  const Xk = keep ? rowsOf(X, keep) : X, yk = keep ? Int32Array.from(keep, (i) => y[i]) : y;
+  if (outcome.victimTraining !== 'fine-tune-head') return Detector.trainWith(e.clean.pipeline, e.train, e.spec, e.tc, Xk, yk);
+  const copy = Detector.fromJSON(JSON.parse(JSON.stringify(e.clean.toJSON())));
+  fineTuneHead(copy.model, Xk, yk, e.tc);
   return copy;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
-/** The victim's training rows in its own input space (records are re-encoded by the victim's pipeline). */
-function victimTraining(outcome: PoisonOutcome, train: LabeledData) {
-  if (outcome.inputs) { const { X, y } = outcome.inputs; return { X, y, source: () => ({ X, y }) }; }
-  const recs = outcome.records ?? train;
-  return { X: undefined, y: undefined, source: (v: Detector) => ({ X: v.inputs(recs.table), y: recs.labels }) };
-}
-
-interface Score { accuracy: number; success: number; rejected: number; flaggedTriggered: number; triggered: number }
+/** Clean accuracy and attack success; for filters also the rejected clean rows and, for backdoors, the triggered rows caught of those scored. */
+interface Score { accuracy: number; success: number; rejected: number; flagged: number; scored: number }
 
 function makeScorer(outcome: PoisonOutcome, test: LabeledData, clean: Detector, target: number) {
   const cleanPred = predict(clean.model, clean.inputs(test.table)), yClean = clean.labelsFor(test);
@@ -192,12 +190,12 @@ function makeScorer(outcome: PoisonOutcome, test: LabeledData, clean: Detector, 
     let right = 0, rejected = 0;
     for (let r = 0; r < X.rows; r++) { if (rej[r]) rejected++; else if (p[r] === y[r]) right++; }
     const ok = (pred: Int32Array, rj: Uint8Array, r: number, c: number) => !rj[r] && pred[r] === c;
-    let hit = 0, of = 0, flagged = 0, triggered = 0;
+    let hit = 0, of = 0, flagged = 0;
     if (outcome.goal === 'backdoor') {
       const a = outcome.activate!(det, test), pt = predict(det.model, a.X), rt = reject ? reject(a.X) : new Uint8Array(a.X.rows);
       a.rows.forEach((r, k) => {
         if (p[r] !== y[r]) return;
-        of++; triggered++;
+        of++;
         if (rt[k]) flagged++;
         if (ok(pt, rt, k, target)) hit++;
       });
@@ -209,13 +207,13 @@ function makeScorer(outcome: PoisonOutcome, test: LabeledData, clean: Detector, 
         if (outcome.goal === 'indiscriminate' ? !ok(p, rej, r, y[r]) : ok(p, rej, r, target)) hit++;
       }
     }
-    return { accuracy: right / X.rows, success: of ? hit / of : 0, rejected: rejected / X.rows, flaggedTriggered: flagged, triggered };
+    return { accuracy: right / X.rows, success: of ? hit / of : 0, rejected: rejected / X.rows, flagged, scored: outcome.goal === 'backdoor' ? of : 0 };
   };
 }
 
 function applyDefense(action: DefenseAction, e: {
-  outcome: PoisonOutcome; victim: Detector; clean: Detector; split: { train: LabeledData }; spec: ModelSpec; tc: TrainConfig;
-  trainingRows: { X: RowMatrix; y: Int32Array } | null; scorer: ReturnType<typeof makeScorer>;
+  outcome: PoisonOutcome; victim: Detector; clean: Detector; trainingRows: { X: RowMatrix; y: Int32Array } | null;
+  scorer: ReturnType<typeof makeScorer>; learn: (keep: number[]) => Detector;
 }): { accuracy: number; success: number; detection: PoisonRecord['detection']; rejected: number | null; note: string | null } {
   switch (action.kind) {
     case 'accept': {
@@ -229,17 +227,12 @@ function applyDefense(action: DefenseAction, e: {
     }
     case 'filter': {
       const s = e.scorer(e.victim, action.reject);
-      const recall = s.triggered ? s.flaggedTriggered / s.triggered : null;
-      return { accuracy: s.accuracy, success: s.success, detection: { precision: null, recall, flagged: s.flaggedTriggered }, rejected: s.rejected, note: action.note ?? null };
+      return { accuracy: s.accuracy, success: s.success, detection: { precision: null, recall: s.scored ? s.flagged / s.scored : null, flagged: s.flagged }, rejected: s.rejected, note: action.note ?? null };
     }
     case 'sanitize': {
       const keep = action.keep, kept = new Set(keep), n = e.trainingRows!.X.rows;
       const removed = n - keep.length, caught = e.outcome.poisoned.filter((i) => !kept.has(i)).length;
-      let det: Detector;
-      if (e.outcome.victimTraining === 'fine-tune-head') det = headTuned(e.clean, rowsOf(e.trainingRows!.X, keep), Int32Array.from(keep, (i) => e.trainingRows!.y[i]), e.tc);
-      else if (e.outcome.records) det = Detector.train(selectRows(e.outcome.records, keep), e.spec, e.tc);
-      else det = Detector.trainWith(e.clean.pipeline, e.split.train, e.spec, e.tc, rowsOf(e.trainingRows!.X, keep), Int32Array.from(keep, (i) => e.trainingRows!.y[i]));
-      const s = e.scorer(det);
+      const s = e.scorer(e.learn(keep));
       return {
         accuracy: s.accuracy, success: s.success, rejected: null, note: `${action.note ? `${action.note}; ` : ''}removed ${removed} of ${n} training rows`,
         detection: { precision: removed ? caught / removed : null, recall: e.outcome.poisoned.length ? caught / e.outcome.poisoned.length : null, flagged: removed },

@@ -12,7 +12,8 @@ import type { KernelSVM } from '../qml/models/kernel-svm.js';
 import { kernelTargetAlignment } from '../qml/models/kernel-svm.js';
 import { verifyDetectorText } from '../supply/signing.js';
 import { activateFeatureTrigger, checkRate, defaultTrigger, featureTriggerBackdoor, kernelPoisoning, labelFlip, stampTrigger, validateTrigger } from './primitives.js';
-import { activationClustering, outlierSanitize, rowsOf, spectralSignatures } from './defenses.js';
+import { activationClustering, outlierSanitize, spectralSignatures, stripThreshold } from './defenses.js';
+import { rowsOf } from '../sim/batch.js';
 import { runPoisonExperiment, type PoisonRecord } from './experiment.js';
 import { randomLabelFlip, targetedLabelFlip } from './attacks/label-flip.js';
 import { applyCircuitTrigger, circuitTriggerAttack } from './attacks/circuit-trigger.js';
@@ -55,7 +56,7 @@ test('a trigger that violates the data\'s domain is refused, naming the field', 
   const stamped = stampTrigger(kdd.table, [0, 1, 2], t, 1);
   validateTrigger(Object.fromEntries(Object.keys(t).map((f) => {
     const c = stamped.columns.find((x) => x.name === f)!;
-    return [f, c.kind === 'categorical' ? c.values[1] : c.values[1]];
+    return [f, c.values[1]];
   })), kdd.table);
 });
 
@@ -172,8 +173,7 @@ test('alignment poisoning lowers kernel-target alignment more than random flips 
   const n = 300, Xs = rowsOf(X, Array.from({ length: n }, (_, i) => i)), ys = y.slice(0, n);
   const make = () => createModel({ type: 'qsvm', qubits: 4, svm: { C: 10 } }, 4, 2, 1) as KernelSVM;
   const r = kernelPoisoning(make, Xs, ys, Xs, ys, 0.05, 1, { objective: 'alignment', steps: 4, stepSize: 0.3, lo: 0, hi: Math.PI });
-  const svm = make(), st = svm.featureStates(Xs);
-  const K = svm.kernelMatrix(st, n, st, n);
+  const K = make().gram(Xs);
   const clean = kernelTargetAlignment(K, n, ys);
   const random = [1, 2, 3, 4, 5].map((s) => kernelTargetAlignment(K, n, labelFlip({ ...kdd, labels: ys }, 0.05, s).data.labels));
   const mean = random.reduce((a, v) => a + v, 0) / random.length;
@@ -239,6 +239,11 @@ test('STRIP rejects some triggered inputs of a backdoored model and the decision
   const r = one(rec, 'strip');
   assert.ok(r.attack_success_rate_defended < r.attack_success_rate, `STRIP: ${r.attack_success_rate} → ${r.attack_success_rate_defended}`);
   assert.ok(r.rejected_clean_rate! > 0 && r.rejected_clean_rate! < 0.15, `clean rejection ${r.rejected_clean_rate}`);
+  // The band keeps 1 − frr of the clean entropies it was set on, split over both tails or all below.
+  const h = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i * 7.1) ** 2);
+  const outside = (b: { lo: number; hi: number }) => h.filter((v) => v < b.lo || v > b.hi).length / h.length;
+  assert.ok(Math.abs(outside(stripThreshold(h, 0.1, 'both')) - 0.1) < 0.01 && Math.abs(outside(stripThreshold(h, 0.1, 'low')) - 0.1) < 0.01);
+  assert.equal(stripThreshold(h, 0.1, 'low').hi, Infinity);
 });
 
 test('the alignment monitor stays quiet on clean training data and sanitises kernel-poisoned data', () => {

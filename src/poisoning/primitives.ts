@@ -13,7 +13,7 @@
  */
 import { QmlError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import type { RowMatrix } from '../sim/batch.js';
+import { rowsOf, type RowMatrix } from '../sim/batch.js';
 import { selectRows, type LabeledData, type Table } from '../qml/table.js';
 import { KernelSVM, kernelTargetAlignment } from '../qml/models/kernel-svm.js';
 
@@ -29,11 +29,24 @@ function pick(n: number, k: number, rng: Rng, from?: number[]): number[] {
   return pool.slice(0, Math.min(k, pool.length)).sort((a, b) => a - b);
 }
 
+/** Indices of the rows whose label is not `target`. */
+export function otherClassRows(labels: ArrayLike<number>, target: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== target) out.push(i);
+  return out;
+}
+
+/** The rows a backdoor poisons: round(rate·n) of those not labelled `target`, drawn with `seed`, ascending. */
+export function pickPoisonRows(labels: ArrayLike<number>, target: number, rate: number, seed: number): number[] {
+  checkRate(rate);
+  return pick(labels.length, Math.round(rate * labels.length), new Rng(seed), otherClassRows(labels, target));
+}
+
 export function labelFlip(d: LabeledData, rate: number, seed: number, target?: number): Poisoned {
   checkRate(rate);
   const rng = new Rng(seed), C = d.classes.length, n = d.table.rows;
   if (target !== undefined && (!Number.isInteger(target) || target < 0 || target >= C)) throw new QmlError(`target class ${target} does not exist`, 'target');
-  const candidates = target === undefined ? undefined : Array.from({ length: n }, (_, i) => i).filter((i) => d.labels[i] !== target);
+  const candidates = target === undefined ? undefined : otherClassRows(d.labels, target);
   const idx = pick(n, Math.round(rate * n), rng, candidates);
   const labels = Int32Array.from(d.labels);
   for (const i of idx) labels[i] = target ?? (labels[i] + 1 + rng.int(C - 1)) % C;
@@ -94,9 +107,7 @@ export function featureTriggerBackdoor(d: LabeledData, rate: number, trigger: Tr
   checkRate(rate);
   validateTrigger(trigger, d.table);
   if (!Number.isInteger(target) || target < 0 || target >= d.classes.length) throw new QmlError(`target class ${target} does not exist`, 'target');
-  const rng = new Rng(seed), n = d.table.rows;
-  const others = Array.from({ length: n }, (_, i) => i).filter((i) => d.labels[i] !== target);
-  const idx = pick(n, Math.round(rate * n), rng, others);
+  const idx = pickPoisonRows(d.labels, target, rate, seed);
   const labels = Int32Array.from(d.labels);
   for (const i of idx) labels[i] = target;
   return { data: { ...d, table: stampTrigger(d.table, idx, trigger, seed), labels }, poisoned: idx };
@@ -130,7 +141,7 @@ export function kernelPoisoning(
     const f0 = s0.decision(X);
     for (let i = 0; i < n; i++) score0[i] = sign(y[i]) * f0[i];
   } else {
-    const s0 = make(), st = s0.featureStates(X), K = s0.kernelMatrix(st, n, st, n);
+    const K = make().gram(X);
     for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) if (j !== i) s += K[i * n + j] * sign(y[j]); score0[i] = sign(y[i]) * s; }
   }
   for (let i = 0; i < n; i++) score0[i] += rng.next() * 1e-9;
@@ -177,8 +188,7 @@ export function kernelPoisoning(
 }
 
 function alignmentOf(svm: KernelSVM, X: RowMatrix, y: Int32Array): number {
-  const states = svm.featureStates(X);
-  return kernelTargetAlignment(svm.kernelMatrix(states, X.rows, states, X.rows), X.rows, y);
+  return kernelTargetAlignment(svm.gram(X), X.rows, y);
 }
 
 function hingeLoss(svm: KernelSVM, X: RowMatrix, y: Int32Array): number {
@@ -193,10 +203,8 @@ function marginViolators(svm: KernelSVM, Xv: RowMatrix, yv: Int32Array): { X: Ro
   const f = svm.decision(Xv);
   const keep: number[] = [];
   for (let r = 0; r < Xv.rows; r++) if ((yv[r] === 1 ? 1 : -1) * f[r] < 1) keep.push(r);
-  const d = Xv.cols, data = new Float64Array(keep.length * d);
-  keep.forEach((r, k) => data.set(Xv.data.subarray(r * d, (r + 1) * d), k * d));
   // Raising the hinge loss means lowering y_v f(x_v): weight −y_v.
-  return { X: { data, rows: keep.length, cols: d }, w: Float64Array.from(keep, (r) => (yv[r] === 1 ? -1 : 1)) };
+  return { X: rowsOf(Xv, keep), w: Float64Array.from(keep, (r) => (yv[r] === 1 ? -1 : 1)) };
 }
 
 /** ∇_x Σ_v w_v K(x, x_v) for target feature states `sv` (m rows), by central differences on the kernel. */
@@ -258,8 +266,7 @@ export function defaultTrigger(table: Table): Trigger {
  */
 export function activateFeatureTrigger(trigger: Trigger, target: number, seed: number) {
   return (victim: { labelsFor(d: LabeledData): Int32Array; inputs(t: Table): RowMatrix }, test: LabeledData): { X: RowMatrix; rows: number[] } => {
-    const y = victim.labelsFor(test);
-    const rows = Array.from({ length: test.table.rows }, (_, i) => i).filter((i) => y[i] !== target);
+    const rows = otherClassRows(victim.labelsFor(test), target);
     return { X: victim.inputs(stampTrigger(selectRows(test, rows).table, rows.map((_, k) => k), trigger, seed)), rows };
   };
 }

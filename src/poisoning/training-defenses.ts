@@ -15,7 +15,7 @@ import type { RowMatrix } from '../sim/batch.js';
 import { KernelSVM } from '../qml/models/kernel-svm.js';
 import { kernelTargetAlignment } from '../qml/models/kernel-svm.js';
 import { verifyDetectorText } from '../supply/signing.js';
-import { activationClustering, knnSanitize, lossTrim, outlierSanitize, spectralSignatures, stripEntropy } from './defenses.js';
+import { activationClustering, knnSanitize, lossTrim, outlierSanitize, spectralSignatures, stripEntropy, stripThreshold } from './defenses.js';
 import type { TrainingDefense, TrainingDefenseContext } from './threat.js';
 
 /** The quantum kernel the kernel-space defences measure in: the victim's own, or a fidelity kernel on an angle encoding. */
@@ -25,8 +25,7 @@ function gram(ctx: TrainingDefenseContext, A: RowMatrix = ctx.X, B: RowMatrix = 
   const svm = m instanceof KernelSVM && m.kernel.kind !== 'rbf' ? m
     : new KernelSVM({ kind: 'fidelity', arch: { qubits: A.cols, encoding: 'angle-y', reps: 1 } }, A.cols, 2);
   if (svm === m && A.cols !== m.numFeatures) throw new QmlError('kernel defence: inputs do not match the kernel');
-  const sa = svm.featureStates(A), sb = B === A ? sa : svm.featureStates(B);
-  return svm.kernelMatrix(sa, A.rows, sb, B.rows);
+  return svm.gram(A, B === A ? undefined : B);
 }
 
 /** The representation backdoor defences inspect: the model's read-outs / last hidden layer, else its inputs. */
@@ -124,12 +123,7 @@ export const TRAINING_DEFENSES: Record<string, TrainingDefense> = {
     name: 'strip', needs: 'model',
     defend(ctx) {
       const pool = ctx.reference.X, model = ctx.victim.model;
-      const clean = stripEntropy(model, pool, pool, 10, 0.5, ctx.seed);
-      const sorted = Array.from(clean).sort((a, b) => a - b), frr = 0.05;
-      // Two-sided: Gao et al. flag low entropy (a trigger that dominates blending); on traffic
-      // records a trigger that sits on few fields is diluted by blending instead, and its rows jump
-      // to high entropy. Both tails, frr/2 each, set from the defender's clean rows.
-      const lo = sorted[Math.floor((frr / 2) * sorted.length)], hi = sorted[Math.min(sorted.length - 1, Math.floor((1 - frr / 2) * sorted.length))];
+      const frr = 0.05, { lo, hi } = stripThreshold(stripEntropy(model, pool, pool, 10, 0.5, ctx.seed), frr, 'both');
       return {
         kind: 'filter', note: `entropy band [${lo.toFixed(4)}, ${hi.toFixed(4)}] at ${frr * 100}% clean rejection`,
         reject: (X) => Uint8Array.from(stripEntropy(model, X, pool, 10, 0.5, ctx.seed + 1), (h) => (h < lo || h > hi ? 1 : 0)),

@@ -78,15 +78,19 @@ export interface Model {
   toJSON(): ModelJSON;
 }
 
-export function predict(model: Model, X: RowMatrix): Int32Array {
-  const p = model.predictProba(X), C = model.numClasses;
-  const out = new Int32Array(X.rows);
-  for (let r = 0; r < X.rows; r++) {
-    let best = 0;
-    for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + best]) best = c;
-    out[r] = best;
+/** The most probable class of each row of a rows × C probability matrix. */
+export function argmaxRows(p: Float64Array, rows: number, C: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let b = 0;
+    for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + b]) b = c;
+    out[r] = b;
   }
   return out;
+}
+
+export function predict(model: Model, X: RowMatrix): Int32Array {
+  return argmaxRows(model.predictProba(X), X.rows, model.numClasses);
 }
 
 /** Weighted mean cross-entropy of probabilities. */

@@ -9,7 +9,7 @@
  */
 import { QmlError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import type { RowMatrix } from '../sim/batch.js';
+import { rowsOf, type RowMatrix } from '../sim/batch.js';
 import { balancedClassWeights, crossEntropy, type Model } from './model.js';
 import { makeOptimizer, SPSA } from './optim.js';
 import { stratifiedSplit } from './table.js';
@@ -40,12 +40,6 @@ export interface TrainConfig {
 export interface EpochRecord { epoch: number; loss: number; val_loss: number | null; val_accuracy: number | null; seconds: number }
 
 export interface TrainResult { history: EpochRecord[]; bestEpoch: number; seconds: number; classWeights: number[] | null }
-
-function rowsOf(X: RowMatrix, idx: ArrayLike<number>): RowMatrix {
-  const d = X.cols, out = new Float64Array(idx.length * d);
-  for (let k = 0; k < idx.length; k++) out.set(X.data.subarray(idx[k] * d, (idx[k] + 1) * d), k * d);
-  return { data: out, rows: idx.length, cols: d };
-}
 
 export function trainModel(model: Model, X: RowMatrix, y: Int32Array, cfg: TrainConfig = {}): TrainResult {
   const t0 = performance.now();

@@ -32,6 +32,13 @@ export interface BatchInput {
 
 export interface RowMatrix { data: Float64Array; rows: number; cols: number }
 
+/** A new matrix holding rows `idx` of X, in that order. */
+export function rowsOf(X: RowMatrix, idx: ArrayLike<number>): RowMatrix {
+  const d = X.cols, out = new Float64Array(idx.length * d);
+  for (let k = 0; k < idx.length; k++) out.set(X.data.subarray(idx[k] * d, (idx[k] + 1) * d), k * d);
+  return { data: out, rows: idx.length, cols: d };
+}
+
 /** Normalises number[][] or a flat array plus column count into a row-major matrix, checking shape and finiteness. */
 export function toRowMatrix(x: Float64Array | number[][], cols: number | undefined, what: string): RowMatrix {
   if (Array.isArray(x)) {

@@ -7,12 +7,10 @@
  * against a circuit with the gate actually inserted.)
  */
 import { QmlError } from '../../core/errors.js';
-import { Rng } from '../../core/rng.js';
-import type { RowMatrix } from '../../sim/batch.js';
+import { rowsOf, type RowMatrix } from '../../sim/batch.js';
 import { predict, type Model } from '../../qml/model.js';
 import type { ModelSpec } from '../../qml/models/registry.js';
-import { checkRate } from '../primitives.js';
-import { rowsOf } from '../defenses.js';
+import { checkRate, otherClassRows, pickPoisonRows } from '../primitives.js';
 import type { TrainingAttack } from '../threat.js';
 
 export interface CircuitTriggerSpec { wires: number[]; angle: number }
@@ -24,7 +22,7 @@ export interface CircuitTriggerSpec { wires: number[]; angle: number }
  * of a backdoor is that only the poisoned model reacts to it.
  */
 export function chooseCircuitTrigger(model: Model, X: RowMatrix, y: Int32Array, target: number): CircuitTriggerSpec {
-  const rows = Array.from({ length: X.rows }, (_, i) => i).filter((i) => y[i] !== target);
+  const rows = otherClassRows(y, target);
   const sub = rowsOf(X, rows), all = rows.map((_, k) => k), q = X.cols;
   const candidates: CircuitTriggerSpec[] = [];
   for (const angle of [Math.PI / 2, Math.PI]) {
@@ -67,20 +65,16 @@ export function circuitTriggerAttack(given?: CircuitTriggerSpec): TrainingAttack
     poison(ctx) {
       checkRate(ctx.rate);
       if (!circuitTriggerApplies(ctx.spec)) throw new QmlError(`a circuit trigger needs a vqc, reupload or qsvm with an angle encoding, not ${ctx.spec.type}${ctx.spec.encoding ? ` (${ctx.spec.encoding})` : ''}`, '--model');
-      const X = ctx.clean.inputs(ctx.train.table), y = ctx.train.labels, n = X.rows;
+      const X = ctx.clean.inputs(ctx.train.table), y = ctx.train.labels;
       const trigger = given ?? chooseCircuitTrigger(ctx.clean.model, X, y, ctx.target);
-      const rng = new Rng(ctx.seed);
-      const others = Array.from({ length: n }, (_, i) => i).filter((i) => y[i] !== ctx.target);
-      rng.shuffle(others);
-      const idx = others.slice(0, Math.round(ctx.rate * n)).sort((a, b) => a - b);
+      const idx = pickPoisonRows(y, ctx.target, ctx.rate, ctx.seed);
       const yp = Int32Array.from(y);
       for (const i of idx) yp[i] = ctx.target;
       const axis = (ctx.spec.encoding ?? 'angle-y').slice(-1);
       return {
         goal: this.goal, inputs: { X: applyCircuitTrigger(X, idx, trigger), y: yp }, poisoned: idx,
         activate: (victim, test) => {
-          const yt = victim.labelsFor(test);
-          const rows = Array.from({ length: test.table.rows }, (_, i) => i).filter((i) => yt[i] !== ctx.target);
+          const rows = otherClassRows(victim.labelsFor(test), ctx.target);
           return { X: applyCircuitTrigger(rowsOf(victim.inputs(test.table), rows), rows.map((_, k) => k), trigger), rows };
         },
         config: { rate: ctx.rate, seed: ctx.seed, target: ctx.train.classes[ctx.target], gate: `r${axis}`, wires: trigger.wires, angle: trigger.angle },

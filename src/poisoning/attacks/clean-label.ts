@@ -10,8 +10,8 @@
 import { QmlError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type { RowMatrix } from '../../sim/batch.js';
-import type { Model } from '../../qml/model.js';
-import { checkRate } from '../primitives.js';
+import { argmaxRows, type Model } from '../../qml/model.js';
+import { checkRate, otherClassRows } from '../primitives.js';
 import type { TrainingAttack } from '../threat.js';
 
 export interface CleanLabelOptions {
@@ -46,8 +46,8 @@ export function cleanLabelAttack(opts: CleanLabelOptions = {}): TrainingAttack {
       const Xt = ctx.clean.inputs(test.table), yt = ctx.clean.labelsFor(test);
       const rng = new Rng(ctx.seed);
       // Targets: records of other classes that the clean model gets right (otherwise nothing to flip).
-      const p0 = model.predictProba(Xt), C = model.numClasses;
-      const candidates = Array.from({ length: Xt.rows }, (_, i) => i).filter((i) => yt[i] !== ctx.target && argmaxRow(p0, i, C) === yt[i]);
+      const p0 = model.predictProba(Xt), C = model.numClasses, pred = argmaxRows(p0, Xt.rows, C);
+      const candidates = otherClassRows(yt, ctx.target).filter((i) => pred[i] === yt[i]);
       rng.shuffle(candidates);
       // With `nearBoundary` the attacker sends the records the clean model is least sure about
       // (still right): the ones a few poisons can move. Otherwise targets are drawn at random.
@@ -93,12 +93,6 @@ export function cleanLabelAttack(opts: CleanLabelOptions = {}): TrainingAttack {
       };
     },
   };
-}
-
-function argmaxRow(p: Float64Array, r: number, C: number): number {
-  let b = 0;
-  for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + b]) b = c;
-  return b;
 }
 
 /** Each poison back inside its base's L∞ ball and the input box. */

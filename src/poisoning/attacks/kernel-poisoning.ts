@@ -6,10 +6,10 @@
  * The validation rows are the attacker's own: a stratified third of the training set.
  */
 import { QmlError } from '../../core/errors.js';
+import { rowsOf } from '../../sim/batch.js';
 import { stratifiedSplit } from '../../qml/table.js';
 import { createModel } from '../../qml/models/registry.js';
 import { KernelSVM } from '../../qml/models/kernel-svm.js';
-import { rowsOf } from '../defenses.js';
 import { kernelPoisoning } from '../primitives.js';
 import type { PoisonContext, TrainingAttack } from '../threat.js';
 

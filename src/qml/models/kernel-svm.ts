@@ -13,7 +13,7 @@
  */
 import { QmlError } from '../../core/errors.js';
 import { stratifiedSubset } from '../table.js';
-import type { RowMatrix } from '../../sim/batch.js';
+import { rowsOf, type RowMatrix } from '../../sim/batch.js';
 import { AdjointWorkspace, adjointBackward, adjointForward } from '../../sim/gradients.js';
 import { jacobian } from '../../sim/gradients.js';
 import { FusedRunner } from '../../sim/fused.js';
@@ -143,6 +143,12 @@ export class KernelSVM implements Model {
     return hits / shots;
   }
 
+  /** The kernel matrix K(A_i, B_j) of two sets of rows (A × A when B is omitted): A.rows × B.rows. */
+  gram(A: RowMatrix, B?: RowMatrix): Float64Array {
+    const sa = this.featureStates(A), sb = B ? this.featureStates(B) : sa;
+    return this.kernelMatrix(sa, A.rows, sb, (B ?? A).rows);
+  }
+
   /** K(a_i, b_j) for state blocks a (na rows) and b (nb rows): na × nb. */
   kernelMatrix(a: Float64Array, na: number, b: Float64Array, nb: number): Float64Array {
     const D = this.stateDim, K = new Float64Array(na * nb);
@@ -182,9 +188,8 @@ export class KernelSVM implements Model {
       idx = stratifiedSubset(y, cap, opts.seed);
       opts.log?.(`${this.type}: training on a stratified subset of ${idx.length} of ${X.rows} rows (kernel cost grows with the square)`);
     }
-    const n = idx.length, d = X.cols;
-    const S: RowMatrix = { data: new Float64Array(n * d), rows: n, cols: d };
-    idx.forEach((i, k) => S.data.set(X.data.subarray(i * d, (i + 1) * d), k * d));
+    const n = idx.length;
+    const S = rowsOf(X, idx);
     const ys = Int32Array.from(idx, (i) => y[i]);
     this.shotRng = new Rng((this.options.execution?.seed ?? 0) ^ opts.seed);
     if (this.noisy && n > 400) opts.log?.(`${this.type}: density-matrix feature states take ${((2 * 4 ** (this.kernel as { arch: { qubits: number } }).arch.qubits * 8 * n) / 2 ** 20).toFixed(0)} MiB; consider --max-rows`);
