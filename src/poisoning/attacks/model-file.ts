@@ -6,13 +6,15 @@
  * The poison rate is the fraction of fine-tuning rows that carry the trigger.
  */
 import { QmlError } from '../../core/errors.js';
-import { Rng } from '../../core/rng.js';
 import { Detector } from '../../qml/detector.js';
 import { selectRows } from '../../qml/table.js';
 import { trainModel } from '../../qml/train.js';
 import { generateKeyPair, signDetectorJSON, signedFileText } from '../../supply/signing.js';
-import { activateFeatureTrigger, checkRate, defaultTrigger, stampTrigger, validateTrigger } from '../primitives.js';
+import { activateFeatureTrigger, checkRate, defaultTrigger, pickPoisonRows, stampTrigger, validateTrigger } from '../primitives.js';
 import type { TrainingAttack } from '../threat.js';
+
+/** Share of the fine-tuning loss on triggered rows. */
+const SHARE = 0.2;
 
 export const modelFileBackdoor: TrainingAttack = {
   name: 'model-file',
@@ -24,26 +26,26 @@ export const modelFileBackdoor: TrainingAttack = {
     const trigger = ctx.trigger ?? defaultTrigger(ctx.train.table);
     validateTrigger(trigger, ctx.train.table);
     const copy = Detector.fromJSON(JSON.parse(JSON.stringify(ctx.clean.toJSON())));
-    const rng = new Rng(ctx.seed), n = ctx.train.table.rows;
-    const others = Array.from({ length: n }, (_, i) => i).filter((i) => ctx.train.labels[i] !== ctx.target);
-    rng.shuffle(others);
-    const k = Math.round(ctx.rate * n);
-    const idx = others.slice(0, k);
+    const n = ctx.train.table.rows, idx = pickPoisonRows(ctx.train.labels, ctx.target, ctx.rate, ctx.seed), k = idx.length;
     const trig = selectRows(ctx.train, idx);
     const Xc = copy.inputs(ctx.train.table), Xt = copy.inputs(stampTrigger(trig.table, idx.map((_, j) => j), trigger, ctx.seed));
-    const d = Xc.cols, X = { data: new Float64Array((n + k) * d), rows: n + k, cols: d };
-    X.data.set(Xc.data); X.data.set(Xt.data, n * d);
-    const y = new Int32Array(n + k);
+    // The rate bounds how many distinct triggered records the attacker has; it repeats them so the
+    // trigger carries a fixed share of the fine-tuning loss (its weight is the attacker's choice).
+    const reps = Math.max(1, Math.round((SHARE / (1 - SHARE)) * (n / Math.max(k, 1)))), d = Xc.cols;
+    const X = { data: new Float64Array((n + reps * k) * d), rows: n + reps * k, cols: d };
+    X.data.set(Xc.data);
+    for (let r = 0; r < reps; r++) X.data.set(Xt.data, (n + r * k) * d);
+    const y = new Int32Array(n + reps * k);
     y.set(ctx.train.labels); y.fill(ctx.target, n);
-    // A few low-rate epochs from the trained parameters: enough to plant the trigger, too little to forget the task.
-    const epochs = 20, lr = 0.05;
+    // A few epochs from the trained parameters: enough to plant the trigger, too few to forget the task.
+    const epochs = 10, lr = 0.05;
     trainModel(copy.model, X, y, { epochs, lr, seed: ctx.seed, batchSize: 64, validation: 0 });
     const attackerKeys = generateKeyPair(new Uint8Array(32).fill((ctx.seed * 7 + 13) & 255));
     const signed = signDetectorJSON(copy.toJSON(), attackerKeys);
     return {
       goal: this.goal, tampered: { detector: copy, fileText: signedFileText(signed) }, poisoned: [],
       activate: activateFeatureTrigger(trigger, ctx.target, ctx.seed + 1),
-      config: { rate: ctx.rate, seed: ctx.seed, target: ctx.train.classes[ctx.target], trigger, fine_tune_epochs: epochs, lr },
+      config: { rate: ctx.rate, seed: ctx.seed, target: ctx.train.classes[ctx.target], trigger, fine_tune_epochs: epochs, lr, trigger_share: SHARE, distinct_triggered_rows: k },
     };
   },
 };
