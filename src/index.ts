@@ -86,3 +86,15 @@ export { trainingDefense, TRAINING_DEFENSES, TRAINING_DEFENSE_NAMES, representat
 export { cleanLabelAttack, type CleanLabelOptions } from './poisoning/attacks/clean-label.js';
 export { circuitTriggerAttack, applyCircuitTrigger, chooseCircuitTrigger, type CircuitTriggerSpec } from './poisoning/attacks/circuit-trigger.js';
 export { fineTuneHead } from './qml/train.js';
+
+export { openDatabase, migrationsFrom, type Db, type Migration, type OpenOptions } from './core/sqlite.js';
+export { renderSvg, lineSpec, barSpec, heatmapSpec, type VlSpec, type Point, type Bar, type Cell } from './report/plot.js';
+
+// Layers added after the first landing: each keeps its public API in its own index.ts.
+export * from './sim/cutting/index.js';
+export * from './federated/index.js';
+export * from './channel/index.js';
+export * from './optimize/index.js';
+export * from './governance/index.js';
+export * from './net6g/index.js';
+export * from './store/index.js';

@@ -1,0 +1,2 @@
+/** The channel layer's public API (see docs/architecture.md). */
+export {};

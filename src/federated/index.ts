@@ -1,0 +1,2 @@
+/** The federated layer's public API (see docs/architecture.md). */
+export {};

@@ -1,0 +1,2 @@
+/** The governance layer's public API (see docs/architecture.md). */
+export {};

@@ -1,0 +1,2 @@
+/** The net6g layer's public API (see docs/architecture.md). */
+export {};

@@ -1,0 +1,2 @@
+/** The optimize layer's public API (see docs/architecture.md). */
+export {};

@@ -1,0 +1,2 @@
+/** Circuit cutting's public API (see docs/architecture.md). */
+export {};

@@ -1,0 +1,2 @@
+/** The store layer's public API (see docs/architecture.md). */
+export {};
