@@ -60,7 +60,7 @@ export { AdamAttack } from './attacks/evasion/adam.js';
 export * from './attacks/quantum/quantum-attacks.js';
 export { honestChecks, type Check } from './attacks/honest.js';
 export { GradientMaskedModel } from './attacks/masked.js';
-export { runAssess, nisqNoise, summarise, type AssessResults, type ModelEntry, type AttackEntry } from './assess/run.js';
+export { runAssess, ASSESS_STEPS, nisqNoise, summarise, type AssessResults, type ModelEntry, type AttackEntry } from './assess/run.js';
 export { defaultConfig, mergeConfig, readConfigFile, type AssessConfig } from './assess/config.js';
 export { renderReport } from './report/report.js';
 export * from './defenses/mitigation.js';
@@ -87,6 +87,7 @@ export { cleanLabelAttack, type CleanLabelOptions } from './poisoning/attacks/cl
 export { circuitTriggerAttack, applyCircuitTrigger, chooseCircuitTrigger, type CircuitTriggerSpec } from './poisoning/attacks/circuit-trigger.js';
 export { fineTuneHead } from './qml/train.js';
 
+export { runJob, configHashOf, writeFileAtomic, writeJsonAtomic, readJobRecord, Interrupted, type JobSpec, type JobStep, type JobContext, type JobRecorder, type JobRecord, type JobFields, type JobStatus, type JobHooks } from './core/job.js';
 export { openDatabase, migrationsFrom, type Db, type Migration, type OpenOptions } from './core/sqlite.js';
 export { renderSvg, lineSpec, barSpec, heatmapSpec, type VlSpec, type Point, type Bar, type Cell } from './report/plot.js';
 

@@ -72,13 +72,6 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
     defenses: list(a.flags.defenses, 'defenses', false),
     threats: list(a.flags.threats, 'threats', false), poisonRates: list(a.flags['poison-rates'], 'poison-rates', true),
   }, 'options');
-  let stop = false;
-  const onSigint = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    info('\ninterrupt: finishing the current step, then saving (press Ctrl-C again to quit now)');
-  };
-  process.on('SIGINT', onSigint);
   const bars = new Map<string, Progress>();
   const quiet = !!a.flags.json && !process.stderr.isTTY;
   try {
@@ -89,8 +82,7 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
         if (!b) { b = new Progress(label, total, quiet); bars.set(label, b); }
         b.tick(done);
       },
-      interrupted: () => stop,
-    }, !!a.flags.resume);
+    }, !!a.flags.resume, { handleSignals: true });
     if (a.flags.json) { printJson(res); return; }
     if (res.models.some((m) => m.attacks.length)) { printLine(table(res)); printLine(''); }
     if (res.training_threats?.length) { for (const l of poisonTable(res.training_threats)) printLine(l); printLine(''); }
@@ -98,6 +90,6 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
     printLine('');
     printLine(`report: ${path.join(cfg.out, 'report.html')}  (results.json, CSV tables and models beside it; ${res.seconds.toFixed(0)} s)`);
   } finally {
-    process.off('SIGINT', onSigint);
+    bars.clear();
   }
 }

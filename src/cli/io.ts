@@ -53,17 +53,5 @@ export function info(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
 
-/**
- * Writes a file atomically (a temporary file renamed over the target), so an interrupted run never
- * leaves a half-written result or destroys the previous one.
- */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    try { fs.unlinkSync(tmp); } catch { /* nothing to clean */ }
-    throw new QmlError(`cannot write: ${(e as Error).message}`, file);
-  }
-}
+/** Atomic writes live in core (the job runner uses them too). */
+export { writeFileAtomic } from '../core/job.js';

@@ -1,0 +1,52 @@
+/** Step 2: train (or, on resume, reload and re-verify) every detector and score it on the test split. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { QmlError } from '../../core/errors.js';
+import { Detector } from '../../qml/detector.js';
+import type { ModelSpec } from '../../qml/models/registry.js';
+import { signDetectorJSON, signedFileText, verifyDetectorText } from '../../supply/signing.js';
+import { signingKey, trustedKeys } from '../../supply/keys.js';
+import type { AssessStep } from '../state.js';
+
+export const trainStep: AssessStep = {
+  name: 'train',
+  async run(ctx) {
+    const { cfg, train, test } = ctx.state;
+    const res = ctx.record;
+    for (const name of cfg.models) {
+      const file = path.join(cfg.out, 'models', `${name}.json`);
+      const prev = ctx.previous?.models.find((m) => m.name === name);
+      let det: Detector;
+      let seconds = 0;
+      if (prev && fs.existsSync(file)) {
+        // A resumed run reloads its own models only if their signatures still verify.
+        const text = fs.readFileSync(file, 'utf8');
+        const v = verifyDetectorText(text, trustedKeys());
+        if (!v.ok) throw new QmlError(`cannot resume: ${v.reason}`, file);
+        det = Detector.fromJSON(JSON.parse(text), file);
+        seconds = prev.train_seconds;
+      } else {
+        const spec: ModelSpec = { type: name, qubits: name === 'hybrid' ? Math.min(cfg.qubits, 6) : cfg.qubits, layers: cfg.layers, svm: { maxTrain: cfg.kernelRows } };
+        ctx.log(`training ${name} on ${train.table.rows} rows ...`);
+        const ts = performance.now();
+        det = Detector.train(train, spec, {
+          epochs: name === 'hybrid' || name === 'mlp' || name === 'logreg' ? cfg.epochs * 3 : cfg.epochs, seed: cfg.seed, patience: 6,
+          onProgress: (d, t) => ctx.progress(`train ${name}`, d, t),
+        });
+        seconds = (performance.now() - ts) / 1000;
+        fs.writeFileSync(file, signedFileText(signDetectorJSON(det.toJSON(), signingKey())));
+        ctx.artefact(`models/${name}.json`, file);
+      }
+      ctx.state.detectors.set(name, det);
+      const m = det.evaluate(test);
+      res.models.push({
+        name, kind: det.model.kind, clean_accuracy: m.accuracy,
+        test: { accuracy: m.accuracy, balanced_accuracy: m.balanced_accuracy, f1: m.f1, roc_auc: m.roc_auc, ece: m.ece, false_positive_rate: m.false_positive_rate, detection_rate: m.detection_rate, confusion: m.confusion, n: m.n, reliability: m.reliability },
+        attacks: [], train_seconds: seconds, parameters: det.model.params.length, features: det.pipeline.outputDim, file: path.relative(cfg.out, file),
+      });
+      ctx.metric(`accuracy/${name}`, m.accuracy);
+      ctx.log(`  ${name}: test accuracy ${(100 * m.accuracy).toFixed(2)}% (${det.model.kind})`);
+      await ctx.checkpoint();
+    }
+  },
+};
