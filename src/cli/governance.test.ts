@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { repoRoot } from '../testing/shared.js';
+import { fromHex, verifyConsistency, verifyInclusion } from '../governance/merkle.js';
+
+const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-gov-cli-'));
+
+function run(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input, maxBuffer: 1 << 26 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+const last = (s: string) => JSON.parse(s.trim().split('\n').pop()!);
+
+test('audit append, prove, consistency, checkpoint and verify keep the command-line contract', () => {
+  const log = path.join(tmp, 'a.db');
+  const lines = Array.from({ length: 13 }, (_, i) => JSON.stringify({ decision_id: `d${i}`, output: 'benign', confidence: 0.9 })).join('\n');
+  const ap = run(['audit', 'append', '--log', log], `${lines}\n`);
+  assert.equal(ap.code, 0, ap.stderr);
+  const a = last(ap.stdout);
+  assert.deepEqual(Object.keys(a).sort(), ['appended', 'root', 'tree_size']);
+  assert.equal(a.appended, 13);
+  assert.equal(a.tree_size, 13);
+  assert.match(a.root, /^[0-9a-f]{64}$/);
+  const p = last(run(['audit', 'prove', '5', '--log', log, '--json']).stdout);
+  assert.deepEqual(Object.keys(p).sort(), ['leaf_hash', 'leaf_index', 'proof', 'root', 'tree_size']);
+  assert.equal(p.root, a.root);
+  assert.ok(verifyInclusion(5, 13, fromHex(p.leaf_hash), p.proof.map(fromHex), fromHex(p.root)));
+  const p8 = last(run(['audit', 'prove', '5', '--size', '8', '--log', log, '--json']).stdout);
+  assert.equal(p8.tree_size, 8);
+  const c = last(run(['audit', 'consistency', '--from', '8', '--to', '13', '--log', log, '--json']).stdout);
+  assert.deepEqual(Object.keys(c).sort(), ['proof', 'root1', 'root2', 'size1', 'size2']);
+  assert.equal(c.root1, p8.root);
+  assert.ok(verifyConsistency(8, 13, c.proof.map(fromHex), fromHex(c.root1), fromHex(c.root2)));
+  const cpFile = path.join(tmp, 'cp.json');
+  const cp = last(run(['audit', 'checkpoint', '--log', log, '--out', cpFile]).stdout);
+  assert.equal(cp.tree_size, 13);
+  assert.equal(cp.root, a.root);
+  const v = run(['audit', 'verify', '--log', log, '--checkpoint', cpFile]);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  assert.match(v.stdout, /intact: 13 entries/);
+
+  // Tampering: exit 1 with what and where.
+  const bad = path.join(tmp, 'bad.db');
+  fs.copyFileSync(log, bad);
+  const db = new Database(bad);
+  db.exec('DROP TRIGGER entries_append_only_u');
+  db.prepare('UPDATE entries SET data = ? WHERE idx = 7').run('{"decision_id":"d7","output":"attack"}');
+  db.close();
+  const t = run(['audit', 'verify', '--log', bad, '--checkpoint', cpFile]);
+  assert.equal(t.code, 1);
+  assert.match(t.stdout, /entry 7: its content does not hash to its recorded leaf hash \(edited\)/);
+  const tj = last(run(['audit', 'verify', '--log', bad, '--json']).stdout);
+  assert.equal(tj.ok, false);
+  assert.deepEqual(tj.problems[0], { what: 'its content does not hash to its recorded leaf hash (edited)', where: 'entry 7' });
+});
+
+test('audit: bad input is one line and exit code 2 (unknown entry, a checkpoint of another log, malformed lines)', () => {
+  const log = path.join(tmp, 'b.db');
+  assert.equal(run(['audit', 'append', '--log', log], '{"x":1}\n{"x":2}\n').code, 0);
+  const other = path.join(tmp, 'c.db');
+  assert.equal(run(['audit', 'append', '--log', other], '{"y":1}\n').code, 0);
+  const otherCp = path.join(tmp, 'other-cp.json');
+  run(['audit', 'checkpoint', '--log', other, '--out', otherCp]);
+  const cases: Array<[string[], string | undefined, RegExp]> = [
+    [['audit', 'prove', '9', '--log', log, '--json'], undefined, /unknown entry 9/],
+    [['audit', 'prove', '1', '--size', '5', '--log', log], undefined, /beyond the log/],
+    [['audit', 'consistency', '--from', '3', '--to', '1', '--log', log], undefined, /beyond the log|must not exceed/],
+    [['audit', 'verify', '--log', log, '--checkpoint', otherCp], undefined, /another log/],
+    [['audit', 'verify', '--log', path.join(tmp, 'none.db')], undefined, /does not exist/],
+    [['audit', 'append', '--log', log], '{"ok":1}\nnot json\n', /stdin:2: invalid JSON/],
+    [['audit', 'append', '--log', log], '[1,2]\n', /must be a JSON object/],
+    [['audit', 'frobnicate', '--log', log], undefined, /unknown audit command/],
+  ];
+  for (const [args, input, re] of cases) {
+    const r = run(args, input);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, re);
+  }
+  // The malformed batch appended nothing.
+  assert.equal(last(run(['audit', 'prove', '0', '--log', log, '--json']).stdout).tree_size, 2);
+});
