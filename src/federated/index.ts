@@ -14,3 +14,4 @@
 export * from './strategy.js';
 export * from './strategies/index.js';
 export { dot, norm, sqDist, cosine, mean, stdDev, checkUpdates } from './vec.js';
+export * from './privacy/index.js';

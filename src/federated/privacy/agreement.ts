@@ -10,9 +10,9 @@
  * they are Shamir-shared as field elements (shamir.ts) and rebuilt bytes-exact by the server.
  *
  * @example
- * import { generateKeyPair, agree, SecureRandom } from 'qml6g';
+ * import { generateX25519KeyPair, agree, SecureRandom } from 'qml6g';
  * const r = new SecureRandom(1);
- * const a = generateKeyPair(r), b = generateKeyPair(r);
+ * const a = generateX25519KeyPair(r), b = generateX25519KeyPair(r);
  * agree(a.secretKey, b.publicKey, 'mask', 0, 1, 7); // 32 bytes, equal to agree(b.secretKey, a.publicKey, 'mask', 0, 1, 7)
  */
 import crypto from 'node:crypto';
@@ -21,7 +21,7 @@ import { QmlError } from '../../core/errors.js';
 import { fieldToBytes, randomFieldElement } from './shamir.js';
 import type { SecureRandom } from './random.js';
 
-export interface KeyPair { secretKey: Uint8Array; publicKey: Uint8Array }
+export interface X25519KeyPair { secretKey: Uint8Array; publicKey: Uint8Array }
 
 // DER prefix of PKCS#8 for X25519 (RFC 8410): the fallback import of a raw 32-byte secret key.
 const PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
@@ -69,7 +69,7 @@ export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
 }
 
 /** A key pair whose secret key is a uniform field element below 2^255 − 19 (so it can be Shamir-shared). */
-export function generateKeyPair(rnd: SecureRandom): KeyPair {
+export function generateX25519KeyPair(rnd: SecureRandom): X25519KeyPair {
   const secretKey = fieldToBytes(randomFieldElement(rnd));
   return { secretKey, publicKey: publicKeyOf(secretKey) };
 }

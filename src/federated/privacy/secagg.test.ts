@@ -7,11 +7,11 @@ import { QmlError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { SecureRandom } from './random.js';
 import { FIELD_PRIME, combineShares, splitSecret } from './shamir.js';
-import { agree, generateKeyPair, hkdf32, publicKeyOf, x25519Raw } from './agreement.js';
+import { agree, generateX25519KeyPair, hkdf32, publicKeyOf, x25519Raw } from './agreement.js';
 import { addMask, expandMask } from './prg.js';
 import { quantizer } from './quantize.js';
 import { completeGraph, harary } from './graph.js';
-import { STAGES, SecAggClient, secureAggregate, type Stage } from './secagg.js';
+import { SECAGG_STAGES, SecAggClient, secureAggregate, type SecAggStage } from './secagg.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
@@ -34,7 +34,7 @@ test('X25519 matches the RFC 7748 §6.1 vector and @noble/curves', () => {
   assert.equal(Buffer.from(x25519Raw(aSk, bPk)).toString('hex'), '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742');
   const r = new SecureRandom(3);
   for (let i = 0; i < 5; i++) {
-    const a = generateKeyPair(r), b = generateKeyPair(r);
+    const a = generateX25519KeyPair(r), b = generateX25519KeyPair(r);
     assert.deepEqual(a.publicKey, x25519.getPublicKey(a.secretKey));
     assert.deepEqual(x25519Raw(a.secretKey, b.publicKey), x25519.getSharedSecret(a.secretKey, b.publicKey));
     assert.deepEqual(agree(a.secretKey, b.publicKey, 'mask', 4, 9, 2), agree(b.secretKey, a.publicKey, 'mask', 9, 4, 2));
@@ -71,7 +71,7 @@ function plainQuantisedSum(inputs: Float64Array[], who: number[], clip: number):
   return s;
 }
 
-const dropsArb = (n: number) => fc.array(fc.option(fc.constantFrom(...STAGES), { freq: 2 }), { minLength: n, maxLength: n });
+const dropsArb = (n: number) => fc.array(fc.option(fc.constantFrom(...SECAGG_STAGES), { freq: 2 }), { minLength: n, maxLength: n });
 
 test('SecAgg: the secure sum equals the plain quantised sum for 0..n−t dropouts at every stage', () => {
   const n = 7, t = 4, d = 5;
@@ -79,12 +79,12 @@ test('SecAgg: the secure sum equals the plain quantised sum for 0..n−t dropout
     const rng = new Rng(seed);
     const inputs = Array.from({ length: n }, () => Float64Array.from({ length: d }, () => rng.normal()));
     // Keep at most n − t dropouts.
-    const drops = raw.map((s) => s ?? null) as (Stage | null)[];
+    const drops = raw.map((s) => s ?? null) as (SecAggStage | null)[];
     let count = drops.filter((s) => s !== null).length;
     for (let u = 0; u < n && count > n - t; u++) if (drops[u] !== null) { drops[u] = null; count--; }
     const r = secureAggregate(inputs, { clip: 3, threshold: t, seed }, drops);
     assert.equal(r.aborted, false, r.abortReason);
-    const expectU3 = drops.map((s, u) => (s === null || STAGES.indexOf(s) > STAGES.indexOf('masked') ? u : -1)).filter((u) => u >= 0);
+    const expectU3 = drops.map((s, u) => (s === null || SECAGG_STAGES.indexOf(s) > SECAGG_STAGES.indexOf('masked') ? u : -1)).filter((u) => u >= 0);
     assert.deepEqual(r.contributors, expectU3);
     assert.deepEqual(Array.from(r.quantizedSum!), plainQuantisedSum(inputs, expectU3, 3));
     // The server never rebuilds both secrets of one client.
@@ -96,7 +96,7 @@ test('SecAgg: the secure sum equals the plain quantised sum for 0..n−t dropout
 test('SecAgg: n − t + 1 dropouts at any stage abort the round, recorded, without a crash', () => {
   const n = 6, t = 4;
   const inputs = Array.from({ length: n }, (_, u) => Float64Array.of(u / 10, -u / 10));
-  for (const stage of STAGES) {
+  for (const stage of SECAGG_STAGES) {
     const drops = Array.from({ length: n }, (_, u) => (u < n - t + 1 ? stage : null));
     const r = secureAggregate(inputs, { clip: 1, threshold: t, seed: 1 }, drops);
     assert.equal(r.aborted, true, stage);
@@ -109,10 +109,10 @@ test('SecAgg: n − t + 1 dropouts at any stage abort the round, recorded, witho
 test('SecAgg+: on a random k-regular graph the sum is exact or the round aborts for lack of shares', () => {
   const n = 24, d = 4;
   let exact = 0;
-  fc.assert(fc.property(fc.array(fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.constantFrom(...STAGES), weight: 1 }), { minLength: n, maxLength: n }), fc.integer({ min: 0, max: 1e6 }), (raw, seed) => {
+  fc.assert(fc.property(fc.array(fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.constantFrom(...SECAGG_STAGES), weight: 1 }), { minLength: n, maxLength: n }), fc.integer({ min: 0, max: 1e6 }), (raw, seed) => {
     const rng = new Rng(seed);
     const inputs = Array.from({ length: n }, () => Float64Array.from({ length: d }, () => rng.normal()));
-    const drops = raw.map((s) => s ?? null) as (Stage | null)[];
+    const drops = raw.map((s) => s ?? null) as (SecAggStage | null)[];
     const r = secureAggregate(inputs, { clip: 3, variant: 'secagg+', seed }, drops);
     assert.equal(r.degree, 10);
     if (r.aborted) { assert.match(r.abortReason!, /fewer than t/); return; }

@@ -36,14 +36,14 @@
  */
 import { QmlError, isFiniteNumber } from '../../core/errors.js';
 import { SecureRandom } from './random.js';
-import { agree, generateKeyPair, openShare, sealShare, type KeyPair } from './agreement.js';
+import { agree, generateX25519KeyPair, openShare, sealShare, type X25519KeyPair } from './agreement.js';
 import { bytesToField, combineShares, fieldToBytes, randomFieldElement, splitSecret, type Share } from './shamir.js';
 import { addMask, expandMask } from './prg.js';
 import { quantizer, type Quantizer } from './quantize.js';
 import { completeGraph, defaultDegree, harary, type Graph } from './graph.js';
 
-export const STAGES = ['advertise', 'share', 'masked', 'consistency', 'unmask'] as const;
-export type Stage = (typeof STAGES)[number];
+export const SECAGG_STAGES = ['advertise', 'share', 'masked', 'consistency', 'unmask'] as const;
+export type SecAggStage = (typeof SECAGG_STAGES)[number];
 export type SecAggVariant = 'secagg' | 'secagg+';
 
 export interface SecAggOptions {
@@ -66,10 +66,10 @@ export interface SecAggResult {
   threshold: number;
   degree: number;
   aborted: boolean;
-  abortStage?: Stage;
+  abortStage?: SecAggStage;
   abortReason?: string;
   /** Survivors after each stage (|U1| … |U5|). */
-  survivors: Record<Stage, number>;
+  survivors: Record<SecAggStage, number>;
   /** U3: the clients whose updates are in the sum. */
   contributors: number[];
   /** Σ_{u∈U3} x_u (clipped, quantised, decoded); absent when aborted. */
@@ -105,8 +105,8 @@ const SHARE_PLAINTEXT = 8 + 32 + 32;
 
 /** One client's side of the protocol: it holds its secrets and answers the server stage by stage. */
 export class SecAggClient {
-  private readonly c: KeyPair;
-  private readonly s: KeyPair;
+  private readonly c: X25519KeyPair;
+  private readonly s: X25519KeyPair;
   private readonly b: bigint;
   private roster = new Map<number, Advert>();
   private held = new Map<number, { s: bigint; b: bigint }>(); // shares this client holds, by owner
@@ -116,8 +116,8 @@ export class SecAggClient {
   readonly revealed = new Map<number, 'self' | 'pairwise'>();
 
   constructor(readonly id: number, readonly neighbours: number[], readonly threshold: number, readonly round: number, private readonly rnd: SecureRandom) {
-    this.c = generateKeyPair(rnd);
-    this.s = generateKeyPair(rnd);
+    this.c = generateX25519KeyPair(rnd);
+    this.s = generateX25519KeyPair(rnd);
     this.b = randomFieldElement(rnd);
   }
 
@@ -131,7 +131,7 @@ export class SecAggClient {
     return { id: this.id, cPK: this.c.publicKey, sPK: this.s.publicKey };
   }
 
-  /** Stage 1: shares of s^SK and b for every live holder (itself included); null = too few holders. */
+  /** SecAggStage 1: shares of s^SK and b for every live holder (itself included); null = too few holders. */
   shareKeys(roster: Advert[]): Sealed[] | null {
     const nb = new Set(this.neighbours);
     for (const a of roster) if (nb.has(a.id)) this.roster.set(a.id, a);
@@ -155,7 +155,7 @@ export class SecAggClient {
     return out;
   }
 
-  /** Stage 2: decrypt the shares addressed here, then mask the quantised input. */
+  /** SecAggStage 2: decrypt the shares addressed here, then mask the quantised input. */
   maskedInput(inbox: Sealed[], q: Uint32Array): Uint32Array | null {
     for (const m of inbox) {
       if (m.to !== this.id || !this.roster.has(m.from)) throw new QmlError(`client ${this.id} got a share message not meant for it (from ${m.from})`);
@@ -176,7 +176,7 @@ export class SecAggClient {
     return y;
   }
 
-  /** Stage 3: accept U3 if at least t of this client's share holders are in it. */
+  /** SecAggStage 3: accept U3 if at least t of this client's share holders are in it. */
   consistency(u3: number[]): boolean {
     const set = new Set(u3);
     let live = 0;
@@ -187,7 +187,7 @@ export class SecAggClient {
   }
 
   /**
-   * Stage 4: for each peer whose shares this client holds, a share of b_v if v ∈ U3, of s_v^SK
+   * SecAggStage 4: for each peer whose shares this client holds, a share of b_v if v ∈ U3, of s_v^SK
    * otherwise. Asking for the other kind for the same peer later is refused (QmlError).
    */
   unmask(u3: number[]): UnmaskReply {
@@ -228,7 +228,7 @@ export function secAggSetup(n: number, opts: SecAggOptions): { graph: Graph; deg
  * One secure-aggregation round over `inputs` (one Float64Array per client, equal lengths), with
  * client u going silent before stage `dropAt[u]` (null: never).
  */
-export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dropAt: (Stage | null)[] = []): SecAggResult {
+export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dropAt: (SecAggStage | null)[] = []): SecAggResult {
   const n = inputs.length;
   if (!isFiniteNumber(opts.clip) || opts.clip <= 0) throw new QmlError(`secure aggregation clip must be > 0, got ${opts.clip}`);
   const { graph, degree, threshold, variant } = secAggSetup(n, opts);
@@ -236,9 +236,9 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   for (const [u, x] of inputs.entries()) if (x.length !== d) throw new QmlError(`client ${u} update has ${x.length} coordinates, expected ${d}`);
   const round = opts.round ?? 0;
   const qz: Quantizer = quantizer(opts.clip, n);
-  const alive = (u: number, s: Stage): boolean => {
+  const alive = (u: number, s: SecAggStage): boolean => {
     const at = dropAt[u];
-    return at == null || STAGES.indexOf(at) > STAGES.indexOf(s);
+    return at == null || SECAGG_STAGES.indexOf(at) > SECAGG_STAGES.indexOf(s);
   };
   const up = new Float64Array(n), down = new Float64Array(n);
   let clientT = 0, serverT = 0;
@@ -246,24 +246,24 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
     const t0 = performance.now();
     try { return f(); } finally { const dt = (performance.now() - t0) / 1000; if (who === 'c') clientT += dt; else serverT += dt; }
   };
-  const survivors = { advertise: 0, share: 0, masked: 0, consistency: 0, unmask: 0 } as Record<Stage, number>;
+  const survivors = { advertise: 0, share: 0, masked: 0, consistency: 0, unmask: 0 } as Record<SecAggStage, number>;
   const base = { variant, clients: n, threshold, degree, survivors, plainBytesUpPerClient: 8 * d };
   const finish = (extra: Partial<SecAggResult>): SecAggResult => ({
     ...base, aborted: false, contributors: [], revealedSelfSeeds: [], revealedPairwiseKeys: [],
     bytesUpPerClient: mean(up), bytesDownPerClient: mean(down), clientSeconds: clientT, serverSeconds: serverT, ...extra,
   });
-  const abort = (stage: Stage, reason: string, contributors: number[] = []): SecAggResult => finish({ aborted: true, abortStage: stage, abortReason: reason, contributors });
+  const abort = (stage: SecAggStage, reason: string, contributors: number[] = []): SecAggResult => finish({ aborted: true, abortStage: stage, abortReason: reason, contributors });
 
   const clients = timed('c', () => inputs.map((_, u) => new SecAggClient(u, graph[u], threshold, round, new SecureRandom(opts.seed, `client/${u}/${round}`))));
 
-  // Stage 0: advertise keys.
+  // SecAggStage 0: advertise keys.
   const adverts: Advert[] = [];
   for (const c of clients) if (alive(c.id, 'advertise')) { adverts.push(timed('c', () => c.advertise())); up[c.id] += 64; }
   const u1 = new Set(adverts.map((a) => a.id));
   survivors.advertise = u1.size;
   if (u1.size < threshold) return abort('advertise', `${u1.size} clients advertised keys, fewer than t = ${threshold}`);
 
-  // Stage 1: share keys (the server routes ciphertexts it cannot read).
+  // SecAggStage 1: share keys (the server routes ciphertexts it cannot read).
   const inbox = new Map<number, Sealed[]>();
   const u2 = new Set<number>();
   for (const c of clients) {
@@ -278,7 +278,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   survivors.share = u2.size;
   if (u2.size < threshold) return abort('share', `${u2.size} clients shared their keys, fewer than t = ${threshold}`);
 
-  // Stage 2: masked inputs.
+  // SecAggStage 2: masked inputs.
   const masked = new Map<number, Uint32Array>();
   for (const c of clients) {
     if (!u2.has(c.id) || !alive(c.id, 'masked')) continue;
@@ -293,7 +293,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   survivors.masked = u3.length;
   if (u3.length < threshold) return abort('masked', `${u3.length} clients sent masked inputs, fewer than t = ${threshold}`, u3);
 
-  // Stage 3: consistency check.
+  // SecAggStage 3: consistency check.
   const u4: number[] = [];
   for (const u of u3) {
     if (!alive(u, 'consistency')) continue;
@@ -303,7 +303,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   survivors.consistency = u4.length;
   if (u4.length < threshold) return abort('consistency', `${u4.length} clients confirmed the survivor list, fewer than t = ${threshold}`, u3);
 
-  // Stage 4: unmasking.
+  // SecAggStage 4: unmasking.
   const replies: UnmaskReply[] = [];
   for (const u of u4) {
     if (!alive(u, 'unmask')) continue;
