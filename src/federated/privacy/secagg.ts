@@ -131,7 +131,7 @@ export class SecAggClient {
     return { id: this.id, cPK: this.c.publicKey, sPK: this.s.publicKey };
   }
 
-  /** SecAggStage 1: shares of s^SK and b for every live holder (itself included); null = too few holders. */
+  /** Stage 1: shares of s^SK and b for every live holder (itself included); null = too few holders. */
   shareKeys(roster: Advert[]): Sealed[] | null {
     const nb = new Set(this.neighbours);
     for (const a of roster) if (nb.has(a.id)) this.roster.set(a.id, a);
@@ -155,7 +155,7 @@ export class SecAggClient {
     return out;
   }
 
-  /** SecAggStage 2: decrypt the shares addressed here, then mask the quantised input. */
+  /** Stage 2: decrypt the shares addressed here, then mask the quantised input. */
   maskedInput(inbox: Sealed[], q: Uint32Array): Uint32Array | null {
     for (const m of inbox) {
       if (m.to !== this.id || !this.roster.has(m.from)) throw new QmlError(`client ${this.id} got a share message not meant for it (from ${m.from})`);
@@ -176,7 +176,7 @@ export class SecAggClient {
     return y;
   }
 
-  /** SecAggStage 3: accept U3 if at least t of this client's share holders are in it. */
+  /** Stage 3: accept U3 if at least t of this client's share holders are in it. */
   consistency(u3: number[]): boolean {
     const set = new Set(u3);
     let live = 0;
@@ -187,7 +187,7 @@ export class SecAggClient {
   }
 
   /**
-   * SecAggStage 4: for each peer whose shares this client holds, a share of b_v if v ∈ U3, of s_v^SK
+   * Stage 4: for each peer whose shares this client holds, a share of b_v if v ∈ U3, of s_v^SK
    * otherwise. Asking for the other kind for the same peer later is refused (QmlError).
    */
   unmask(u3: number[]): UnmaskReply {
@@ -256,7 +256,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
 
   const clients = timed('c', () => inputs.map((_, u) => new SecAggClient(u, graph[u], threshold, round, new SecureRandom(opts.seed, `client/${u}/${round}`))));
 
-  // SecAggStage 0: advertise keys.
+  // Stage 0: advertise keys.
   const adverts: Advert[] = [];
   for (const c of clients) if (alive(c.id, 'advertise')) { adverts.push(timed('c', () => c.advertise())); up[c.id] += 64; }
   const u1 = new Set(adverts.map((a) => a.id));
@@ -278,7 +278,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   survivors.share = u2.size;
   if (u2.size < threshold) return abort('share', `${u2.size} clients shared their keys, fewer than t = ${threshold}`);
 
-  // SecAggStage 2: masked inputs.
+  // Stage 2: masked inputs.
   const masked = new Map<number, Uint32Array>();
   for (const c of clients) {
     if (!u2.has(c.id) || !alive(c.id, 'masked')) continue;
@@ -293,7 +293,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   survivors.masked = u3.length;
   if (u3.length < threshold) return abort('masked', `${u3.length} clients sent masked inputs, fewer than t = ${threshold}`, u3);
 
-  // SecAggStage 3: consistency check.
+  // Stage 3: consistency check.
   const u4: number[] = [];
   for (const u of u3) {
     if (!alive(u, 'consistency')) continue;
@@ -303,7 +303,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   survivors.consistency = u4.length;
   if (u4.length < threshold) return abort('consistency', `${u4.length} clients confirmed the survivor list, fewer than t = ${threshold}`, u3);
 
-  // SecAggStage 4: unmasking.
+  // Stage 4: unmasking.
   const replies: UnmaskReply[] = [];
   for (const u of u4) {
     if (!alive(u, 'unmask')) continue;
