@@ -11,6 +11,32 @@ import { runAssess, type AssessResults } from '../assess/run.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { info, printJson, printLine, Progress } from './io.js';
 import { poisonTable } from './poison.js';
+import { storeRecorder } from '../store/job-recorder.js';
+import type { MetricPoint } from '../store/store.js';
+
+/**
+ * The numbers of an assessment the experiment store lists and plots: clean accuracy per model, the
+ * worst robust accuracy over attacks at each ε of the grid (step = the ε's index, so the history is
+ * the robustness curve) and accuracy at each noise strength (step = its index).
+ */
+export function assessMetrics(record: unknown): MetricPoint[] {
+  const res = record as AssessResults;
+  const out: MetricPoint[] = [];
+  const eps = res.config?.eps ?? [];
+  const strengths = res.config?.noise ?? [];
+  for (const m of res.models ?? []) {
+    out.push({ key: `clean_accuracy/${m.name}`, value: m.clean_accuracy, step: 0 });
+    eps.forEach((e, i) => {
+      const at = m.attacks.filter((a) => a.space === 'raw' && a.threat !== 'transfer' && a.epsilon === e);
+      if (at.length) out.push({ key: `robust_accuracy/${m.name}`, value: Math.min(...at.map((a) => a.robust_accuracy)), step: i });
+    });
+  }
+  for (const x of res.noise_sweep ?? []) {
+    const i = strengths.indexOf(x.strength);
+    if (i >= 0) out.push({ key: `noise_accuracy/${x.model}`, value: x.accuracy, step: i });
+  }
+  return out;
+}
 
 const flags: Flags = {
   data: { type: 'string', help: 'a named data set or a CSV file (default nsl-kdd, shipped in data/)' },
@@ -82,7 +108,7 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
         if (!b) { b = new Progress(label, total, quiet); bars.set(label, b); }
         b.tick(done);
       },
-    }, !!a.flags.resume, { handleSignals: true });
+    }, !!a.flags.resume, { handleSignals: true, recorder: storeRecorder({ metricsOf: assessMetrics }) });
     if (a.flags.json) { printJson(res); return; }
     if (res.models.some((m) => m.attacks.length)) { printLine(table(res)); printLine(''); }
     if (res.training_threats?.length) { for (const l of poisonTable(res.training_threats)) printLine(l); printLine(''); }

@@ -15,6 +15,7 @@ import { TRAINING_DEFENSE_NAMES } from '../poisoning/training-defenses.js';
 import { checkRate, type Trigger } from '../poisoning/primitives.js';
 import type { Detector } from '../qml/detector.js';
 import { poisonCurve } from '../report/poison-chart.js';
+import { recordRun } from '../store/recorder.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { dataFlags, trainTestFromFlags } from './data-args.js';
 import { info, printJson, printLine, readJson, writeFileAtomic } from './io.js';
@@ -93,19 +94,32 @@ export function runPoison(argv: string[]): void {
   info(`${attack} against ${type} on ${train.name} (${train.table.rows} training rows; testing on ${split}, ${test.table.rows} rows), rates ${rates.join(', ')}, seed ${seed}`);
   const records: PoisonRecord[] = [];
   let clean: Detector | undefined;
-  for (const rate of rates) {
+  // Recorded in the experiment store as it goes: one step per poison rate (step = the rate's index).
+  const rec = recordRun('poison', { data: a.flags.data, test: a.flags.test, split: a.flags.split, model: type, attack, rates, defenses, target: a.flags.target, trigger, qubits: spec.qubits, layers: spec.layers, epochs: a.flags.epochs, seed }, seed,
+    { params: { model: type, attack, rates: rates.join(','), defenses: defenses.join(','), dataset: train.name } });
+  for (const [step, rate] of rates.entries()) {
     const r = runPoisonExperiment({
       train, test, spec, trainConfig: { epochs: a.flags.epochs as number }, attack, rate, seed, defenses, trigger, clean,
       target: a.flags.target as string | undefined, log: (s) => info(`  ${s}`),
     });
     clean = r.clean;
     records.push(...r.records);
+    rec.metrics(r.records.flatMap((x) => {
+      const key = x.defense === 'none' ? '' : `/${x.defense}`;
+      const v = x.defense === 'none'
+        ? [['attack_success_rate', x.attack_success_rate], ['clean_accuracy', x.clean_accuracy], ['poison_rate', x.poison_rate]] as const
+        : [['attack_success_rate', x.attack_success_rate_defended], ['clean_accuracy', x.clean_accuracy_defended]] as const;
+      return v.filter(([, y]) => typeof y === 'number').map(([k, y]) => ({ key: `${k}${key}`, value: y as number, step }));
+    }));
     // Results so far survive an interruption of a long curve.
     if (out) writeFileAtomic(path.join(out, 'poison.json'), `${JSON.stringify({ records, version: version() }, null, 1)}\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
   if (out && rates.length > 1) writeFileAtomic(path.join(out, 'poison-curve.svg'), poisonCurve(records, `${attack} on ${type}: ${train.name}`));
-  const result = { command: 'poison', attack, model: type, dataset: train.name, test: split, rates, defenses, seed, seconds, records, version: version() };
+  const result = { command: 'poison', attack, model: type, dataset: train.name, test: split, rates, defenses, seed, seconds, records, version: version(), run_id: rec.enabled ? rec.id : undefined };
+  rec.artifact('poison.json', JSON.stringify(result, null, 1));
+  if (rates.length > 1) rec.artifact('poison-curve.svg', poisonCurve(records, `${attack} on ${type}: ${train.name}`));
+  rec.end('complete');
   if (a.flags.json) { printJson(result); return; }
   for (const l of poisonTable(records)) printLine(l);
   printLine(`${records.length} result${records.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s, seed ${seed}${out ? `; written to ${out}` : ''}`);

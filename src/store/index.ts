@@ -2,3 +2,4 @@
 export { Store, defaultStoreFile, processAlive, RUN_STATUSES, type RunStatus, type NewRun, type MetricPoint, type RunSummary, type RunDetail, type ArtifactInfo, type ListQuery, type HistoryPoint } from './store.js';
 export { RunRecorder, recordRun, mediaTypeOf, type RecordOptions } from './recorder.js';
 export { STORE_MIGRATIONS } from './migrations.js';
+export { StoreRecorder, storeRecorder, paramsOf, type StoreRecorderOptions } from './job-recorder.js';

@@ -192,6 +192,12 @@ export class Store {
     return r.id;
   }
 
+  /** A resumed run is running again (same id, its records kept): status back to running, this process. */
+  reopenRun(id: string): void {
+    if (!this.hasRun(id)) throw new QmlError(`no run with id "${id}" to resume`, this.file);
+    this.db.prepare("UPDATE runs SET status = 'running', ended = NULL, note = NULL, host = ?, pid = ? WHERE id = ?").run(os.hostname(), process.pid, id);
+  }
+
   logParams(runId: string, params: Record<string, unknown>): void {
     this.db.transaction(() => { for (const [k, v] of Object.entries(params)) this.st.insertParam.run(runId, k, paramText(v)); })();
   }
@@ -234,8 +240,11 @@ export class Store {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const hash = crypto.createHash('sha256').update(bytes).digest('hex');
     this.db.transaction(() => {
+      const before = this.db.prepare('SELECT hash FROM artifacts WHERE run_id = ? AND name = ?').pluck().get(runId, name) as string | undefined;
       this.st.insertBlob.run(hash, bytes.length, bytes);
       this.st.insertArtifact.run(runId, name, hash, mediaType, bytes.length);
+      // A replaced version (results.json rewritten after every step) goes unless another run names it.
+      if (before && before !== hash) this.db.prepare('DELETE FROM blobs WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM artifacts WHERE hash = ?)').run(before, before);
     })();
     return hash;
   }
