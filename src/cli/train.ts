@@ -17,6 +17,7 @@ import { dataFlags, loadFromFlags, trainTestFromFlags } from './data-args.js';
 import { info, printJson, printLine, Progress, readJson, readText, writeFileAtomic } from './io.js';
 import { signDetectorJSON, signedFileText, verifyDetectorText } from '../supply/signing.js';
 import { signingKey, trustedKeys } from '../supply/keys.js';
+import { recordRun } from '../store/recorder.js';
 
 const trainFlags: Flags = {
   ...dataFlags,
@@ -96,13 +97,18 @@ export function runTrain(argv: string[]): void {
       throw new QmlError(`${features} features do not fit the ${encoding} encoding on ${spec.qubits} qubits (at most ${cap}); lower --features or raise --qubits`, '--features');
     }
   }
+  // Recorded in the experiment store as it goes: the loss curve per epoch, then the test metrics and the model.
+  const rec = recordRun('train', { data: a.flags.data, test: a.flags.test, split: a.flags.split, spec, features, epochs: a.flags.epochs, 'batch-size': a.flags['batch-size'], lr: a.flags.lr, optimizer: a.flags.optimizer, 'class-weight': cw, patience: a.flags.patience, seed }, seed,
+    { params: { model: type, dataset: train.name, epochs: a.flags.epochs, optimizer: a.flags.optimizer } });
   const det = Detector.train(train, spec, {
     pipeline: features !== undefined ? { components: features } : undefined,
     epochs: a.flags.epochs as number, batchSize: a.flags['batch-size'] as number, lr: a.flags.lr as number | undefined,
     optimizer: a.flags.optimizer as 'adam' | 'sgd' | 'spsa', classWeight: cw, patience: a.flags.patience as number, seed,
     log: info,
     onProgress: (done, total) => bar.tick(Math.round((100 * done) / total)),
-    onEpoch: (e) => { if (!a.flags.json) info(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.val_loss !== null ? `, validation loss ${e.val_loss.toFixed(4)}, accuracy ${e.val_accuracy!.toFixed(4)}` : ''}`); },
+    onEpoch: (e) => {
+      rec.metrics([{ key: 'loss', value: e.loss, step: e.epoch }, ...(e.val_loss !== null ? [{ key: 'val_loss', value: e.val_loss, step: e.epoch }, { key: 'val_accuracy', value: e.val_accuracy!, step: e.epoch }] : [])]);
+      if (!a.flags.json) info(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}${e.val_loss !== null ? `, validation loss ${e.val_loss.toFixed(4)}, accuracy ${e.val_accuracy!.toFixed(4)}` : ''}`); },
     onCheckpoint: out ? (_m, ep) => { void ep; } : undefined,
   });
   const metrics = det.evaluate(test);
@@ -114,7 +120,13 @@ export function runTrain(argv: string[]): void {
     classes: det.classes, features: det.pipeline.outputDim, parameters: det.model.params.length, epochs_run: det.meta.history?.length ?? 0,
     config: spec, saved: out ?? null, notes: train.notes, version: version(),
   };
-  if (a.flags.json) { printJson(result); return; }
+  rec.metrics(['accuracy', 'balanced_accuracy', 'f1', 'detection_rate', 'false_positive_rate', 'roc_auc', 'ece'].flatMap((k) => {
+    const v = (metrics as unknown as Record<string, unknown>)[k];
+    return typeof v === 'number' ? [{ key: k, value: v, step: 0 }] : [];
+  }));
+  if (out) rec.artifactFile(out, 'model.json');
+  rec.end('complete');
+  if (a.flags.json) { printJson({ ...result, run_id: rec.enabled ? rec.id : undefined }); return; }
   printMetrics(metrics, det.classes);
   printLine(`${type} (${det.model.kind}, ${det.model.params.length} parameters, ${det.pipeline.outputDim} features) trained in ${seconds.toFixed(1)} s, seed ${seed}${out ? `; saved to ${out}` : ''}`);
 }

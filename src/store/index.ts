@@ -3,3 +3,5 @@ export { Store, defaultStoreFile, processAlive, RUN_STATUSES, type RunStatus, ty
 export { RunRecorder, recordRun, mediaTypeOf, type RecordOptions } from './recorder.js';
 export { STORE_MIGRATIONS } from './migrations.js';
 export { StoreRecorder, storeRecorder, paramsOf, type StoreRecorderOptions } from './job-recorder.js';
+export { parseSweepSpec, checkSweepSpec, expandJobs, sweepIdOf, sweepState, ensureSweep, assignRun, summariseSweep, finishFromOutput, SWEEP_COMMANDS, type SweepSpec, type SweepJob, type SweepResult, type JobState, type SweepCommand } from './sweep.js';
+export { runSweepLocal, jobArgv, defaultWorkers, CLI_MAIN, type PoolOptions } from './pool.js';

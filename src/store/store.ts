@@ -169,7 +169,7 @@ export class Store {
       }
       for (const [k, v] of Object.entries(r.params ?? {})) this.st.insertParam.run(id, k, paramText(v));
       for (const [k, v] of Object.entries(r.tags ?? {})) this.st.insertTag.run(id, k, String(v));
-    })();
+    }).immediate();
     return id;
   }
 
@@ -188,7 +188,7 @@ export class Store {
         .run(r.command, config, r.seed ?? null, r.version ?? version(), r.host ?? os.hostname(), r.pid ?? process.pid, r.id);
       for (const [k, v] of Object.entries(r.params ?? {})) this.st.insertParam.run(r.id, k, paramText(v));
       for (const [k, v] of Object.entries(r.tags ?? {})) this.st.insertTag.run(r.id, k, String(v));
-    })();
+    }).immediate();
     return r.id;
   }
 
@@ -199,7 +199,7 @@ export class Store {
   }
 
   logParams(runId: string, params: Record<string, unknown>): void {
-    this.db.transaction(() => { for (const [k, v] of Object.entries(params)) this.st.insertParam.run(runId, k, paramText(v)); })();
+    this.db.transaction(() => { for (const [k, v] of Object.entries(params)) this.st.insertParam.run(runId, k, paramText(v)); }).immediate();
   }
 
   setTag(runId: string, key: string, value = ''): void {
@@ -227,7 +227,7 @@ export class Store {
         this.st.insertMetric.run(runId, p.key, step, v, p.time ?? now);
         this.st.upsertLatest.run(runId, p.key, step, v);
       }
-    })();
+    }).immediate();
   }
 
   logMetric(runId: string, key: string, value: number, step?: number): void {
@@ -245,7 +245,7 @@ export class Store {
       this.st.insertArtifact.run(runId, name, hash, mediaType, bytes.length);
       // A replaced version (results.json rewritten after every step) goes unless another run names it.
       if (before && before !== hash) this.db.prepare('DELETE FROM blobs WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM artifacts WHERE hash = ?)').run(before, before);
-    })();
+    }).immediate();
     return hash;
   }
 
@@ -349,7 +349,7 @@ export class Store {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
       this.db.prepare('DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.hash = blobs.hash)').run();
-    })();
+    }).immediate();
     return id;
   }
 
