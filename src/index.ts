@@ -24,6 +24,7 @@ export { batchExpectations, batchAdjoint, toRowMatrix, rowsOf, type BatchInput, 
 export { BatchPool } from './sim/batch-pool.js';
 export { ThreadTeam } from './sim/parallel.js';
 export { checkStateMemory, maxStatevectorQubits, formatBytes } from './sim/memory.js';
+export { helstrom, prettyGoodMeasurement, discriminate, traceNorm, realEmbedding, DISCRIMINATION_MAX_QUBITS, type Discrimination } from './sim/discrimination.js';
 
 export * from './qml/table.js';
 export { loadDataset, datasetNames, isNamedDataset, dataDir, NSL_KDD_COLUMNS, type LoadOptions, type DataFormat } from './qml/datasets.js';
@@ -59,6 +60,7 @@ export { HopSkipJump } from './attacks/evasion/hopskipjump.js';
 export { AdamAttack } from './attacks/evasion/adam.js';
 export * from './attacks/quantum/quantum-attacks.js';
 export { honestChecks, type Check } from './attacks/honest.js';
+export { encodingLeakage, classStates, LEAKAGE_ENCODINGS, type LeakageEncoding, type LeakageOptions, type LeakageResult } from './attacks/leakage.js';
 export { GradientMaskedModel } from './attacks/masked.js';
 export { runAssess, ASSESS_STEPS, nisqNoise, summarise, type AssessResults, type ModelEntry, type AttackEntry } from './assess/run.js';
 export { defaultConfig, mergeConfig, readConfigFile, type AssessConfig } from './assess/config.js';
