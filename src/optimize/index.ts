@@ -1,7 +1,9 @@
 /** The optimize layer's public API (see docs/architecture.md). */
-export * from './graph.js';
+// Graph and completeGraph are taken by the federated layer's secure-aggregation graphs, Problem by
+// governance: the optimize versions are exported as WeightedGraph, completeGraphOf, OptimizationProblem.
+export { type Graph as WeightedGraph, completeGraph as completeGraphOf, makeGraph, edgeWeight, adjacency, girth, randomRegularGraph, cycleGraph, mycielski, mycielGraph, queenGraph, randomGraph } from './graph.js';
 export * from './qubo.js';
-export * from './problem.js';
+export { type Problem as OptimizationProblem, type ProblemKind, type LinearConstraint, type ProblemData, type Evaluation, type PenalizedQubo, makeProblem, oneHotConstraint, atMostConstraint, activityRange, constraintActivity, satisfied, evaluateAssignment, constraintGrid, automaticPenalty, penalized, pairRule, completeSlack } from './problem.js';
 export * from './builders/maxcut.js';
 export * from './builders/coloring.js';
 export * from './builders/fap.js';
