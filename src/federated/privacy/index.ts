@@ -14,3 +14,6 @@ export * from './prg.js';
 export * from './quantize.js';
 export * from './graph.js';
 export * from './secagg.js';
+export * from './rdp.js';
+export * from './dp.js';
+export * from './membership.js';
