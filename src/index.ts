@@ -101,3 +101,4 @@ export * from './optimize/index.js';
 export * from './governance/index.js';
 export * from './net6g/index.js';
 export * from './store/index.js';
+export * from './dashboard/index.js';
