@@ -35,6 +35,20 @@ export interface AttackTarget {
    * (minimal-perturbation attacks), 'none' keeps the continuous iterate of a gradient attack.
    */
   constrain(X: Float64Array, X0: Float64Array, rows: number, rounding?: 'toward' | 'nearest' | 'none', rowIdx?: ArrayLike<number>): void;
+  /**
+   * The box of valid values per attack dimension and which dimensions hold integers (null: the
+   * space is unconstrained). Attacks use it to stop pushing a coordinate that sits on its bound and
+   * to round integer fields in the direction that keeps a record adversarial.
+   */
+  domain(): AttackDomain | null;
+}
+
+export interface AttackDomain {
+  lo: Float64Array;
+  hi: Float64Array;
+  integer: Uint8Array;
+  /** True when derived-field rules (a ≤ b) couple dimensions, so the box alone is not the valid set. */
+  coupled: boolean;
 }
 
 function avgGrad(rows: number, dim: number, eot: number, one: () => Float64Array): Float64Array {
@@ -71,6 +85,7 @@ export class InputTarget implements AttackTarget {
     });
   }
   constrain(): void { /* the model's input space has no domain constraints */ }
+  domain(): null { return null; }
 }
 
 /**
@@ -86,6 +101,8 @@ export class RawTarget implements AttackTarget {
   readonly stochastic = false;
   private readonly cols: number[];
   private readonly gradIndex: number[];
+
+  private box: AttackDomain | null = null;
 
   constructor(readonly detector: Detector, readonly base: Table, readonly constraints: DomainConstraints, reference: Table) {
     const names = base.columns.map((c) => c.name);
@@ -151,6 +168,17 @@ export class RawTarget implements AttackTarget {
     const out = new Float64Array(rows * this.dim);
     for (let r = 0; r < rows; r++) for (let j = 0; j < this.dim; j++) out[r * this.dim + j] = -raw.data[r * raw.cols + this.gradIndex[j]];
     return out;
+  }
+
+  domain(): AttackDomain {
+    if (this.box) return this.box;
+    const c = this.constraints, m = c.mutable;
+    const integer = new Set(c.integer ?? []), nonneg = new Set(c.nonNegative ?? []);
+    const lo = Float64Array.from(m, (n) => Math.max(c.bounds?.[n]?.[0] ?? -Infinity, nonneg.has(n) ? 0 : -Infinity));
+    const hi = Float64Array.from(m, (n) => c.bounds?.[n]?.[1] ?? Infinity);
+    const isInt = Uint8Array.from(m, (n) => (integer.has(n) ? 1 : 0));
+    this.box = { lo, hi, integer: isInt, coupled: (c.le ?? []).some(([a]) => m.includes(a)) };
+    return this.box;
   }
 
   constrain(X: Float64Array, X0: Float64Array, rows: number, rounding: 'toward' | 'nearest' | 'none' = 'toward', rowIdx?: ArrayLike<number>): void {

@@ -7,7 +7,8 @@
  */
 import type { AttackContext, AttackOutput, EvasionAttack } from '../attack.js';
 import { runnerUp } from '../attack.js';
-import { ascend, projectRows } from './steps.js';
+import { ascend, projectRows, rowLosses } from './steps.js';
+import { repairRows, stableCeAscent } from '../constrained.js';
 
 function checkpoints(n: number): Set<number> {
   const p = [0, 0.22];
@@ -27,12 +28,11 @@ export class APGD implements EvasionAttack {
       const p = target.proba(X, rows);
       const lp = (r: number, c: number) => Math.log(Math.max(p[r * C + c], 1e-300));
       const loss = new Float64Array(rows), grad = new Float64Array(rows * dim);
-      const gy = target.gradLogProb(X, rows, y, threat.eot);
       if (this.loss === 'ce') {
-        for (let r = 0; r < rows; r++) loss[r] = -lp(r, y[r]);
-        for (let i = 0; i < grad.length; i++) grad[i] = -gy[i];
-        return { loss, grad };
+        loss.set(rowLosses(p, y, rows, C));
+        return { loss, grad: stableCeAscent(target, X, rows, y, threat.eot) };
       }
+      const gy = target.gradLogProb(X, rows, y, threat.eot);
       const gt = target.gradLogProb(X, rows, tgt, threat.eot);
       if (C >= 4) {
         // Targeted DLR with sorted log-probabilities π1 ≥ π2 ≥ π3 ≥ π4; the denominator is held fixed per step.
@@ -93,6 +93,6 @@ export class APGD implements EvasionAttack {
         ({ loss, grad } = lossAndGrad(X));
       }
     }
-    return { X: best, steps };
+    return { X: repairRows(target, best, X0, rows, y, { norm: threat.norm, epsilon: eps, eot: threat.eot }), steps };
   }
 }

@@ -1,12 +1,15 @@
 /**
  * BIM / PGD (Kurakin et al. 2017; Madry et al. 2018): repeated ascent steps projected back onto the
  * ε-ball; the first run starts at the clean point and every further restart at a random point of
- * the ball; each row keeps its most damaging iterate (misclassified first, then highest loss). With `momentum` it is MIM (Dong et al. 2018): the step follows an
+ * the ball (box, rules and fixed fields at every step); each row keeps its most damaging iterate
+ * (misclassified first, then highest loss), made a valid record by a rounding search that keeps it
+ * adversarial (Simonetto et al. 2022, CPGD). With `momentum` it is MIM (Dong et al. 2018): the step follows an
  * accumulated, L1-normalised gradient.
  */
 import type { AttackContext, AttackOutput, EvasionAttack } from '../attack.js';
 import { argmaxRows } from '../attack.js';
 import { ascend, ceAscent, projectRows, randomStart, rowLosses } from './steps.js';
+import { repairRows } from '../constrained.js';
 
 export class PGD implements EvasionAttack {
   readonly knowledge = 'white-box' as const;
@@ -44,11 +47,12 @@ export class PGD implements EvasionAttack {
           const wrong = pred[r] !== y[r] ? 1 : 0;
           if (wrong > bestWrong[r] || (wrong === bestWrong[r] && loss[r] > bestLoss[r])) {
             bestWrong[r] = wrong; bestLoss[r] = loss[r];
-            best.set(V.subarray(r * dim, (r + 1) * dim), r * dim);
+            best.set(X.subarray(r * dim, (r + 1) * dim), r * dim);
           }
         }
       }
     }
-    return { X: best, steps };
+    // The best continuous iterates become valid records by a rounding search that keeps them adversarial.
+    return { X: repairRows(target, best, X0, rows, y, { norm: threat.norm, epsilon: eps, eot: threat.eot }), steps };
   }
 }

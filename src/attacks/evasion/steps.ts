@@ -2,6 +2,7 @@
 import type { Rng } from '../../core/rng.js';
 import type { AttackTarget } from '../target.js';
 import { projectBall, type Norm } from '../threat.js';
+import { stableCeAscent } from '../constrained.js';
 
 /** X += α · direction(g) per row in scaled units (sign for L∞, unit L2 direction otherwise). */
 export function ascend(X: Float64Array, g: Float64Array, rows: number, dim: number, scale: Float64Array | null, alpha: number, norm: Norm): void {
@@ -56,14 +57,22 @@ export function randomStart(X0: Float64Array, rows: number, dim: number, scale: 
   return X;
 }
 
-/** Ascent direction of the untargeted cross-entropy: −∇ log p_y. */
+/**
+ * Ascent direction of the untargeted cross-entropy, −∇ log p_y; where the softmax has saturated (the
+ * gradient is exactly zero) the logit-margin gradient stands in (see constrained.ts).
+ */
 export function ceAscent(target: AttackTarget, X: Float64Array, rows: number, y: Int32Array, eot: number): Float64Array {
-  const g = target.gradLogProb(X, rows, y, eot);
-  for (let i = 0; i < g.length; i++) g[i] = -g[i];
-  return g;
+  return stableCeAscent(target, X, rows, y, eot);
 }
 
-/** Cross-entropy of each row. */
+/**
+ * Cross-entropy of each row, as log(1 + Σ_{k≠y} p_k / p_y) so it stays positive and ordered for
+ * confident rows whose p_y rounds to 1 (−log p_y would be exactly 0 there).
+ */
 export function rowLosses(p: Float64Array, y: Int32Array, rows: number, C: number): Float64Array {
-  return Float64Array.from({ length: rows }, (_, r) => -Math.log(Math.max(p[r * C + y[r]], 1e-300)));
+  return Float64Array.from({ length: rows }, (_, r) => {
+    let o = 0;
+    for (let c = 0; c < C; c++) if (c !== y[r]) o += p[r * C + c];
+    return Math.log1p(o / Math.max(p[r * C + y[r]], 1e-300));
+  });
 }
