@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { h2 } from './qkd/entropy.js';
+import { limKeyLength, tomamichelKeyLength } from './qkd/finite.js';
+import { expectedGain, expectedQber, vacuumWeakBounds } from './qkd/analytic.js';
+import { linkParams } from './qkd/params.js';
+
+test('Tomamichel et al. 2012, eq. (2): key lengths at stated (n, k, Q, ε) points', () => {
+  // Reference values evaluated independently (a separate script) from the published formula
+  // ℓ = ⌊n(1 − h(Q + μ)) − 1.1·n·h(Q) − log2(2/(ε_sec² ε_cor))⌋, μ = √((n+k)/(nk)·(k+1)/k·ln(2/ε_sec)).
+  const points: Array<[number, number, number, number, number, number, number]> = [
+    [1e5, 1e4, 0.01, 1e-10, 1e-15, 57823, 0.0510818],
+    [1e6, 1e5, 0.025, 1e-10, 1e-12, 566812, 0.0161528],
+    [1e4, 3820, 0.01, 1e-11, 1e-11, 4091, 0.0970389],
+  ];
+  for (const [n, k, qber, epsSec, epsCor, want, mu] of points) {
+    const r = tomamichelKeyLength({ n, k, qber, epsSec, epsCor });
+    assert.equal(r.key_length, want, `n = ${n}, k = ${k}, Q = ${qber}`);
+    assert.ok(Math.abs(r.mu - mu) < 1e-6);
+  }
+});
+
+test('Tomamichel bound: grows with n, falls with Q, and its rate tends to 1 − 2.1·h(Q) (leak 1.1·h) as n and k grow', () => {
+  const at = (n: number, q: number) => tomamichelKeyLength({ n, k: Math.round(n / 5), qber: q, epsSec: 1e-10, epsCor: 1e-15 }).key_length;
+  assert.ok(at(1e4, 0.01) < at(1e5, 0.01) && at(1e5, 0.01) < at(1e6, 0.01));
+  assert.ok(at(1e6, 0.05) < at(1e6, 0.02));
+  const n = 1e12, q = 0.02;
+  assert.ok(Math.abs(at(n, q) / n - (1 - 2.1 * h2(q))) < 2e-3);
+  // Zero key, never negative, when fluctuations swamp the sample.
+  assert.equal(tomamichelKeyLength({ n: 1000, k: 10, qber: 0.05, epsSec: 1e-10, epsCor: 1e-15 }).key_length, 0);
+  assert.equal(tomamichelKeyLength({ n: 1e5, k: 1e4, qber: 0.01, epsSec: 1e-10, epsCor: 1e-15, leakEc: 0 }).leak_ec, 0);
+  assert.throws(() => tomamichelKeyLength({ n: 1e5, k: 0, qber: 0.01, epsSec: 1e-10, epsCor: 1e-15 }), /--k/);
+  assert.throws(() => tomamichelKeyLength({ n: 1e5, k: 10, qber: 0.7, epsSec: 1e-10, epsCor: 1e-15 }), /--qber/);
+  assert.throws(() => tomamichelKeyLength({ n: 1e5, k: 10, qber: 0.01, epsSec: 2, epsCor: 1e-15 }), /--eps-sec/);
+});
+
+test('Lim et al. 2014: with very many pulses the single-photon bound meets the asymptotic vacuum + weak bound of Ma et al. 2005', () => {
+  const l = linkParams({ distanceKm: 30, mu: 0.5, nu: 0.1 });
+  const p: [number, number, number] = [0.7, 0.2, 0.1];
+  const N = 1e14, pZ2 = 0.25;
+  const mus: [number, number, number] = [0.5, 0.1, 0];
+  const gain = (x: number) => (x === 0 ? l.y0 : expectedGain(l, x));
+  const err = (x: number) => (x === 0 ? 0.5 : expectedQber(l, x));
+  const nZ = mus.map((x, i) => N * p[i] * pZ2 * gain(x)) as [number, number, number];
+  const mX = mus.map((x, i) => N * p[i] * pZ2 * gain(x) * err(x)) as [number, number, number];
+  const r = limKeyLength({ mu: mus, p, nZ, nX: nZ, mX, mZ: mX, epsSec: 1e-10, epsCor: 1e-15, leakEc: 0 });
+  const b = vacuumWeakBounds({ qMu: gain(0.5), qNu: gain(0.1), eNu: err(0.1), y0: l.y0, mu: 0.5, nu: 0.1 });
+  // s_Z,1 counts single-photon Z detections over all intensities: N·pZ²·Σ_k p_k e^(−k) k·Y1.
+  const tau1 = p[0] * 0.5 * Math.exp(-0.5) + p[1] * 0.1 * Math.exp(-0.1);
+  const want = N * pZ2 * tau1 * b.y1Lower;
+  assert.ok(Math.abs(r.s_z1 / want - 1) < 0.02, `s_Z1 ${r.s_z1} vs ${want}`);
+  assert.ok(r.phi_z >= b.e1Upper * 0.98 && r.phi_z < b.e1Upper * 1.1, `phase error ${r.phi_z} vs e1 ${b.e1Upper}`);
+  assert.ok(r.key_length > 0);
+  // Few pulses: the bounds collapse and the key length is zero, never negative.
+  const small = limKeyLength({ mu: mus, p, nZ: nZ.map((x) => x / 1e9) as never, nX: nZ.map((x) => x / 1e9) as never, mX: mX.map((x) => x / 1e9) as never, mZ: mX, epsSec: 1e-10, epsCor: 1e-15, leakEc: 0 });
+  assert.equal(small.key_length, 0);
+  assert.throws(() => limKeyLength({ mu: [0.1, 0.2, 0], p, nZ, nX: nZ, mX, mZ: mX, epsSec: 1e-10, epsCor: 1e-15, leakEc: 0 }), /μ1 > μ2/);
+});
