@@ -83,8 +83,9 @@ export interface SecAggResult {
   bytesUpPerClient: number;
   bytesDownPerClient: number;
   plainBytesUpPerClient: number;
-  /** Compute time of all clients together and of the server (seconds). */
+  /** Compute time of all clients together, of the slowest client, and of the server (seconds). */
   clientSeconds: number;
+  maxClientSeconds: number;
   serverSeconds: number;
 }
 
@@ -240,25 +241,26 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
     const at = dropAt[u];
     return at == null || SECAGG_STAGES.indexOf(at) > SECAGG_STAGES.indexOf(s);
   };
-  const up = new Float64Array(n), down = new Float64Array(n);
-  let clientT = 0, serverT = 0;
-  const timed = <T>(who: 'c' | 's', f: () => T): T => {
+  const up = new Float64Array(n), down = new Float64Array(n), perClient = new Float64Array(n);
+  let serverT = 0;
+  /** Runs f as client u's work (u ≥ 0) or the server's (u = −1), timing it. */
+  const timed = <T>(u: number, f: () => T): T => {
     const t0 = performance.now();
-    try { return f(); } finally { const dt = (performance.now() - t0) / 1000; if (who === 'c') clientT += dt; else serverT += dt; }
+    try { return f(); } finally { const dt = (performance.now() - t0) / 1000; if (u >= 0) perClient[u] += dt; else serverT += dt; }
   };
   const survivors = { advertise: 0, share: 0, masked: 0, consistency: 0, unmask: 0 } as Record<SecAggStage, number>;
   const base = { variant, clients: n, threshold, degree, survivors, plainBytesUpPerClient: 8 * d };
   const finish = (extra: Partial<SecAggResult>): SecAggResult => ({
     ...base, aborted: false, contributors: [], revealedSelfSeeds: [], revealedPairwiseKeys: [],
-    bytesUpPerClient: mean(up), bytesDownPerClient: mean(down), clientSeconds: clientT, serverSeconds: serverT, ...extra,
+    bytesUpPerClient: mean(up), bytesDownPerClient: mean(down), clientSeconds: mean(perClient) * n, maxClientSeconds: Math.max(...perClient), serverSeconds: serverT, ...extra,
   });
   const abort = (stage: SecAggStage, reason: string, contributors: number[] = []): SecAggResult => finish({ aborted: true, abortStage: stage, abortReason: reason, contributors });
 
-  const clients = timed('c', () => inputs.map((_, u) => new SecAggClient(u, graph[u], threshold, round, new SecureRandom(opts.seed, `client/${u}/${round}`))));
+  const clients = inputs.map((_, u) => timed(u, () => new SecAggClient(u, graph[u], threshold, round, new SecureRandom(opts.seed, `client/${u}/${round}`))));
 
   // Stage 0: advertise keys.
   const adverts: Advert[] = [];
-  for (const c of clients) if (alive(c.id, 'advertise')) { adverts.push(timed('c', () => c.advertise())); up[c.id] += 64; }
+  for (const c of clients) if (alive(c.id, 'advertise')) { adverts.push(timed(c.id, () => c.advertise())); up[c.id] += 64; }
   const u1 = new Set(adverts.map((a) => a.id));
   survivors.advertise = u1.size;
   if (u1.size < threshold) return abort('advertise', `${u1.size} clients advertised keys, fewer than t = ${threshold}`);
@@ -270,7 +272,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
     if (!u1.has(c.id) || !alive(c.id, 'share')) continue;
     const mine = adverts.filter((a) => graph[c.id].includes(a.id));
     down[c.id] += 64 * mine.length;
-    const sealed = timed('c', () => c.shareKeys(mine));
+    const sealed = timed(c.id, () => c.shareKeys(mine));
     if (!sealed) continue;
     u2.add(c.id);
     for (const m of sealed) { up[c.id] += 8 + m.ct.length; (inbox.get(m.to) ?? inbox.set(m.to, []).get(m.to)!).push(m); }
@@ -284,7 +286,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
     if (!u2.has(c.id) || !alive(c.id, 'masked')) continue;
     const mine = (inbox.get(c.id) ?? []).filter((m) => u2.has(m.from));
     for (const m of mine) down[c.id] += 8 + m.ct.length;
-    const y = timed('c', () => c.maskedInput(mine, qz.encode(inputs[c.id])));
+    const y = timed(c.id, () => c.maskedInput(mine, qz.encode(inputs[c.id])));
     if (!y) continue;
     masked.set(c.id, y);
     up[c.id] += 4 * d;
@@ -298,7 +300,7 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   for (const u of u3) {
     if (!alive(u, 'consistency')) continue;
     down[u] += 4 * u3.length;
-    if (timed('c', () => clients[u].consistency(u3))) { u4.push(u); up[u] += 32; }
+    if (timed(u, () => clients[u].consistency(u3))) { u4.push(u); up[u] += 32; }
   }
   survivors.consistency = u4.length;
   if (u4.length < threshold) return abort('consistency', `${u4.length} clients confirmed the survivor list, fewer than t = ${threshold}`, u3);
@@ -307,14 +309,14 @@ export function secureAggregate(inputs: Float64Array[], opts: SecAggOptions, dro
   const replies: UnmaskReply[] = [];
   for (const u of u4) {
     if (!alive(u, 'unmask')) continue;
-    const r = timed('c', () => clients[u].unmask(u3));
+    const r = timed(u, () => clients[u].unmask(u3));
     replies.push(r);
     up[u] += 4 + 36 * (r.self.size + r.pairwise.size);
   }
   survivors.unmask = replies.length;
   if (replies.length < threshold) return abort('unmask', `${replies.length} clients sent unmasking shares, fewer than t = ${threshold}`, u3);
 
-  const server = timed('s', () => unmaskSum(d, threshold, graph, u2, u3, masked, adverts, replies, round));
+  const server = timed(-1, () => unmaskSum(d, threshold, graph, u2, u3, masked, adverts, replies, round));
   if ('abort' in server) return abort('unmask', server.abort, u3);
   {
     return finish({ contributors: u3, quantizedSum: server.sum, sum: qz.decodeSum(server.sum, u3.length), revealedSelfSeeds: server.self, revealedPairwiseKeys: server.pairwise });
