@@ -56,3 +56,20 @@ test('qml6g cut bad input: device too narrow, missing qubit, overhead budget, mi
     assert.doesNotMatch(r.stderr, /at .*\.js/);
   }
 });
+
+test('qml6g evaluate --device-qubits: a trained model re-run through cutting keeps its exact metrics, and the overhead budget refuses', () => {
+  const model = path.join(tmp, 'vqc.json');
+  const t = run(['train', '--data', 'iris', '--model', 'vqc', '--qubits', '4', '--layers', '1', '--epochs', '4', '--out', model, '--json']);
+  assert.equal(t.code, 0, t.stderr);
+  const plain = JSON.parse(run(['evaluate', '--model', model, '--data', 'iris', '--json']).stdout.trim().split('\n').pop()!);
+  const r = run(['evaluate', '--model', model, '--data', 'iris', '--device-qubits', '2', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const cut = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(cut.cutting.device_qubits, 2);
+  assert.ok(cut.cutting.fragments >= 2);
+  assert.deepEqual(cut.confusion, plain.confusion);
+  assertClose(cut.roc_auc, plain.roc_auc, 1e-9, 'ROC-AUC');
+  const bad = run(['evaluate', '--model', model, '--data', 'iris', '--device-qubits', '2', '--max-overhead', '10']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /budget/);
+});

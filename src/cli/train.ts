@@ -9,15 +9,40 @@ import { QmlError } from '../core/errors.js';
 import { version } from '../core/version.js';
 import { ANSATZE, ENCODINGS, type Ansatz, type Encoding } from '../qml/circuits.js';
 import { Detector } from '../qml/detector.js';
+import type { CutForward } from '../qml/cut-execution.js';
 import type { Metrics } from '../qml/metrics.js';
 import { checkModelType, featureBudget, isQuantumType, MODEL_TYPES, type ModelSpec } from '../qml/models/registry.js';
 import type { NoiseModel } from '../sim/noise.js';
+import type { DeviceExecution, Execution } from '../qml/model.js';
+import { modelFromJSON } from '../qml/models/registry.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { dataFlags, loadFromFlags, trainTestFromFlags } from './data-args.js';
 import { info, printJson, printLine, Progress, readJson, readText, writeFileAtomic } from './io.js';
 import { signDetectorJSON, signedFileText, verifyDetectorText } from '../supply/signing.js';
 import { signingKey, trustedKeys } from '../supply/keys.js';
 import { recordRun } from '../store/recorder.js';
+
+/** Devices narrower than the model: its circuit runs cut into fragments (src/sim/cutting). */
+const deviceFlags: Flags = {
+  'device-qubits': { type: 'int', help: 'devices hold this many qubits: wider quantum models run through circuit cutting' },
+  'max-overhead': { type: 'number', help: 'with --device-qubits: refuse cut plans whose sampling overhead Π γ² exceeds this', default: 1e6 },
+};
+
+function deviceFrom(flags: Record<string, unknown>): DeviceExecution | undefined {
+  const k = flags['device-qubits'] as number | undefined;
+  if (k === undefined) return undefined;
+  if (k < 1) throw new QmlError(`--device-qubits must be positive, got ${k}`, '--device-qubits');
+  return { qubits: k, maxOverhead: flags['max-overhead'] as number };
+}
+
+/** The cut plan a quantum model runs through, as reported numbers (null when it runs uncut). */
+function cutInfoOf(model: unknown, K: number): Record<string, unknown> | null {
+  const m = model as { layer?: { cut: CutForward | null }; cut?: CutForward | null };
+  const cut = m.layer ? m.layer.cut : m.cut ?? null;
+  if (!cut) return null;
+  info(`${cut.plan.cuts.length} cut(s), ${cut.plan.fragments.length} fragment(s) of at most ${K} qubits, sampling overhead ${cut.plan.samplingOverhead.toPrecision(4)}`);
+  return { device_qubits: K, fragments: cut.plan.fragments.length, cuts: cut.plan.cuts.length, sampling_overhead: cut.plan.samplingOverhead, shots_used: cut.shotsUsed };
+}
 
 const trainFlags: Flags = {
   ...dataFlags,
@@ -38,6 +63,7 @@ const trainFlags: Flags = {
   patience: { type: 'int', help: 'early-stopping patience in epochs', default: 5 },
   shots: { type: 'int', help: 'run the quantum model with this many shots' },
   noise: { type: 'string', help: 'run the quantum model under this noise model (JSON file)' },
+  ...deviceFlags,
   seed: { type: 'int', help: 'random seed', default: 0 },
   out: { type: 'string', help: 'save the trained detector here (written atomically)' },
   json: { type: 'boolean', help: 'print the results as one JSON object (last line)' },
@@ -80,12 +106,15 @@ export function runTrain(argv: string[]): void {
   const out = a.flags.out as string | undefined;
   const seed = a.flags.seed as number;
   const t0 = performance.now();
+  const device = deviceFrom(a.flags);
+  if (device && type === 'qsvm') throw new QmlError('--device-qubits runs vqc, reupload and hybrid models through circuit cutting; the qsvm kernel is not cut', '--device-qubits');
   const { train, test, split } = trainTestFromFlags(a.flags);
   for (const n of train.notes) info(`note: ${n}`);
   const spec: ModelSpec = {
     type, qubits: a.flags.qubits as number, layers: a.flags.layers as number, encoding, ansatz, kernel: kernel as 'fidelity' | 'projected',
-    execution: noise || shots ? { noise, shots, seed } : undefined,
+    execution: noise || shots || device ? { noise, shots, seed, ...(device ? { device } : {}) } : undefined,
   };
+  if (device && !isQuantumType(type)) info('note: --device-qubits applies to quantum models only');
   if (!isQuantumType(type) && (noise || shots)) info('note: --noise and --shots apply to quantum models only');
   info(`training ${type} on ${train.name} (${train.table.rows} rows, ${train.classes.length} classes: ${train.classes.join(', ')}); testing on ${split} (${test.table.rows} rows)`);
   const bar = new Progress(`train ${type}`, 100, !!a.flags.json && !process.stderr.isTTY);
@@ -118,7 +147,8 @@ export function runTrain(argv: string[]): void {
   const result = {
     ...summary(metrics), model: type, kind: det.model.kind, seed, seconds, dataset: train.name, test: split, n_train: train.table.rows,
     classes: det.classes, features: det.pipeline.outputDim, parameters: det.model.params.length, epochs_run: det.meta.history?.length ?? 0,
-    config: spec, saved: out ?? null, notes: train.notes, version: version(),
+    config: spec, saved: out ?? null, notes: train.notes,
+    ...(device ? { cutting: cutInfoOf(det.model, device.qubits) } : {}), version: version(),
   };
   rec.metrics(['accuracy', 'balanced_accuracy', 'f1', 'detection_rate', 'false_positive_rate', 'roc_auc', 'ece'].flatMap((k) => {
     const v = (metrics as unknown as Record<string, unknown>)[k];
@@ -135,6 +165,8 @@ const evalFlags: Flags = {
   ...dataFlags,
   model: { type: 'string', help: 'a detector saved by qml6g train --out' },
   'allow-unsigned': { type: 'boolean', help: 'load a model without a trusted signature (research only)' },
+  ...deviceFlags,
+  shots: { type: 'int', help: 'with --device-qubits: QPD samples per read-out term (exact when omitted)' },
   key: { type: 'string', help: 'also trust this public key file' },
   seed: { type: 'int', help: 'seed for --max-rows sampling', default: 0 },
   json: { type: 'boolean', help: 'print the results as one JSON object (last line)' },
@@ -162,10 +194,27 @@ export function runEvaluate(argv: string[]): void {
   if (a.flags.help) { printLine(usage('evaluate', '--model model.json --data NAME|FILE.csv [options]', evalFlags)); return; }
   if (!a.flags.model) throw new QmlError('--model is required (a file saved by qml6g train --out)');
   const t0 = performance.now();
-  const det = loadDetector(a.flags.model as string, { allowUnsigned: !!a.flags['allow-unsigned'], keys: a.flags.key ? [a.flags.key as string] : [] });
+  let det = loadDetector(a.flags.model as string, { allowUnsigned: !!a.flags['allow-unsigned'], keys: a.flags.key ? [a.flags.key as string] : [] });
+  const device = deviceFrom(a.flags);
+  const shots = a.flags.shots as number | undefined;
+  if (shots !== undefined && (shots < 1 || !device)) throw new QmlError(shots < 1 ? `--shots must be positive, got ${shots}` : '--shots goes with --device-qubits here (a model file keeps its own execution)', '--shots');
+  let cutInfo: Record<string, unknown> | null = null;
+  if (device) {
+    // The same trained model, re-run on narrower devices: its circuit is cut into fragments.
+    const j = det.model.toJSON() as { execution?: Execution; type: string };
+    if (!['vqc', 'reupload', 'hybrid', 'circuit'].includes(j.type)) throw new QmlError(`--device-qubits runs vqc, reupload, hybrid and circuit models through cutting, not "${j.type}"`, '--device-qubits');
+    const model = modelFromJSON({ ...j, execution: { ...(j.execution ?? {}), ...(shots ? { shots } : {}), device } });
+    det = new Detector(det.pipeline, model, det.classes, det.meta);
+    cutInfo = cutInfoOf(model, device.qubits);
+    if (!cutInfo) info(`note: the model fits ${device.qubits}-qubit devices uncut`);
+  }
   const data = loadFromFlags(a.flags, 'data');
   const metrics = det.evaluate(data);
-  const result = { ...summary(metrics), model: det.meta.spec.type, kind: det.model.kind, seed: det.meta.seed, seconds: (performance.now() - t0) / 1000, dataset: data.name, classes: det.classes, version: version() };
+  if (cutInfo) cutInfo = { ...cutInfo, shots_used: cutInfoOf(det.model, device!.qubits)!.shots_used };
+  const result = {
+    ...summary(metrics), model: det.meta.spec.type, kind: det.model.kind, seed: det.meta.seed, seconds: (performance.now() - t0) / 1000, dataset: data.name, classes: det.classes,
+    ...(device ? { cutting: cutInfo, shots: shots ?? null } : {}), version: version(),
+  };
   if (a.flags.json) { printJson(result); return; }
   printMetrics(metrics, det.classes);
 }

@@ -8,8 +8,21 @@ import { softmaxInto } from '../core/linalg.js';
 import type { RowMatrix } from '../sim/batch.js';
 import type { NoiseModel } from '../sim/noise.js';
 
-/** How a quantum model's circuits run: exactly (default), with shots, or under a noise model. */
-export interface Execution { noise?: NoiseModel; shots?: number; seed?: number }
+/**
+ * Devices narrower than the model: its circuit is cut into fragments of at most `qubits` qubits
+ * (src/sim/cutting) and every expectation is reconstructed from them. Each fragment may run on a
+ * device with its own noise model (`noise`, one per fragment, or one for all).
+ */
+export interface DeviceExecution {
+  qubits: number;
+  noise?: NoiseModel | Array<NoiseModel | undefined>;
+  /** Refuse cut plans whose sampling overhead Π γ² exceeds this (default 1e6). */
+  maxOverhead?: number;
+  kinds?: 'wire' | 'gate' | 'both';
+}
+
+/** How a quantum model's circuits run: exactly (default), with shots, under a noise model, or cut for small devices. */
+export interface Execution { noise?: NoiseModel; shots?: number; seed?: number; device?: DeviceExecution }
 
 export interface LossGradient {
   /** Weighted mean cross-entropy over the rows. */

@@ -12,6 +12,7 @@ import { applyObservableSV, compileObservable, expectationSV, type CompiledTerm 
 import { compile, type Program } from '../sim/program.js';
 import { buildArchitecture, type Architecture, type BuiltArchitecture } from './circuits.js';
 import type { Execution } from './model.js';
+import { CutForward } from './cut-execution.js';
 
 export class QuantumLayer {
   readonly prog: Program;
@@ -26,6 +27,8 @@ export class QuantumLayer {
   private ev: Evaluator | null = null;
   private init: Float64Array;
   readonly built: ReturnType<typeof buildArchitecture>;
+  /** Set when the execution's devices are narrower than the circuit: forward passes run through circuit cutting. */
+  readonly cut: CutForward | null;
 
   /**
    * `modify` may rewrite the built circuit (attacks insert an interception after the encoding);
@@ -42,6 +45,10 @@ export class QuantumLayer {
     this.owner = Int32Array.from(this.terms.flatMap((ts, i) => ts.map(() => i)));
     this.base = Float64Array.from(this.combined, (t) => t.coeff);
     this.init = new Float64Array(2 * 2 ** arch.qubits);
+    if (CutForward.needed(execution, arch.qubits)) {
+      if (this.amplitude) throw new QmlError('amplitude encoding prepares an entangled initial state, which circuit cutting cannot split; choose a gate encoding for small devices', 'device');
+      this.cut = new CutForward(this.built.circuit, this.built.observables, execution);
+    } else this.cut = null;
   }
 
   get exact(): boolean {
@@ -66,8 +73,13 @@ export class QuantumLayer {
 
   /** Expectations of every read-out observable for every row: rows × outputs. */
   forward(params: ArrayLike<number>, X: RowMatrix, out = new Float64Array(X.rows * this.outputs)): Float64Array {
-    const ev = this.evaluator(), m = this.outputs, d = this.numInputs;
+    const m = this.outputs, d = this.numInputs;
     const row = new Float64Array(m);
+    if (this.cut) {
+      for (let r = 0; r < X.rows; r++) out.set(this.cut.values(params, X.data.subarray(r * X.cols, r * X.cols + d), row), r * m);
+      return out;
+    }
+    const ev = this.evaluator();
     for (let r = 0; r < X.rows; r++) {
       const x = X.data.subarray(r * X.cols, r * X.cols + d);
       if (this.amplitude) ev.setInitialState(this.initialState(X.data, r * X.cols).state);
@@ -86,6 +98,10 @@ export class QuantumLayer {
     dparams: Float64Array | null, dx: Float64Array | null,
   ): void {
     const m = this.outputs, g = new Float64Array(m);
+    if (this.cut && !this.cut.exact) {
+      throw new QmlError('gradients through cut fragments with shots or device noise are not computed; train with --optimizer spsa, which needs only the (cut) forward pass', 'device');
+    }
+    // Exact cut reconstruction equals the uncut circuit, so its gradient is the adjoint gradient below.
     if (!this.exact) return this.shiftRowGradient(params, x, e, weights, g, dparams, dx);
     this.ws ??= new AdjointWorkspace(this.prog);
     const ws = this.ws, n = this.arch.qubits;

@@ -17,6 +17,7 @@ import { batchExpectations } from '../../sim/batch.js';
 import { AdjointWorkspace, adjointBackward, adjointForward } from '../../sim/gradients.js';
 import { applyObservableSV, compileObservable, expectationSV, Z, type CompiledTerm } from '../../sim/observable.js';
 import { compile, type Program } from '../../sim/program.js';
+import { CutForward } from '../cut-execution.js';
 import { checkInputs, type Execution, type GradOptions, type LossGradient, type Model, type ModelJSON } from '../model.js';
 
 export class CircuitClassifier implements Model {
@@ -28,6 +29,8 @@ export class CircuitClassifier implements Model {
   private readonly prog: Program;
   private readonly terms: CompiledTerm[];
   private ws: AdjointWorkspace | null = null;
+  /** Set when the execution's devices are narrower than the circuit. */
+  readonly cut: CutForward | null;
 
   constructor(readonly circuit: Circuit, readonly readoutQubit: number, numFeatures: number, params: Float64Array, readonly execution: Execution = {}) {
     this.prog = compile(circuit);
@@ -36,11 +39,17 @@ export class CircuitClassifier implements Model {
     this.numFeatures = Math.max(numFeatures, this.prog.numInputs);
     this.params = params;
     this.terms = compileObservable(Z(readoutQubit), circuit.numQubits);
+    this.cut = CutForward.needed(execution, circuit.numQubits) ? new CutForward(circuit, [Z(readoutQubit)], execution) : null;
   }
 
   predictProba(X: RowMatrix): Float64Array {
     checkInputs(this, X);
-    const z = batchExpectations(this.prog, [Z(this.readoutQubit)], { inputs: X.data, inputCols: X.cols, params: this.params }, this.execution);
+    let z: Float64Array;
+    if (this.cut) {
+      z = new Float64Array(X.rows);
+      const one = new Float64Array(1);
+      for (let r = 0; r < X.rows; r++) z[r] = this.cut.values(this.params, X.data.subarray(r * X.cols, (r + 1) * X.cols), one)[0];
+    } else z = batchExpectations(this.prog, [Z(this.readoutQubit)], { inputs: X.data, inputCols: X.cols, params: this.params }, this.execution);
     const out = new Float64Array(X.rows * 2);
     for (let r = 0; r < X.rows; r++) { out[2 * r] = (1 + z[r]) / 2; out[2 * r + 1] = (1 - z[r]) / 2; }
     return out;
@@ -48,7 +57,7 @@ export class CircuitClassifier implements Model {
 
   lossGrad(X: RowMatrix, y: Int32Array, opts: GradOptions = {}): LossGradient {
     checkInputs(this, X);
-    if (this.execution.noise || this.execution.shots) throw new QmlError('the circuit classifier trains exactly; evaluate it under noise or shots instead');
+    if (this.execution.noise || this.execution.shots || (this.cut && !this.cut.exact)) throw new QmlError('the circuit classifier trains exactly; evaluate it under noise, shots or cut devices instead');
     this.ws ??= new AdjointWorkspace(this.prog);
     const ws = this.ws, n = this.circuit.numQubits, d = this.numFeatures;
     const dparams = new Float64Array(this.params.length);

@@ -206,7 +206,7 @@ export class CutEvaluator {
   }
 
   /** Exact reconstruction of every observable. */
-  values(params: ArrayLike<number> = [], inputs: ArrayLike<number> = [], out = new Float64Array(this.observables.length)): Float64Array {
+  values(params: ArrayLike<number> = [], inputs: ArrayLike<number> = [], out: Float64Array = new Float64Array(this.observables.length)): Float64Array {
     const tables = this.fragmentTables(params, inputs);
     const terms = this.cutTerms(params, inputs);
     const exact = this.paulis.map((_, p) => this.contract(tables, terms, p));
