@@ -86,3 +86,25 @@ test('audit: bad input is one line and exit code 2 (unknown entry, a checkpoint 
   // The malformed batch appended nothing.
   assert.equal(last(run(['audit', 'prove', '0', '--log', log, '--json']).stdout).tree_size, 2);
 });
+
+test('explain --json keeps the contract: base_value, prediction, values per raw feature, exact; values sum to prediction − base_value', () => {
+  const model = path.join(tmp, 'iris-logreg.json');
+  const home = path.join(tmp, 'home');
+  const env = { ...process.env, QML6G_HOME: home };
+  const tr = spawnSync(process.execPath, [cli, 'train', '--data', 'iris', '--model', 'logreg', '--epochs', '5', '--out', model], { encoding: 'utf8', env });
+  assert.equal(tr.status, 0, tr.stderr);
+  const r = spawnSync(process.execPath, [cli, 'explain', '--model', model, '--data', 'iris', '--row', '7', '--json'], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  const e = last(r.stdout);
+  for (const k of ['base_value', 'prediction', 'values', 'exact']) assert.ok(k in e, k);
+  assert.equal(e.exact, true);
+  assert.equal(Object.keys(e.values).length, 4);
+  const sum = Object.values(e.values as Record<string, number>).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - (e.prediction - e.base_value)) < 1e-12);
+  const bad = spawnSync(process.execPath, [cli, 'explain', '--model', model, '--data', 'iris', '--row', '500'], { encoding: 'utf8', env });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /row 500 is outside/);
+  const cls = spawnSync(process.execPath, [cli, 'explain', '--model', model, '--data', 'iris', '--row', '1', '--class', 'nope'], { encoding: 'utf8', env });
+  assert.equal(cls.status, 2);
+  assert.match(cls.stderr, /unknown class "nope"/);
+});

@@ -19,3 +19,5 @@ export { signCheckpoint, verifyCheckpoint, parseCheckpoint, type Checkpoint, typ
 export { AuditLog, defaultLogFile, type AuditLogOptions, type InclusionProof, type ConsistencyProof } from './audit-log.js';
 export { verifyLog, type VerifyReport, type VerifyOptions, type Problem } from './verify.js';
 export { governanceMigrations } from './migrations.js';
+export { kernelShap, explainPrediction, kernelShapSolve, shapleyKernel, type ShapOptions, type ShapResult, type ProbaFn } from './shap.js';
+export { shotNoiseCheck, withShots, type ShotNoiseReport } from './shot-noise.js';
