@@ -16,6 +16,10 @@ export interface AssessConfig {
   /** Label column and format for a CSV file given by path. */
   label?: string;
   format?: string;
+  /** Columns to drop before anything else (e.g. a second label that leaks the answer). */
+  drop?: string[];
+  /** Read at most this many rows of the data (stratified, seeded) before the split. */
+  maxRows?: number;
   models: ModelType[];
   attacks: string[];
   /** Raw-space ε grid in units of each attacker-controlled feature's standard deviation. */
@@ -71,7 +75,7 @@ export function defaultConfig(quick: boolean): AssessConfig {
 }
 
 const TYPES: Record<keyof AssessConfig, string> = {
-  data: 'string', label: 'string', format: 'string', models: 'string[]', attacks: 'string[]', eps: 'number[]', angleEps: 'number[]',
+  data: 'string', label: 'string', format: 'string', drop: 'string[]', maxRows: 'integer', models: 'string[]', attacks: 'string[]', eps: 'number[]', angleEps: 'number[]',
   norm: 'string', noise: 'number[]', seed: 'integer', quick: 'boolean', trainRows: 'integer', attackRows: 'integer', blackBoxRows: 'integer',
   queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', defenses: 'string[]', defenseRows: 'integer', mitigate: 'boolean', out: 'string',
   threats: 'string[]', poisonRates: 'number[]', poisonRows: 'integer',
@@ -115,6 +119,7 @@ export function mergeConfig(base: AssessConfig, over: Record<string, unknown>, w
   for (const t of c.threats) if (t !== 'evasion' && t !== 'training') throw new QmlError(`unknown threat class "${t}" (known: evasion, training, all)`, `${where}: threats`);
   if (!c.threats.length) throw new QmlError('at least one threat class is needed (evasion, training)', `${where}: threats`);
   for (const r of c.poisonRates) if (!(r > 0 && r < 1)) throw new QmlError(`poison rate must be in (0, 1), got ${r}`, `${where}: poisonRates`);
+  if (c.maxRows !== undefined && c.maxRows < 10) throw new QmlError(`maxRows must be at least 10, got ${c.maxRows}`, `${where}: maxRows`);
   if (c.qubits > 16) throw new QmlError(`qubits must be at most 16 for assess, got ${c.qubits}`, `${where}: qubits`);
   if (!c.models.length) throw new QmlError('at least one model is needed', `${where}: models`);
   return c;

@@ -175,3 +175,28 @@ test('qml6g poison runs a curve, writes its results as it goes, and refuses bad 
     assert.ok(!/at .*\.js:\d+/.test(b.stderr), 'no stack trace');
   }
 });
+
+test('assess takes the data options of train: --drop, --max-rows, --format, a BOM in the header', () => {
+  const lines = ['\uFEFFsrc_bytes,dst_bytes,count,category,label'];
+  for (let i = 0; i < 300; i++) {
+    const attack = i % 2 === 0;
+    lines.push(`${attack ? 1000 + (i % 17) * 40 : 200 + (i % 13) * 10},${attack ? i % 5 : 300 + (i % 11) * 7},${(i * 7) % 50},${attack ? 'dos' : 'none'},${attack ? 'attack' : 'normal'}`);
+  }
+  const data = write('leaky.csv', lines.join('\n'));
+  const cfg = write('tiny.json', JSON.stringify({ ...small, models: ['logreg'], attacks: ['pgd'], eps: [0, 0.5], noise: [0] }));
+  const out = path.join(tmp, 'drop');
+  const r = run(['assess', '--config', cfg, '--data', data, '--label', 'label', '--format', 'csv', '--drop', 'category', '--max-rows', '200', '--out', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(j.rows.train + j.rows.test, 200);
+  assert.deepEqual(j.config.drop, ['category']);
+  assert.ok(!j.notes.some((n: string) => n.includes('"category"')), 'the dropped column is gone');
+  // Without --drop the leaking column is named on stderr.
+  const r2 = run(['assess', '--config', cfg, '--data', data, '--label', 'label', '--max-rows', '200', '--out', path.join(tmp, 'nodrop'), '--json']);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.match(r2.stderr, /column "category" predicts the label on 100\.0% of rows/);
+  const bad = run(['assess', '--data', data, '--drop', 'nope', '--out', path.join(tmp, 'bad')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr.trim(), /dropped column "nope" not found/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+});

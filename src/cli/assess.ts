@@ -42,6 +42,8 @@ const flags: Flags = {
   data: { type: 'string', help: 'a named data set or a CSV file (default nsl-kdd, shipped in data/)' },
   label: { type: 'string', help: 'label column of a CSV file' },
   format: { type: 'string', help: 'how to read a CSV file (see qml6g train --help)' },
+  drop: { type: 'string', help: 'comma-separated columns to drop (e.g. a second label that leaks the answer)' },
+  'max-rows': { type: 'int', help: 'read at most N rows of the data (stratified, seeded)' },
   models: { type: 'string', help: 'comma-separated: logreg,mlp,svm,vqc,qsvm,hybrid,reupload' },
   attacks: { type: 'string', help: 'comma-separated attacks (default: all; see README)' },
   eps: { type: 'string', help: 'comma-separated ε grid in standard deviations of each attacker-controlled field' },
@@ -92,7 +94,7 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
   let cfg: AssessConfig = defaultConfig(quick);
   if (a.flags.config) cfg = mergeConfig(cfg, readConfigFile(a.flags.config as string), path.basename(a.flags.config as string));
   cfg = mergeConfig(cfg, {
-    data: a.flags.data, label: a.flags.label, format: a.flags.format, seed: a.flags.seed, out: a.flags.out,
+    data: a.flags.data, label: a.flags.label, format: a.flags.format, drop: list(a.flags.drop, 'drop', false), maxRows: a.flags['max-rows'], seed: a.flags.seed, out: a.flags.out,
     models: list(a.flags.models, 'models', false), attacks: list(a.flags.attacks, 'attacks', false),
     eps: list(a.flags.eps, 'eps', true), noise: list(a.flags.noise, 'noise', true), quick: a.flags.quick ? true : undefined,
     defenses: list(a.flags.defenses, 'defenses', false),

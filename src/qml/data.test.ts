@@ -81,3 +81,22 @@ test('bad CSV input gets one clear error naming the file, row or column', () => 
   assert.match(errorOf(() => loadDataset(bad)), /bad\.csv\.gz: corrupt gzip data/);
   assert.match(errorOf(() => tableFromCsv(parseCsv('a,y\n1,\n2,1\n', 'x.csv'), {})), /x\.csv:2: missing label/);
 });
+
+test('a byte-order mark in the header is not part of the first column name', () => {
+  const d = loadDataset(file('bom.csv', '\uFEFFa,b,label\n1,2,x\n3,4,y\n5,6,x\n'), { label: 'label', drop: ['a'] });
+  assert.deepEqual(d.table.columns.map((c) => c.name), ['b']);
+});
+
+test('a column that predicts the label almost perfectly is reported as a possible second label', () => {
+  const lines = ['f,cat,noise,label'];
+  for (let i = 0; i < 200; i++) {
+    const attack = i % 3 === 0;
+    lines.push(`${i % 7},${attack ? ['dos', 'probe'][i % 2] : 'none'},${['a', 'b', 'c'][i % 3 === 1 ? 0 : (i * 7) % 3]},${attack ? 'attack' : 'normal'}`);
+  }
+  const d = loadDataset(file('leak.csv', lines.join('\n')), { label: 'label' });
+  const warnings = d.notes.filter((n) => n.startsWith('warning'));
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /column "cat" predicts the label on 100\.0% of rows .*--drop cat/);
+  // Dropped, it is no longer reported.
+  assert.equal(loadDataset(file('leak.csv', lines.join('\n')), { label: 'label', drop: ['cat'] }).notes.filter((n) => n.startsWith('warning')).length, 0);
+});

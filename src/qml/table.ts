@@ -75,7 +75,8 @@ function splitLine(line: string, file: string, lineNo: number): string[] {
  * fields as the header: a ragged row is an error naming its line.
  */
 export function parseCsv(text: string, file: string, opts: { header?: boolean | string[]; skipLines?: number } = {}): Csv {
-  const lines = text.split(/\r?\n/);
+  // A byte-order mark (spreadsheet exports write one) is not part of the first column's name.
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r?\n/);
   let i = opts.skipLines ?? 0;
   while (i < lines.length && lines[i].trim() === '') i++;
   if (i >= lines.length) throw new QmlError('the file has no rows', file);
@@ -172,7 +173,45 @@ export function tableFromCsv(csv: Csv, opts: TableOptions = {}): LabeledData {
     }
   }
   if (columns.length === 0) throw new QmlError('no feature columns left after dropping', file);
+  for (const c of secondLabels(columns, labels, classes.length)) {
+    notes.push(`warning: column "${c.name}" predicts the label on ${(100 * c.accuracy).toFixed(1)}% of rows from its ${c.values} values alone: it may be a second label or a leak (an attack category beside the binary label?); drop it with --drop ${c.name} unless a deployed detector really sees it`);
+  }
   return { name: opts.name ?? file, table: { columns, rows: keep.length }, labels, classes, notes };
+}
+
+/**
+ * Columns that look like a second label: few distinct values (categorical, or numeric with at most
+ * 20 values) and the majority label per value predicts the label on ≥ 99% of rows, far above the
+ * majority-class rate. Such a column leaks the answer (e.g. an attack-category column beside the
+ * binary label) and makes any detector look perfect.
+ */
+export function secondLabels(columns: Column[], labels: Int32Array, numClasses: number, threshold = 0.99): Array<{ name: string; accuracy: number; values: number }> {
+  const n = labels.length;
+  if (n < 20) return [];
+  const classCount = new Int32Array(numClasses);
+  for (const l of labels) classCount[l]++;
+  const base = Math.max(...classCount) / n;
+  if (base >= threshold) return [];
+  const out: Array<{ name: string; accuracy: number; values: number }> = [];
+  for (const c of columns) {
+    const counts = new Map<string | number, Int32Array>();
+    let tooMany = false;
+    for (let r = 0; r < n && !tooMany; r++) {
+      const v = c.values[r];
+      let k = counts.get(v);
+      if (!k) {
+        if (counts.size >= (c.kind === 'numeric' ? 20 : 50)) { tooMany = true; break; }
+        k = new Int32Array(numClasses); counts.set(v, k);
+      }
+      k[labels[r]]++;
+    }
+    if (tooMany || counts.size < 2) continue;
+    let hit = 0;
+    for (const k of counts.values()) hit += Math.max(...k);
+    const acc = hit / n;
+    if (acc >= threshold) out.push({ name: c.name, accuracy: acc, values: counts.size });
+  }
+  return out;
 }
 
 export function naturalCompare(a: string, b: string): number {

@@ -10,7 +10,8 @@ export const dataStep: AssessStep = {
   run(ctx) {
     const cfg = ctx.state.cfg;
     const named = isNamedDataset(cfg.data);
-    const data = loadDataset(cfg.data, { label: cfg.label, format: (named ? undefined : cfg.format) as DataFormat | undefined, maxRows: Math.round(cfg.trainRows / 0.7), seed: cfg.seed });
+    const data = loadDataset(cfg.data, { label: cfg.label, format: (named ? undefined : cfg.format) as DataFormat | undefined, maxRows: Math.min(cfg.maxRows ?? Infinity, Math.round(cfg.trainRows / 0.7)), seed: cfg.seed, drop: cfg.drop });
+    for (const n of data.notes) if (n.startsWith('warning')) ctx.log(n);
     const split = stratifiedSplit(data.labels, 0.3, cfg.seed + 1);
     const train = selectRows(data, split.train), test = selectRows(data, split.test);
     const attack = selectRows(test, stratifiedSubset(test.labels, Math.min(cfg.attackRows, test.table.rows), cfg.seed + 2));
