@@ -1,0 +1,282 @@
+/**
+ * A federated experiment from one plain configuration: load and split the data, hold out the
+ * server's root set, partition the training rows, pick the malicious clients, poison their rows,
+ * fit the preprocessing federatedly, then run each strategy × attack through the engine, beside a
+ * model trained centrally on the union of the clients' rows (the reference line).
+ *
+ * @example
+ * import { defaultFederateConfig, prepareFederation, runFederated, ClientPool } from 'qml6g';
+ * const cfg = { ...defaultFederateConfig(), data: 'nsl-kdd', maxRows: 1500, model: { type: 'logreg' }, clients: 5, rounds: 3 };
+ * const prep = prepareFederation(cfg);
+ * const pool = ClientPool.create(1);
+ * // const run = await runFederated(prep, 'fedavg', 'none', { pool });  run.final_accuracy
+ */
+import { QmlError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import { loadDataset, isNamedDataset, type DataFormat } from '../qml/datasets.js';
+import { createModel, featureBudget, isQuantumType, type ModelSpec } from '../qml/models/registry.js';
+import type { PipelineConfig, Pipeline } from '../qml/pipeline.js';
+import { selectRows, stratifiedSplit, type LabeledData } from '../qml/table.js';
+import { trainModel } from '../qml/train.js';
+import { defaultTrigger, otherClassRows, stampTrigger, type Trigger } from '../poisoning/primitives.js';
+import type { NoiseModel } from '../sim/noise.js';
+import { byzantineAttack, BYZANTINE_ATTACK_NAMES } from './byzantine/index.js';
+import type { ByzantineAttack } from './byzantine/attack.js';
+import { checkClientSpec, modelWith, trainLocal, type ClientData, type ClientSpec } from './client.js';
+import { evaluateGlobal, simulate, type EngineState, type RoundRecord } from './engine.js';
+import { checkFaults, type FaultConfig } from './faults.js';
+import { PARTITION_KINDS, partitionRows, type PartitionKind } from './partition.js';
+import type { ClientPool } from './pool.js';
+import { fitFederatedPipeline } from './preprocess.js';
+import { subSeed } from './seeds.js';
+import { makeStrategy, STRATEGY_NAMES } from './strategies/index.js';
+import type { QuorumPolicy } from './strategy.js';
+import type { Transport } from './transport.js';
+
+export interface FederateConfig {
+  data: string;
+  label?: string;
+  drop?: string[];
+  format?: DataFormat;
+  maxRows?: number;
+  /** Fraction of the rows held out as the global test set. */
+  testFraction: number;
+  model: ModelSpec;
+  clients: number;
+  rounds: number;
+  localEpochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: 'adam' | 'sgd';
+  partition: PartitionKind;
+  alpha?: number;
+  classesPerClient?: number;
+  power?: number;
+  partitionColumn?: string;
+  strategies: string[];
+  /** Attacks; `none` is always run. */
+  attacks: string[];
+  malicious: number;
+  faults: FaultConfig;
+  policy?: Partial<QuorumPolicy>;
+  /** Per-strategy options (FedProx μ, server learning rates, trimming, τ). */
+  mu?: number;
+  serverLr?: number;
+  /** Rows of the server's clean root set (FLTrust; Cao et al. use 100). */
+  rootRows: number;
+  /** Quantum devices: 'exact', 'shots' (1024 shots each) or 'nisq' (each its own noise level). */
+  devices: 'exact' | 'shots' | 'nisq';
+  /** Backdoor target class (default 0, the normal class: triggered attacks pass as normal). */
+  backdoorTarget: number;
+  trigger?: Trigger;
+  seed: number;
+}
+
+export function defaultFederateConfig(): FederateConfig {
+  return {
+    data: 'nsl-kdd', testFraction: 0.2, model: { type: 'vqc', qubits: 8, layers: 2 }, clients: 10, rounds: 20, localEpochs: 1, batchSize: 16, lr: 0.05,
+    optimizer: 'adam', partition: 'iid', strategies: ['fedavg'], attacks: ['none'], malicious: 0, faults: {}, rootRows: 100, devices: 'exact', backdoorTarget: 0, seed: 0,
+  };
+}
+
+export function checkFederateConfig(c: FederateConfig): FederateConfig {
+  const int = (v: number, name: string, min: number) => { if (!Number.isInteger(v) || v < min) throw new QmlError(`must be an integer ≥ ${min}, got ${v}`, name); };
+  int(c.clients, '--clients', 1); int(c.rounds, '--rounds', 1); int(c.localEpochs, '--local-epochs', 1); int(c.batchSize, '--batch-size', 1); int(c.rootRows, '--root-rows', 1);
+  if (!(PARTITION_KINDS as readonly string[]).includes(c.partition)) throw new QmlError(`unknown partition "${c.partition}" (known: ${PARTITION_KINDS.join(', ')})`, '--partition');
+  if (c.partition === 'dirichlet' && (c.alpha === undefined || !(c.alpha > 0))) throw new QmlError(`the Dirichlet partition needs α > 0, got ${c.alpha}`, '--alpha');
+  if (c.alpha !== undefined && !(c.alpha > 0)) throw new QmlError(`α must be positive, got ${c.alpha}`, '--alpha');
+  if (c.partition === 'column' && !c.partitionColumn) throw new QmlError('the column partition needs --partition-column', '--partition-column');
+  if (!c.strategies.length) throw new QmlError('no strategy given', '--strategies');
+  for (const s of c.strategies) if (!STRATEGY_NAMES.includes(s)) throw new QmlError(`unknown strategy "${s}" (known: ${STRATEGY_NAMES.join(', ')})`, '--strategies');
+  for (const a of c.attacks) if (!BYZANTINE_ATTACK_NAMES.includes(a)) throw new QmlError(`unknown attack "${a}" (known: ${BYZANTINE_ATTACK_NAMES.join(', ')})`, '--attacks');
+  if (!(c.malicious >= 0 && c.malicious < 1)) throw new QmlError(`the malicious fraction must be in [0, 1), got ${c.malicious}`, '--malicious');
+  if (c.attacks.some((a) => a !== 'none') && Math.round(c.malicious * c.clients) < 1) throw new QmlError(`--malicious ${c.malicious} of ${c.clients} clients is no client: the attacks need at least one`, '--malicious');
+  if (!(c.testFraction > 0 && c.testFraction < 1)) throw new QmlError(`test fraction must be in (0, 1), got ${c.testFraction}`, '--test-fraction');
+  if (!['exact', 'shots', 'nisq'].includes(c.devices)) throw new QmlError(`devices must be exact, shots or nisq, got "${c.devices}"`, '--devices');
+  checkFaults(c.faults, c.clients);
+  checkClientSpec({ model: c.model, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr }, '--model');
+  if (!isQuantumType(c.model.type) && c.attacks.includes('noisy-device')) throw new QmlError(`noisy-device attacks a quantum device; model "${c.model.type}" is classical`, '--attacks');
+  return c;
+}
+
+/** Attack names of a run list: `none` first, then the rest in the given order. */
+export function runAttacks(c: FederateConfig): string[] {
+  return ['none', ...c.attacks.filter((a) => a !== 'none')];
+}
+
+export interface Prepared {
+  config: FederateConfig;
+  numClasses: number;
+  classes: string[];
+  /** Each client's raw rows (clean). */
+  clientRaw: LabeledData[];
+  test: LabeledData;
+  root: LabeledData;
+  malicious: boolean[];
+  trigger: Trigger | null;
+  pipelineConfig: PipelineConfig;
+  /** Clean federated pipeline and the data through it (the attack-free view). */
+  clean: Pipeline;
+  label_histogram: number[][];
+  notes: string[];
+}
+
+function pipelineConfigFor(spec: ModelSpec): PipelineConfig {
+  const budget = featureBudget(spec, Number.MAX_SAFE_INTEGER);
+  const classical = spec.type === 'logreg' || spec.type === 'mlp' || spec.type === 'hybrid';
+  return { components: budget === Number.MAX_SAFE_INTEGER ? 10_000 : budget, range: classical ? null : [0, Math.PI] };
+}
+
+export function toClientData(p: Pipeline, d: LabeledData): ClientData {
+  const X = p.transform(d.table);
+  return { X: X.data, rows: X.rows, cols: X.cols, y: Int32Array.from(d.labels) };
+}
+
+export function prepareFederation(cfg: FederateConfig): Prepared {
+  checkFederateConfig(cfg);
+  const seed = cfg.seed;
+  const data = loadDataset(cfg.data, { label: cfg.label, drop: cfg.drop, maxRows: cfg.maxRows, seed, format: isNamedDataset(cfg.data) ? undefined : cfg.format });
+  const C = data.classes.length;
+  if (cfg.backdoorTarget < 0 || cfg.backdoorTarget >= C) throw new QmlError(`backdoor target class ${cfg.backdoorTarget} does not exist (${C} classes)`, '--backdoor-target');
+  const { train, test } = stratifiedSplit(data.labels, cfg.testFraction, subSeed(seed, 0x7e57));
+  const trainData = selectRows(data, train);
+  if (cfg.rootRows >= trainData.table.rows / 2) throw new QmlError(`the root set of ${cfg.rootRows} rows would take half of the ${trainData.table.rows} training rows`, '--root-rows');
+  const rootIdx = new Set(stratifiedSplit(trainData.labels, cfg.rootRows / trainData.table.rows, subSeed(seed, 0x2007)).test);
+  const clientRows = Array.from({ length: trainData.table.rows }, (_, i) => i).filter((i) => !rootIdx.has(i));
+  const pool = selectRows(trainData, clientRows);
+  let groups: string[] | undefined;
+  if (cfg.partition === 'column') {
+    const col = pool.table.columns.find((c) => c.name === cfg.partitionColumn);
+    if (!col) throw new QmlError(`partition column "${cfg.partitionColumn}" is not a column of the data`, '--partition-column');
+    groups = col.kind === 'categorical' ? col.values : Array.from(col.values, String);
+  }
+  const parts = partitionRows({ kind: cfg.partition, alpha: cfg.alpha, classesPerClient: cfg.classesPerClient, power: cfg.power, groups }, pool.labels, C, cfg.clients, subSeed(seed, 0x9a47));
+  const clientRaw = parts.map((p) => selectRows(pool, p));
+  const m = Math.round(cfg.malicious * cfg.clients);
+  const order = new Rng(subSeed(seed, 0xbad)).shuffle(Array.from({ length: cfg.clients }, (_, i) => i)) as number[];
+  const malicious = new Array<boolean>(cfg.clients).fill(false);
+  for (const c of order.slice(0, m)) malicious[c] = true;
+  const backdoorRun = cfg.attacks.some((a) => byzantineAttack(a)?.backdoor);
+  const trigger = cfg.trigger ?? (backdoorRun ? defaultTrigger(pool.table) : null);
+  const pipelineConfig = pipelineConfigFor(cfg.model);
+  const clean = fitFederatedPipeline(clientRaw, pipelineConfig);
+  const hist = clientRaw.map((d) => { const h = new Array<number>(C).fill(0); for (const y of d.labels) h[y]++; return h; });
+  return {
+    config: cfg, numClasses: C, classes: data.classes, clientRaw, test: selectRows(data, test), root: selectRows(trainData, [...rootIdx].sort((a, b) => a - b)),
+    malicious, trigger, pipelineConfig, clean, label_histogram: hist, notes: data.notes,
+  };
+}
+
+/** Each client's training spec: the shared settings, with its own quantum device. */
+export function clientSpecs(prep: Prepared): ClientSpec[] {
+  const c = prep.config, quantum = isQuantumType(c.model.type);
+  const rng = new Rng(subSeed(c.seed, 0xde71c));
+  return Array.from({ length: c.clients }, (_, i) => {
+    let execution = c.model.execution;
+    if (quantum && c.devices === 'shots') execution = { shots: 1024, seed: subSeed(c.seed, 0x5407, i) };
+    if (quantum && c.devices === 'nisq') {
+      // Each device its own depolarizing level, log-uniform in [1e-3, 1e-2] (today's two-qubit error rates).
+      const p = 10 ** (-3 + rng.next());
+      const noise: NoiseModel = { after_1q: [{ channel: 'depolarizing', p: p / 10 }], after_2q: [{ channel: 'depolarizing', p }], readout: { p1_given_0: p, p0_given_1: p } };
+      execution = { noise };
+    }
+    return { model: { ...c.model, ...(execution ? { execution } : {}) }, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr };
+  });
+}
+
+/** The model trained centrally on the union of the clients' rows, with the same budget of epochs. */
+export function centralReference(prep: Prepared): { accuracy: number; balanced_accuracy: number; loss: number } {
+  const c = prep.config;
+  const all = prep.clientRaw.flatMap((d) => d.table.rows ? [d] : []);
+  const X = all.map((d) => toClientData(prep.clean, d));
+  const rows = X.reduce((a, d) => a + d.rows, 0), cols = X[0].cols;
+  const data = new Float64Array(rows * cols), y = new Int32Array(rows);
+  let o = 0;
+  for (const d of X) { data.set(d.X, o * cols); y.set(d.y, o); o += d.rows; }
+  const model = createModel(c.model, cols, prep.numClasses, c.seed);
+  trainModel(model, { data, rows, cols }, y, { epochs: c.rounds * c.localEpochs, batchSize: c.batchSize, lr: c.lr, optimizer: c.optimizer, validation: 0, seed: subSeed(c.seed, 0xce7) });
+  const { backdoor_success: _b, ...ev } = evaluateGlobal(model, model.params, toClientData(prep.clean, prep.test), null, prep.numClasses);
+  return ev;
+}
+
+export interface RunRecord {
+  strategy: string;
+  attack: string;
+  malicious_fraction: number;
+  final_accuracy: number | null;
+  backdoor_success: number | null;
+  status: 'running' | 'complete';
+  rounds: RoundRecord[];
+  initial: { accuracy: number; balanced_accuracy: number; loss: number; backdoor_success: number | null } | null;
+  /** Engine state for --resume (dropped when the run completes). */
+  state?: EngineState;
+}
+
+export interface RunOptions {
+  pool: ClientPool;
+  transport?: Transport;
+  /** A previous partial record of this run (resume). */
+  resume?: RunRecord | null;
+  onRound?: (rec: RunRecord) => void | Promise<void>;
+  /** Replaces the named attack (tests: the same-norm random control). */
+  attackOverride?: ByzantineAttack | null;
+}
+
+/** One strategy × attack run; `onRound` sees the record after every round. */
+export async function runFederated(prep: Prepared, strategyName: string, attackName: string, opts: RunOptions): Promise<RunRecord> {
+  const c = prep.config, C = prep.numClasses;
+  const attack = opts.attackOverride !== undefined ? opts.attackOverride : byzantineAttack(attackName);
+  const malicious = attack ? prep.malicious : prep.malicious.map(() => false);
+  // Poisoned rows are the clients' own; the federated pipeline is fitted on what the clients hold.
+  const setup = prep.trigger ? { trigger: prep.trigger, target: c.backdoorTarget, seed: subSeed(c.seed, 0xb0d) } : null;
+  const raw = prep.clientRaw.map((d, i) => (malicious[i] && attack?.poison ? attack.poison(d, setup ?? { trigger: {}, target: c.backdoorTarget, seed: c.seed }) : d));
+  const pipeline = attack?.poison ? fitFederatedPipeline(raw, prep.pipelineConfig) : prep.clean;
+  const data = raw.map((d) => toClientData(pipeline, d));
+  let specs = clientSpecs(prep);
+  if (attack?.device) specs = specs.map((s, i) => (malicious[i] ? attack.device!(s) : s));
+  const test = toClientData(pipeline, prep.test);
+  let backdoorTest: ClientData | null = null;
+  if (attack?.backdoor && prep.trigger) {
+    const rows = otherClassRows(prep.test.labels, c.backdoorTarget);
+    const sub = selectRows(prep.test, rows);
+    const stamped = { ...sub, table: stampTrigger(sub.table, rows.map((_, k) => k), prep.trigger, subSeed(c.seed, 0xb0e)) };
+    backdoorTest = { ...toClientData(pipeline, stamped), y: new Int32Array(rows.length).fill(c.backdoorTarget) };
+  }
+  const root = toClientData(pipeline, prep.root);
+  const honest = clientSpecs(prep)[0];
+  const plannedClients = Math.max(c.policy?.minFitClients ?? 2, Math.ceil((c.policy?.fractionFit ?? 1) * c.clients));
+  const f = Math.round(c.malicious * plannedClients);
+  const strategy = makeStrategy(strategyName, {
+    policy: c.policy, f, plannedClients, mu: c.mu, serverLr: c.serverLr,
+    rootUpdate: (global, round) => trainLocal({ client: -1, round, seed: subSeed(c.seed, round, 0x7007), numClasses: C, spec: honest, data: root, global, instructions: { proxMu: 0 } }).update,
+  });
+  const model = createModel(c.model, test.cols, C, c.seed);
+  const quantum = isQuantumType(c.model.type);
+  const rec: RunRecord = opts.resume && opts.resume.state
+    ? { ...opts.resume, rounds: opts.resume.rounds.slice(0, opts.resume.state.round) }
+    : { strategy: strategyName, attack: attackName, malicious_fraction: attack ? c.malicious : 0, final_accuracy: null, backdoor_success: null, status: 'running', rounds: [], initial: null };
+  const out = await simulate({
+    rounds: c.rounds, seed: subSeed(c.seed, 0xf1), numClasses: C, model: c.model, clients: specs, data, malicious, attack, strategy, test, backdoorTest,
+    faults: c.faults, init: Float64Array.from(model.params), headOffset: quantum && model.headOffset !== undefined ? model.headOffset : model.params.length,
+    transport: opts.transport, pool: opts.pool,
+  }, {
+    resume: rec.state,
+    onRound: async (r, state) => {
+      rec.rounds.push(r);
+      rec.state = state;
+      await opts.onRound?.(rec);
+    },
+  });
+  rec.initial ??= out.initial;
+  const last = rec.rounds[rec.rounds.length - 1];
+  rec.final_accuracy = last ? last.accuracy : out.initial.accuracy;
+  rec.backdoor_success = attack?.backdoor ? (last ? last.backdoor_success : out.initial.backdoor_success) : null;
+  rec.status = 'complete';
+  delete rec.state;
+  return rec;
+}
+
+/** The evaluation model of a run's final parameters (for saving or further checks). */
+export function finalModel(prep: Prepared, params: Float64Array) {
+  return modelWith(prep.config.model, prep.clean.outputDim, prep.numClasses, params);
+}
