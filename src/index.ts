@@ -104,3 +104,4 @@ export * from './governance/index.js';
 export * from './net6g/index.js';
 export * from './store/index.js';
 export * from './dashboard/index.js';
+export * from './cluster/index.js';

@@ -1,5 +1,5 @@
 /** The store layer's public API (see docs/architecture.md): the experiment store and run recording. */
-export { Store, defaultStoreFile, processAlive, RUN_STATUSES, type RunStatus, type NewRun, type MetricPoint, type RunSummary, type RunDetail, type ArtifactInfo, type ListQuery, type HistoryPoint } from './store.js';
+export { Store, defaultStoreFile, processAlive, RUN_STATUSES, type RunStatus, type NewRun, type MetricPoint, type RunSummary, type RunDetail, type ArtifactInfo, type ListQuery, type HistoryPoint, type RunExport } from './store.js';
 export { RunRecorder, recordRun, mediaTypeOf, type RecordOptions } from './recorder.js';
 export { STORE_MIGRATIONS } from './migrations.js';
 export { StoreRecorder, storeRecorder, paramsOf, type StoreRecorderOptions } from './job-recorder.js';

@@ -159,3 +159,20 @@ ${extra}`;
   assert.equal(s.getRun(vid).status, 'interrupted');
   s.close();
 });
+
+test('an exported run imports into another store with everything it recorded, and only once', () => {
+  const a = Store.open(':memory:');
+  const id = a.createRun({ command: 'train', config: { lr: 0.1 }, seed: 4, params: { lr: 0.1 }, tags: { job: 'j1' } });
+  a.logMetrics(id, [{ key: 'loss', value: 1 }, { key: 'loss', value: 0.5 }, { key: 'acc', value: Number.NaN }]);
+  a.putArtifact(id, 'model.json', '{"w":[1,2]}', 'application/json');
+  a.endRun(id, 'complete');
+  const exp = JSON.parse(JSON.stringify(a.exportRun(id)));
+  const b = Store.open(':memory:');
+  assert.equal(b.importRun(exp), true);
+  assert.equal(b.importRun(exp), false, 'a second import changes nothing');
+  const r = b.getRun(id);
+  assert.deepEqual({ ...r, history_lengths: undefined }, { ...a.getRun(id), history_lengths: undefined });
+  assert.deepEqual(b.metricHistory(id, 'loss'), a.metricHistory(id, 'loss'));
+  assert.equal(b.artifact(id, 'model.json')!.data.toString(), '{"w":[1,2]}');
+  assert.throws(() => b.importRun({ format: 'other' } as never), /not an exported qml6g run/);
+});

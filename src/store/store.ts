@@ -81,6 +81,16 @@ export interface ListQuery {
   offset?: number;
 }
 
+/** A run as plain data: the runs row as stored (config as JSON text), metrics as [key, step, value, time]. */
+export interface RunExport {
+  format: 'qml6g-run';
+  run: { id: string; command: string; config: string; seed: number | null; version: string; status: RunStatus; started: string; ended: string | null; host: string; pid: number; note: string | null };
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  metrics: Array<[string, number, number | null, number]>;
+  artifacts: Array<{ name: string; media_type: string; data: string }>;
+}
+
 export interface HistoryPoint { step: number; value: number | null; time: number }
 
 const ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -351,6 +361,44 @@ export class Store {
       this.db.prepare('DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.hash = blobs.hash)').run();
     }).immediate();
     return id;
+  }
+
+  /** A run with everything recorded about it as plain data (for moving it between stores, e.g. over NATS). */
+  exportRun(idOrPrefix: string): RunExport {
+    const id = this.resolveId(idOrPrefix);
+    const run = this.st.runById.get(id) as RunExport['run'];
+    const params = Object.fromEntries((this.db.prepare('SELECT key, value FROM params WHERE run_id = ?').all(id) as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    const tags = Object.fromEntries((this.db.prepare('SELECT key, value FROM tags WHERE run_id = ?').all(id) as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    const metrics = (this.db.prepare('SELECT key, step, value, time FROM metrics WHERE run_id = ? ORDER BY key, step').raw().all(id)) as RunExport['metrics'];
+    const artifacts = (this.db.prepare('SELECT a.name, a.media_type, b.data FROM artifacts a JOIN blobs b ON b.hash = a.hash WHERE a.run_id = ? ORDER BY a.name').all(id) as Array<{ name: string; media_type: string; data: Buffer }>)
+      .map((a) => ({ name: a.name, media_type: a.media_type, data: a.data.toString('base64') }));
+    return { format: 'qml6g-run', run, params, tags, metrics, artifacts };
+  }
+
+  /**
+   * Adds an exported run (one transaction). A run whose id is already here is left as it is and
+   * false is returned: importing the same run twice records it once.
+   */
+  importRun(e: RunExport, link?: { sweepId: string; job: string }): boolean {
+    if (!e || e.format !== 'qml6g-run' || !e.run || typeof e.run.id !== 'string') throw new QmlError('not an exported qml6g run');
+    let added = false;
+    this.db.transaction(() => {
+      if (this.hasRun(e.run.id)) return;
+      const r = e.run;
+      if (!ID_RE.test(r.id) || !RUN_STATUSES.includes(r.status)) throw new QmlError(`exported run ${r.id} is malformed`);
+      this.db.prepare('INSERT INTO runs (id, command, config, seed, version, status, started, ended, host, pid, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(r.id, r.command, r.config, r.seed, r.version, r.status, r.started, r.ended, r.host, r.pid, r.note ?? null);
+      for (const [k, v] of Object.entries(e.params ?? {})) this.st.insertParam.run(r.id, k, String(v));
+      for (const [k, v] of Object.entries(e.tags ?? {})) this.st.insertTag.run(r.id, k, String(v));
+      for (const [key, step, value, time] of e.metrics ?? []) {
+        this.st.insertMetric.run(r.id, key, step, value, time);
+        this.st.upsertLatest.run(r.id, key, step, value);
+      }
+      for (const a of e.artifacts ?? []) this.putArtifact(r.id, a.name, Buffer.from(a.data, 'base64'), a.media_type);
+      if (link) this.db.prepare('UPDATE sweep_jobs SET run_id = ?, attempts = attempts + 1 WHERE sweep_id = ? AND job = ?').run(r.id, link.sweepId, link.job);
+      added = true;
+    }).immediate();
+    return added;
   }
 
   /**
