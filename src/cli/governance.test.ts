@@ -108,3 +108,35 @@ test('explain --json keeps the contract: base_value, prediction, values per raw 
   assert.equal(cls.status, 2);
   assert.match(cls.stderr, /unknown class "nope"/);
 });
+
+test('oversee: submit, list, approve, override, reverse, stop and resume from the command line; bad input exits 2', () => {
+  const log = path.join(tmp, 'o.db');
+  const dec = (id: string, c: number) => JSON.stringify({ decision_id: id, action: { reroute: 'ntn' }, safe_default: { reroute: null }, confidence: c });
+  const s = run(['oversee', 'submit', '--log', log, '--json'], `${dec('r1', 0.4)}\n${dec('r2', 0.5)}\n${dec('r3', 0.99)}\n`);
+  assert.equal(s.code, 0, s.stderr);
+  assert.equal(last(s.stdout).pending, 2);
+  assert.deepEqual(last(run(['oversee', 'list', '--log', log, '--json']).stdout).items.map((i: { id: string }) => i.id), ['r1', 'r2']);
+  assert.equal(run(['oversee', 'approve', 'r1', '--who', 'alice', '--log', log]).code, 0);
+  const o = run(['oversee', 'override', 'r2', '--action', '{"reroute":"tn"}', '--who', 'bob', '--log', log, '--json']);
+  assert.deepEqual(last(o.stdout).outcome, { reroute: 'tn' });
+  assert.equal(last(run(['oversee', 'reverse', 'r3', '--who', 'carol', '--log', log, '--json']).stdout).status, 'reversed');
+  const st = run(['oversee', 'stop', '--who', 'dana', '--reason', 'drill', '--log', log]);
+  assert.match(st.stdout, /halted in its safe state/);
+  const refused = run(['oversee', 'submit', '--log', log], `${dec('r4', 0.99)}\n`);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /stopped \(by dana/);
+  assert.match(run(['oversee', 'list', '--log', log]).stdout, /STOPPED by dana/);
+  assert.equal(run(['oversee', 'resume', '--who', 'erin', '--log', log]).code, 0);
+  for (const [args, re] of [
+    [['oversee', 'approve', 'nope', '--who', 'x', '--log', log], /unknown decision "nope"/],
+    [['oversee', 'approve', 'r1', '--who', 'x', '--log', log], /is approved/],
+    [['oversee', 'override', 'r1', '--action', '{bad', '--log', log], /--action is not valid JSON/],
+    [['oversee', 'dance', '--log', log], /unknown oversee command/],
+  ] as Array<[string[], RegExp]>) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, re);
+  }
+  const v = run(['audit', 'verify', '--log', log]);
+  assert.equal(v.code, 0, v.stdout);
+});

@@ -20,4 +20,5 @@ export { AuditLog, defaultLogFile, type AuditLogOptions, type InclusionProof, ty
 export { verifyLog, type VerifyReport, type VerifyOptions, type Problem } from './verify.js';
 export { governanceMigrations } from './migrations.js';
 export { kernelShap, explainPrediction, kernelShapSolve, shapleyKernel, type ShapOptions, type ShapResult, type ProbaFn } from './shap.js';
+export { OversightQueue, escalationReasons, defaultOversightPolicy, type OversightPolicy, type ProposedDecision, type OversightItem, type ItemStatus, type ControlState } from './oversight.js';
 export { shotNoiseCheck, withShots, type ShotNoiseReport } from './shot-noise.js';
