@@ -109,23 +109,25 @@ export interface AdaptiveClipState {
 /**
  * The noise multiplier left for the updates when part of the privacy budget goes to the clip
  * estimate: z_Δ = (z⁻² − (2σ_b)⁻²)^{−1/2} (Andrew et al. 2021, §3.1), so that the two Gaussian queries
- * together are one of noise multiplier z. Needs σ_b > 1/(2z).
+ * together are one of noise multiplier z (the centred count b_k − ½ has sensitivity ½, so its noise
+ * multiplier is 2σ_b). Needs 2σ_b > z.
  */
 export function updateNoiseMultiplier(z: number, countNoise: number): number {
   checkNoise(z);
   const r = z ** -2 - (2 * countNoise) ** -2;
-  if (!(r > 0)) throw new QmlError(`adaptive clipping needs count noise σ_b > 1/(2z) = ${(1 / (2 * z)).toPrecision(3)}, got ${countNoise}`, '--dp adaptive');
+  if (!(r > 0)) throw new QmlError(`adaptive clipping needs count noise σ_b > z/2 = ${(z / 2).toPrecision(3)}, got ${countNoise}`, '--dp adaptive');
   return r ** -0.5;
 }
 
 /**
- * One geometric step of the clip norm: b̃ = (#{‖Δ_k‖ ≤ C} + N(0, σ_b²)) / (qN), C ← C·exp(−η(b̃ − γ)).
+ * One geometric step of the clip norm: b̃ = (Σ_k (1[‖Δ_k‖ ≤ C] − ½) + N(0, σ_b²)) / (qN) + ½,
+ * C ← C·exp(−η(b̃ − γ)) (Andrew et al. 2021, Alg. 1).
  * Updates the state in place and returns the noisy fraction b̃.
  */
 export function adaptClip(state: AdaptiveClipState, norms: readonly number[], expectedClients: number, rng: Rng): number {
-  let below = 0;
-  for (const n of norms) if (n <= state.clip) below++;
-  const frac = (below + state.countNoise * rng.normal()) / expectedClients;
+  let centred = 0;
+  for (const n of norms) centred += (n <= state.clip ? 1 : 0) - 0.5;
+  const frac = (centred + state.countNoise * rng.normal()) / expectedClients + 0.5;
   state.clip *= Math.exp(-state.learningRate * (frac - state.targetQuantile));
   return frac;
 }

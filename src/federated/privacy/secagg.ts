@@ -212,7 +212,7 @@ export class SecAggClient {
 }
 
 /** Resolves the variant, graph, degree and threshold for n clients (validating them). */
-export function secAggSetup(n: number, opts: SecAggOptions): { graph: Graph; degree: number; threshold: number; variant: SecAggVariant } {
+export function secAggSetup(n: number, opts: Omit<SecAggOptions, 'clip'>): { graph: Graph; degree: number; threshold: number; variant: SecAggVariant } {
   const variant = opts.variant ?? 'secagg';
   if (variant !== 'secagg' && variant !== 'secagg+') throw new QmlError(`unknown secure aggregation "${variant as string}" (use secagg or secagg+)`);
   if (!Number.isInteger(n) || n < 2) throw new QmlError(`secure aggregation needs at least 2 clients, got ${n}`);
