@@ -53,6 +53,8 @@ export interface FederateConfig {
   classesPerClient?: number;
   power?: number;
   partitionColumn?: string;
+  /** Each client's own data file (CSV in the --data format); replaces the partition of --data's rows. */
+  clientFiles?: string[];
   strategies: string[];
   /** Attacks; `none` is always run. */
   attacks: string[];
@@ -75,7 +77,7 @@ export interface FederateConfig {
 export function defaultFederateConfig(): FederateConfig {
   return {
     data: 'nsl-kdd', testFraction: 0.2, model: { type: 'vqc', qubits: 8, layers: 2 }, clients: 10, rounds: 20, localEpochs: 1, batchSize: 16, lr: 0.05,
-    optimizer: 'adam', partition: 'iid', strategies: ['fedavg'], attacks: ['none'], malicious: 0, faults: {}, rootRows: 100, devices: 'exact', backdoorTarget: 0, seed: 0,
+    optimizer: 'adam', partition: 'iid', strategies: ['fedavg'], attacks: ['none'], malicious: 0.2, faults: {}, rootRows: 100, devices: 'exact', backdoorTarget: 0, seed: 0,
   };
 }
 
@@ -95,6 +97,10 @@ export function checkFederateConfig(c: FederateConfig): FederateConfig {
   if (!['exact', 'shots', 'nisq'].includes(c.devices)) throw new QmlError(`devices must be exact, shots or nisq, got "${c.devices}"`, '--devices');
   checkFaults(c.faults, c.clients);
   checkClientSpec({ model: c.model, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr }, '--model');
+  if (c.clientFiles && c.clientFiles.length !== c.clients) throw new QmlError(`${c.clientFiles.length} client files for ${c.clients} clients`, '--client-files');
+  // The robust rules' preconditions for the planned clients per round (Krum n > 2f + 2, Bulyan n ≥ 4f + 3, trim < 0.5).
+  const planned = Math.max(c.policy?.minFitClients ?? 2, Math.ceil((c.policy?.fractionFit ?? 1) * c.clients));
+  for (const s of c.strategies) makeStrategy(s, { policy: c.policy, f: Math.round(c.malicious * planned), plannedClients: planned, mu: c.mu, serverLr: c.serverLr, rootUpdate: () => new Float64Array(0) });
   if (!isQuantumType(c.model.type) && c.attacks.includes('noisy-device')) throw new QmlError(`noisy-device attacks a quantum device; model "${c.model.type}" is classical`, '--attacks');
   return c;
 }
@@ -150,8 +156,9 @@ export function prepareFederation(cfg: FederateConfig): Prepared {
     if (!col) throw new QmlError(`partition column "${cfg.partitionColumn}" is not a column of the data`, '--partition-column');
     groups = col.kind === 'categorical' ? col.values : Array.from(col.values, String);
   }
-  const parts = partitionRows({ kind: cfg.partition, alpha: cfg.alpha, classesPerClient: cfg.classesPerClient, power: cfg.power, groups }, pool.labels, C, cfg.clients, subSeed(seed, 0x9a47));
-  const clientRaw = parts.map((p) => selectRows(pool, p));
+  const clientRaw = cfg.clientFiles
+    ? cfg.clientFiles.map((file) => clientFile(file, cfg, pool))
+    : partitionRows({ kind: cfg.partition, alpha: cfg.alpha, classesPerClient: cfg.classesPerClient, power: cfg.power, groups }, pool.labels, C, cfg.clients, subSeed(seed, 0x9a47)).map((p) => selectRows(pool, p));
   const m = Math.round(cfg.malicious * cfg.clients);
   const order = new Rng(subSeed(seed, 0xbad)).shuffle(Array.from({ length: cfg.clients }, (_, i) => i)) as number[];
   const malicious = new Array<boolean>(cfg.clients).fill(false);
@@ -165,6 +172,22 @@ export function prepareFederation(cfg: FederateConfig): Prepared {
     config: cfg, numClasses: C, classes: data.classes, clientRaw, test: selectRows(data, test), root: selectRows(trainData, [...rootIdx].sort((a, b) => a - b)),
     malicious, trigger, pipelineConfig, clean, label_histogram: hist, notes: data.notes,
   };
+}
+
+/** A client's own data file, checked against the shared data: same columns (names and kinds), known classes. */
+function clientFile(file: string, cfg: FederateConfig, ref: LabeledData): LabeledData {
+  const d = loadDataset(file, { label: cfg.label, drop: cfg.drop, format: cfg.format });
+  const want = ref.table.columns.map((c) => `${c.name}:${c.kind}`).join(','), got = d.table.columns.map((c) => `${c.name}:${c.kind}`).join(',');
+  if (want !== got) {
+    const miss = ref.table.columns.find((c, i) => d.table.columns[i]?.name !== c.name || d.table.columns[i]?.kind !== c.kind);
+    throw new QmlError(`client data does not fit: ${d.table.columns.length} feature columns, the shared data has ${ref.table.columns.length}${miss ? `; column "${miss.name}" (${miss.kind}) differs` : ''}`, file);
+  }
+  const map = d.classes.map((c) => {
+    const i = ref.classes.indexOf(c);
+    if (i < 0) throw new QmlError(`client data does not fit: class "${c}" is not one of ${ref.classes.join(', ')}`, file);
+    return i;
+  });
+  return { ...d, classes: ref.classes, labels: Int32Array.from(d.labels, (y) => map[y]) };
 }
 
 /** Each client's training spec: the shared settings, with its own quantum device. */
