@@ -84,3 +84,30 @@ test('qml6g qkd: bad input is one line and exit code 2', () => {
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
   }
 });
+
+test('qml6g qkd serve: listens on a free port, serves ETSI 014 requests, answers bad ones with 400 + JSON, stops on SIGINT', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [cli, 'qkd', 'serve', '--port', '0', '--json', '--links', 'e1:agg', '--distance', '10', '--pulses', '400000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d) => { buf += d; if (buf.includes('\n')) resolve(buf.split('\n')[0]); });
+      child.on('exit', (c) => reject(new Error(`exited ${c}`)));
+    });
+    const { url, port } = JSON.parse(line) as { url: string; port: number };
+    assert.ok(port > 0);
+    const ok = await fetch(`${url}/api/v1/keys/agg/enc_keys`, { method: 'POST', headers: { 'X-SAE-ID': 'e1', 'content-type': 'application/json' }, body: '{"number":1,"size":256}' });
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as { keys: unknown[] }).keys.length, 1);
+    const bad = await fetch(`${url}/api/v1/keys/agg/enc_keys`, { method: 'POST', headers: { 'X-SAE-ID': 'e1', 'content-type': 'application/json' }, body: 'not json' });
+    assert.equal(bad.status, 400);
+    assert.match(String(((await bad.json()) as { message: string }).message), /JSON/);
+  } finally {
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+  }
+  const r = run(['qkd', 'serve', '--links', 'lonely']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--links/);
+});

@@ -4,6 +4,7 @@
  *   qml6g qkd --sweep FROM:TO:STEP [--analytic] [channel flags] [--plot F]   key rate against distance
  *   qml6g qkd cascade --qber Q --bits N --runs R --schedule S --seed S       Cascade Monte Carlo
  *   qml6g qkd finite-key --n N --k K --qber Q --eps-sec E --eps-cor E        Tomamichel et al. 2012
+ *   qml6g qkd serve [--port P] [--links A:B,...] [channel flags]              ETSI GS QKD 014 key delivery
  * With --json the last line printed is one JSON object.
  */
 
@@ -19,8 +20,10 @@ import { CASCADE_SCHEDULES, cascadeMonteCarlo, type CascadeScheduleName } from '
 import { tomamichelKeyLength } from '../../channel/qkd/finite.js';
 import { EAVESDROPPER_NAMES, parseEavesdropper } from '../../channel/qkd/eve/registry.js';
 import { renderSvg } from '../../report/plot.js';
+import { optimisedLink, QkdKeyStore, KMS_DEFAULTS } from '../../channel/kms/store.js';
+import { startKms } from '../../channel/kms/server.js';
 
-export const help = 'quantum key distribution: BB84 with decoys and eavesdroppers, Cascade, finite-key lengths';
+export const help = 'quantum key distribution: BB84 with decoys and eavesdroppers, Cascade, finite keys, ETSI 014 key delivery (serve)';
 
 const channelFlags: Flags = {
   mu: { type: 'number', help: 'signal intensity μ (default: optimised for the distance and method)' },
@@ -197,15 +200,64 @@ export async function run(argv: string[]): Promise<void> {
   const sub = argv[0];
   if (sub === 'cascade') return runCascade(argv.slice(1));
   if (sub === 'finite-key') return runFinite(argv.slice(1));
+  if (sub === 'serve') return runServe(argv.slice(1));
   const a = parseArgs(argv, mainFlags, 'qkd');
   if (a.flags.help) {
-    printLine(usage('qkd', '--distance KM | --sweep FROM:TO:STEP [--analytic] [options]   (sub-commands: cascade, finite-key)', mainFlags));
+    printLine(usage('qkd', '--distance KM | --sweep FROM:TO:STEP [--analytic] [options]   (sub-commands: cascade, finite-key, serve)', mainFlags));
     return;
   }
-  if (a.positional.length) throw new QmlError(`unknown sub-command "${a.positional[0]}" (known: cascade, finite-key)`);
+  if (a.positional.length) throw new QmlError(`unknown sub-command "${a.positional[0]}" (known: cascade, finite-key, serve)`);
   if ((a.flags.distance === undefined) === (a.flags.sweep === undefined)) throw new QmlError('qml6g qkd needs exactly one of --distance KM or --sweep FROM:TO:STEP');
   if (a.flags.distance !== undefined && (a.flags.analytic || a.flags.plot)) throw new QmlError('--analytic and --plot go with --sweep');
   if (a.flags.sweep !== undefined) return runSweep(a.flags);
   return runSingle(a.flags);
 }
 
+
+const serveFlags: Flags = {
+  port: { type: 'int', help: 'TCP port (0: any free port)', default: 8014 },
+  host: { type: 'string', help: 'address to listen on', default: '127.0.0.1' },
+  links: { type: 'string', help: 'SAE pairs joined by simulated QKD links, e.g. edge1:agg,edge2:agg', default: 'alice:bob' },
+  distance: { type: 'number', help: 'fibre length of every link, km', default: 25 },
+  pulses: { type: 'int', help: 'pulses per BB84 run that refills a link', default: 2_000_000 },
+  ...channelFlags,
+  eve: { type: 'string', help: `tap every link: ${EAVESDROPPER_NAMES.join(' | ')}` },
+  'key-size': { type: 'int', help: 'default key size in bits', default: KMS_DEFAULTS.keySize },
+  seed: { type: 'int', help: 'random seed', default: 1 },
+  json: { type: 'boolean', help: 'print {"url", "port", "links"} as one JSON line once listening' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+async function runServe(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, serveFlags, 'qkd serve');
+  if (a.flags.help) { printLine(usage('qkd serve', '[--port P] [--links A:B,...] [--distance KM] [channel flags] [--eve E]', serveFlags)); return; }
+  if (a.positional.length) throw new QmlError(`unexpected argument "${a.positional[0]}"`);
+  const port = a.flags.port as number;
+  if (port < 0 || port > 65535) throw new QmlError(`--port must be in 0..65535, got ${port}`, '--port');
+  const pairs = String(a.flags.links).split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+    const [x, y, extra] = p.split(':');
+    if (!x || !y || extra !== undefined) throw new QmlError(`a link is SAE_A:SAE_B, got "${p}"`, '--links');
+    return [x, y] as const;
+  });
+  if (pairs.length === 0) throw new QmlError('--links lists no link', '--links');
+  if (a.flags.eve !== undefined) {
+    try { parseEavesdropper(String(a.flags.eve)); } catch (e) { if (e instanceof QmlError) throw new QmlError(e.message, '--eve'); throw e; }
+  }
+  let link = linkFromFlags(a.flags, a.flags.distance as number);
+  if (a.flags.mu === undefined) link = optimisedLink(link);
+  let store: QkdKeyStore;
+  try {
+    store = new QkdKeyStore({ links: pairs.map(([x, y]) => ({ saeA: x, saeB: y, link, eve: a.flags.eve as string | undefined, pulses: a.flags.pulses as number })), seed: a.flags.seed as number, keySize: a.flags['key-size'] as number });
+  } catch (e) { if (e instanceof QmlError && !e.where) throw new QmlError(e.message, '--links'); throw e; }
+  let kms;
+  try { kms = await startKms(store, { port, hostname: String(a.flags.host) }); }
+  catch (e) { throw new QmlError(`cannot listen on ${a.flags.host}:${port}: ${(e as Error).message}`, '--port'); }
+  const info0 = { url: kms.url, port: kms.port, links: pairs.map(([x, y]) => `${x}:${y}`), distance_km: link.distanceKm, mu: link.mu, decoy: link.decoy, eve: a.flags.eve ?? null, version: version() };
+  if (a.flags.json) printJson(info0);
+  else printLine(`ETSI GS QKD 014 key delivery at ${kms.url}/api/v1/keys/{SAE_ID}/(status|enc_keys|dec_keys) for ${info0.links.join(', ')} (X-SAE-ID names the caller); Ctrl-C stops`);
+  await new Promise<void>((resolve) => {
+    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void kms.close().then(resolve); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
