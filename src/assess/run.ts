@@ -29,6 +29,7 @@ import { checksStep } from './steps/checks.js';
 import { defensesStep } from './steps/defenses.js';
 import { trainingThreatsStep } from './steps/training-threats.js';
 import { reportStep } from './steps/report.js';
+import { leakageStep, type LeakageEntry } from './steps/leakage.js';
 
 export interface AttackEntry {
   name: string;
@@ -83,6 +84,8 @@ export interface AssessResults {
   defenses?: DefenseEntry[];
   /** With --threats training: one record per poisoning experiment and defence. */
   training_threats?: PoisonRecord[];
+  /** What one intercepted encoded state reveals of its class, per encoding, noiseless and under NISQ noise. */
+  leakage?: LeakageEntry[];
   summary: string[];
   notes: string[];
   seconds: number;
@@ -128,7 +131,7 @@ export interface AssessRunOptions {
 }
 
 /** The steps of the main job, in order; each is its own file in ./steps/. */
-export const ASSESS_STEPS: AssessStep[] = [dataStep, trainStep, evasionStep, transferStep, quantumStep, noiseStep, checksStep, defensesStep, trainingThreatsStep, reportStep];
+export const ASSESS_STEPS: AssessStep[] = [dataStep, trainStep, evasionStep, transferStep, quantumStep, noiseStep, checksStep, defensesStep, trainingThreatsStep, leakageStep, reportStep];
 
 export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: boolean, opts: AssessRunOptions = {}): Promise<AssessResults> {
   fs.mkdirSync(path.join(cfg.out, 'models'), { recursive: true });
@@ -197,6 +200,13 @@ export function summarise(res: AssessResults): string[] {
     const best = (affordable.length ? affordable : at.filter((r) => r.defense !== 'none')).sort((a, b) => a.attack_success_rate_defended - b.attack_success_rate_defended)[0];
     out.push(`${r0.attack} on ${r0.model} at ${pct(rate)} poison: attack success ${pct(r0.attack_success_rate)} (${pct(r0.baseline_attack_success_rate)} without poison), accuracy ${pct(r0.clean_accuracy)} (unpoisoned ${pct(r0.baseline_accuracy)})${best ? `; best defence ${best.defense}: success ${pct(best.attack_success_rate_defended)} at accuracy ${pct(best.clean_accuracy_defended)}${affordable.length ? '' : ' (every defence costs more than 2 points of accuracy)'}` : ''}.`);
   }
+  const lk = res.leakage ?? [];
+  if (lk.length) {
+    const clean = lk.filter((x) => x.noise === 'none'), noisy = lk.filter((x) => x.noise === 'nisq');
+    const most = clean.reduce((a, b) => (b.success > a.success ? b : a)), least = clean.reduce((a, b) => (b.success < a.success ? b : a));
+    const mostNoisy = noisy.find((x) => x.encoding === most.encoding);
+    out.push(`What a state in transit leaks: an eavesdropper intercepting one encoded record guesses its class with probability up to ${pct(most.success)} (${most.encoding} encoding, ${most.qubits} qubits, ${most.measurement === 'helstrom' ? 'Helstrom optimum' : 'pretty-good measurement'}; ${pct(most.guessing)} from class frequencies alone)${mostNoisy ? `, ${pct(mostNoisy.success)} under NISQ noise` : ''}; the least revealing encoding is ${least.encoding} at ${pct(least.success)}.`);
+  }
   const flagged = res.checks.filter((c) => !c.passed);
   if (res.models.some((m) => m.attacks.length)) out.push(flagged.length
     ? `Honest-evaluation flags (${flagged.length}): ${flagged.map((c) => `${c.model}: ${c.name}`).join('; ')}. Treat the robustness of the flagged models as unproven.`
@@ -224,6 +234,7 @@ export function writeTables(res: AssessResults, out: string): void {
     }))));
   }
   fs.writeFileSync(path.join(out, 'noise.csv'), csv(res.noise_sweep));
+  if (res.leakage?.length) fs.writeFileSync(path.join(out, 'leakage.csv'), csv(res.leakage as unknown as Array<Record<string, unknown>>));
   fs.writeFileSync(path.join(out, 'checks.csv'), csv(res.checks.map((c) => ({ model: c.model, check: c.name, passed: c.passed, detail: c.detail }))));
 }
 

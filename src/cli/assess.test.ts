@@ -40,7 +40,11 @@ test('assess writes the report, results and tables, and --json prints the result
   assert.ok(vqc.attacks.some((a: { threat: string }) => a.threat === 'quantum'));
   assert.ok(vqc.attacks.some((a: { name: string }) => a.name === 'transfer:logreg'));
   assert.ok(j.checks.length > 0 && j.checks.every((c: { name: string; passed: boolean }) => typeof c.passed === 'boolean' && c.name));
-  for (const f of ['report.html', 'results.json', 'models.csv', 'attacks.csv', 'transfer.csv', 'noise.csv', 'checks.csv', 'models/vqc.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  for (const f of ['report.html', 'results.json', 'models.csv', 'attacks.csv', 'transfer.csv', 'noise.csv', 'checks.csv', 'leakage.csv', 'models/vqc.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  // what an intercepted state leaks: six encodings, noiseless and noisy, never below guessing
+  assert.equal(j.leakage.length, 12);
+  for (const l of j.leakage) assert.ok(l.success >= l.guessing - 1e-9 && l.success <= 1, JSON.stringify(l));
+  assert.ok(j.summary.some((s: string) => s.startsWith('What a state in transit leaks')));
   const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
   for (const part of ['<svg', 'Summary', 'Transfer', 'Honest-evaluation checks', 'Noise resilience', 'Quantum-specific attacks', 'Confusion matrices']) assert.ok(html.includes(part), part);
   assert.ok(!/https?:\/\//.test(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')), 'self-contained: no external links');
