@@ -87,3 +87,38 @@ test('a 30-job sweep over NATS with 3 workers, one killed with SIGKILL mid-job: 
     await server.stop();
   }
 });
+
+test('a run with large artefacts comes back through the object store; small ones in the KV entry', { skip, timeout: 60_000 }, async () => {
+  const { runWorker } = await import('./worker.js');
+  const { runSweepNats } = await import('./submit.js');
+  const server = await startNatsServer();
+  try {
+    const store = Store.open(path.join(tmp, 'obj.db'));
+    const big = Buffer.alloc(300 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 255;
+    const spec = parseSweepSpec('{"command":"train","options":{"data":"iris"},"seeds":[1,2]}', 'obj.json');
+    const worker = runWorker({
+      url: server.url, idleExitMs: 2000, inlineResultBytes: 100 * 1024,
+      execute: async (job, runId) => {
+        const s = Store.open(':memory:');
+        s.createRun({ id: runId, command: 'train', config: { argv: job.argv }, tags: { job: job.job } });
+        s.putArtifact(runId, 'model.bin', job.argv.includes('1') ? big : Buffer.from('small'));
+        s.logMetric(runId, 'accuracy', 0.5);
+        s.endRun(runId, 'complete');
+        const e = s.exportRun(runId);
+        s.close();
+        return e;
+      },
+    });
+    const res = await runSweepNats(spec, { store, url: server.url });
+    await worker;
+    assert.equal(res.completed, 2);
+    const sizes = res.results.map((r) => store.artifact(r.run_id!, 'model.bin')!.data.length).sort((a, b) => a - b);
+    assert.deepEqual(sizes, [5, big.length]);
+    const bigRun = res.results.find((r) => store.artifact(r.run_id!, 'model.bin')!.data.length === big.length)!;
+    assert.ok(store.artifact(bigRun.run_id!, 'model.bin')!.data.equals(big));
+    store.close();
+  } finally {
+    await server.stop();
+  }
+});

@@ -31,6 +31,10 @@ export interface JobClaim {
   heartbeat: number;
   delivery: number;
   run_id: string;
+  /** The finished run, when small enough to travel in the entry. */
+  result?: import('../store/store.js').RunExport;
+  /** Else the object-store name holding it. */
+  object?: string;
 }
 
 export interface Infra { js: JetStreamClient; jsm: JetStreamManager; kv: KV; results: ObjectStore; ackWaitMs: number }

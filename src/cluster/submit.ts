@@ -56,9 +56,12 @@ export async function runSweepNats(spec: SweepSpec, opts: NatsSweepOptions): Pro
           if (!open.has(job)) continue;
           const claim = e.json<JobClaim>();
           if (claim.state !== 'done' && claim.state !== 'failed') continue;
-          const blob = await results.getBlob(e.key);
-          if (!blob) throw new QmlError(`job ${job} is marked ${claim.state} but its result is missing from the object store`, opts.url);
-          const exp = JSON.parse(new TextDecoder().decode(blob)) as RunExport;
+          let exp = claim.result;
+          if (!exp) {
+            const blob = await results.getBlob(claim.object ?? e.key);
+            if (!blob) throw new QmlError(`job ${job} is marked ${claim.state} but its result is missing from the object store`, opts.url);
+            exp = JSON.parse(new TextDecoder().decode(blob)) as RunExport;
+          }
           store.importRun(exp, { sweepId: id, job });
           open.delete(job);
           log(`job ${job} ${exp.run.status} on ${claim.worker} (run ${exp.run.id}; ${jobs.length - open.size}/${jobs.length} finished, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -23,6 +23,9 @@ import { finishFromOutput } from '../store/sweep.js';
 import { connectNats } from './connect.js';
 import { CONSUMER, ensureInfra, jobKey, STREAM, type JobClaim, type JobMessage } from './jobs.js';
 
+/** Results up to this size ride in the KV entry (NATS's default message limit is 1 MiB). */
+const INLINE_RESULT_BYTES = 256 * 1024;
+
 /** Runs one job and returns its finished run. */
 export type JobExecutor = (job: JobMessage, runId: string, worker: string) => Promise<RunExport>;
 
@@ -35,6 +38,8 @@ export interface WorkerOptions {
   log?: (s: string) => void;
   execute?: JobExecutor;
   handleSignals?: boolean;
+  /** Results up to this many bytes travel in the KV entry, larger ones through the object store (default 256 KiB). */
+  inlineResultBytes?: number;
 }
 
 export interface WorkerSummary { worker: string; jobs: number; done: number; failed: number; skipped: number }
@@ -123,11 +128,16 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       summary.jobs++;
       log(`worker ${me}: job ${jm.job} of sweep ${jm.sweep} started (delivery ${delivery}): ${jm.argv.join(' ')}`);
       let beating = true;
+      // Beats run one after another (each waits for the previous), so the revision is always known.
+      let inFlight: Promise<void> = Promise.resolve();
       const beat = setInterval(() => {
         if (!beating) return;
         msg.working();
-        claim = { ...claim, heartbeat: Date.now() };
-        kv.update(key, JSON.stringify(claim), rev).then((r) => { rev = r; }, () => { /* a missed beat; the next one retries */ });
+        inFlight = inFlight.then(async () => {
+          if (!beating) return;
+          claim = { ...claim, heartbeat: Date.now() };
+          try { rev = await kv.update(key, JSON.stringify(claim), rev); } catch { /* a missed beat; the next one retries */ }
+        });
       }, beatMs);
       let exp: RunExport;
       try {
@@ -144,10 +154,21 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         log(`worker ${me}: job ${jm.job} released (${status})`);
         return;
       }
-      await results.putBlob({ name: key }, new TextEncoder().encode(JSON.stringify(exp)));
-      // A beat in flight may have moved the revision on: read it back before the final update.
-      const cur = await kv.get(key);
-      await kv.update(key, JSON.stringify({ ...claim, state: status === 'complete' ? 'done' : 'failed', heartbeat: Date.now() }), cur?.revision ?? rev);
+      await inFlight;
+      // A small run (metrics, parameters) travels inside the job's KV entry; one with model files or
+      // other large artefacts goes to the object store and the entry points at it.
+      const bytes = new TextEncoder().encode(JSON.stringify(exp));
+      const final: JobClaim = { ...claim, state: status === 'complete' ? 'done' : 'failed', heartbeat: Date.now() };
+      if (bytes.length <= (opts.inlineResultBytes ?? INLINE_RESULT_BYTES)) final.result = exp;
+      else { await results.putBlob({ name: key }, bytes); final.object = key; }
+      try {
+        await kv.update(key, JSON.stringify(final), rev);
+      } catch {
+        // Our claim went stale (this worker was too slow to beat) and another worker owns the job now:
+        // its result is the one that counts.
+        log(`worker ${me}: job ${jm.job} finished here but another worker had taken it over; its result is kept`);
+        return;
+      }
       await msg.ackAck();
       if (status === 'complete') summary.done++; else summary.failed++;
       log(`worker ${me}: job ${jm.job} ${status} (run ${runId})`);
