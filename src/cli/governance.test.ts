@@ -140,3 +140,32 @@ test('oversee: submit, list, approve, override, reverse, stop and resume from th
   const v = run(['audit', 'verify', '--log', log]);
   assert.equal(v.code, 0, v.stdout);
 });
+
+test('comply writes compliance.json and .md with requirement, evidence and pass/fail; a malformed rule set is one line naming the rule, exit 2', () => {
+  const dir = path.join(tmp, 'run');
+  fs.mkdirSync(dir, { recursive: true });
+  const attacks = [{ name: 'pgd', threat: 'white-box', epsilon: 0.25, space: 'raw', robust_accuracy: 0.38 }];
+  fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ format: 'qml6g-assess', status: 'complete', run_id: 'r', seed: 0, config: {}, version: '0.1.0', models: [{ name: 'vqc', kind: 'quantum', clean_accuracy: 0.9, attacks }], checks: [] }));
+  const log = path.join(tmp, 'comply.db');
+  assert.equal(run(['audit', 'append', '--log', log], '{"type":"decision","run":"r","decision_id":"x"}\n').code, 0);
+  const r = run(['comply', dir, '--log', log, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const rep = last(r.stdout);
+  const adv = rep.requirements.find((x: { id: string }) => x.id === 'art15-adversarial-examples');
+  assert.equal(adv.passed, false);
+  assert.match(adv.evidence, /worst_robust_accuracy = 0\.38 .* is below the declared 0\.8/);
+  assert.ok(fs.existsSync(path.join(dir, 'compliance.json')) && fs.existsSync(path.join(dir, 'compliance.md')));
+  assert.match(fs.readFileSync(path.join(dir, 'compliance.md'), 'utf8'), /\| \*\*fail\*\* \|/);
+  assert.equal(run(['comply', dir, '--log', log, '--strict']).code, 1);
+  const decl = path.join(tmp, 'decl.json');
+  fs.writeFileSync(decl, '{"declared_robust_accuracy": 0.3}');
+  const low = last(run(['comply', dir, '--log', log, '--declare', decl, '--json']).stdout);
+  assert.equal(low.requirements.find((x: { id: string }) => x.id === 'art15-adversarial-examples').passed, true);
+  const bad = path.join(tmp, 'bad-rules.json');
+  fs.writeFileSync(bad, JSON.stringify({ format: 'qml6g-rules', version: 1, id: 'b', framework: 'f', rules: [{ id: 'art-x', requirement: 'r', conditions: { all: [{ fact: 'nonsense', operator: 'equal', value: 1 }] } }] }));
+  const b = run(['comply', dir, '--rules', bad]);
+  assert.equal(b.code, 2);
+  assert.equal(b.stderr.trim().split('\n').length, 1);
+  assert.match(b.stderr, /rule "art-x".*unknown fact "nonsense"/);
+  assert.equal(run(['comply', path.join(tmp, 'nowhere')]).code, 2);
+});

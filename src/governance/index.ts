@@ -21,4 +21,9 @@ export { verifyLog, type VerifyReport, type VerifyOptions, type Problem } from '
 export { governanceMigrations } from './migrations.js';
 export { kernelShap, explainPrediction, kernelShapSolve, shapleyKernel, type ShapOptions, type ShapResult, type ProbaFn } from './shap.js';
 export { OversightQueue, escalationReasons, defaultOversightPolicy, type OversightPolicy, type ProposedDecision, type OversightItem, type ItemStatus, type ControlState } from './oversight.js';
+export {
+  loadRuleSets, parseRuleSet, evaluateRuleSet, decisionFacts, rulesDir, RUN_FACTS, DECISION_FACTS,
+  type RuleSet, type ComplianceRule, type RequirementResult, type Facts, type FactValue, type ConditionOutcome,
+} from './compliance.js';
+export { gatherRunEvidence, runFacts, runIdOf, type RunEvidence } from './run-evidence.js';
 export { shotNoiseCheck, withShots, type ShotNoiseReport } from './shot-noise.js';
