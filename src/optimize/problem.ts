@@ -150,7 +150,12 @@ export function automaticPenalty(p: Problem): number {
 }
 
 /** The penalised QUBO over the decision variables plus slack variables (see the header for the rule). */
-export function penalized(p: Problem, opts: { penalty?: number } = {}): PenalizedQubo {
+export function penalized(p: Problem, opts: { penalty?: number; skipOneHot?: boolean } = {}): PenalizedQubo {
+  // With an XY mixer the one-hot constraints hold by construction: they get no penalty (and no weight).
+  if (opts.skipOneHot && p.oneHot.length) {
+    const groupNames = new Set(p.constraints.filter((c) => c.sense === '=' && c.rhs === 1 && c.terms.every((t) => t[1] === 1) && p.oneHot.some((g) => g.length === c.terms.length && c.terms.every((t, k) => t[0] === g[k]))).map((c) => c.name));
+    return penalized({ ...p, constraints: p.constraints.filter((c) => !groupNames.has(c.name)) }, { penalty: opts.penalty });
+  }
   const grid = p.constraints.length ? constraintGrid(p.constraints) : 1;
   const automatic = opts.penalty === undefined;
   const P = automatic ? automaticPenalty(p) : opts.penalty!;

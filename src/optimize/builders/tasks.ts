@@ -35,7 +35,8 @@ export function randomFleet(o: { agents: number; tasks: number; seed: number }):
   const load = pt.map(() => 1 + rng.int(2));
   const total = load.reduce((s, v) => s + v, 0);
   const capacity = pa.map(() => Math.ceil((1.5 * total) / o.agents));
-  const deadline = pt.map((_, t) => Math.max(...dist.map((d) => d[t])) - rng.int(3));
+  // Deadlines between the nearest and the farthest agent's arrival: someone can always make it.
+  const deadline = pt.map((_, t) => { const a = dist.map((d) => d[t]), lo = Math.min(...a), hi = Math.max(...a); return lo + rng.int(hi - lo + 1); });
   return { agents: o.agents, tasks: o.tasks, cost: dist, load, capacity, arrival: dist, deadline };
 }
 
