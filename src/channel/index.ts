@@ -52,3 +52,4 @@ export { establishSession, HandshakeRefused, QkdUnavailable, CHANNEL_MODES, type
 export { QkdKeyStore, KmsError, KMS_DEFAULTS, storeKeySource, optimisedLink, type KmsLinkConfig, type KmsOptions, type LinkStats } from './kms/store.js';
 export { etsi014App, startKms, ETSI_PREFIX, type RunningKms } from './kms/server.js';
 export { Etsi014Client, KeyRequestRefused } from './kms/client.js';
+export { SecureChannelTransport, parseTaps, defaultChannelLink, QKD_POLICIES, AGGREGATOR_SAE, clientSae, type QkdPolicy, type ChannelTap, type SecureChannelConfig, type LinkRound } from './secure-transport.js';

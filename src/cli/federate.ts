@@ -27,6 +27,7 @@ import type { MetricPoint } from '../store/store.js';
 import { parseArgs, usage, type Flags } from './args.js';
 import { dataFlags } from './data-args.js';
 import { info, printJson, printLine } from './io.js';
+import { channelConfigFromFlags, channelFlags, channelForRun, type ChannelOptions } from './federate-channel.js';
 
 const flags: Flags = {
   ...dataFlags,
@@ -72,6 +73,7 @@ const flags: Flags = {
   resume: { type: 'boolean', help: 'continue an interrupted run in the same folder with the same options' },
   json: { type: 'boolean', help: 'print the results as one JSON object (last line)' },
   help: { type: 'boolean', help: 'show this help' },
+  ...channelFlags,
 };
 
 function list(v: unknown): string[] {
@@ -89,7 +91,7 @@ function parseCut(s: string): NonNullable<FaultConfig['partitions']> {
 const CONFIG_KEYS = new Set(Object.keys(defaultFederateConfig()).concat(['label', 'drop', 'format', 'maxRows', 'clientFiles', 'alpha', 'classesPerClient', 'power', 'partitionColumn', 'policy', 'mu', 'serverLr', 'trigger']));
 
 /** The configuration: defaults, then --config, then flags given on the command line. */
-export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; out: string; threads: number; json: boolean; resume: boolean; help: boolean } {
+export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; out: string; threads: number; json: boolean; resume: boolean; help: boolean; channel?: ChannelOptions } {
   const a = parseArgs(argv, flags, 'federate');
   const given = new Set(argv.filter((x) => x.startsWith('--')).map((x) => x.slice(2).split('=')[0]));
   const f = a.flags;
@@ -153,7 +155,7 @@ export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; o
   if (cfg.partition !== 'dirichlet' && given.has('alpha')) info(`note: --alpha applies to --partition dirichlet only (partition is ${cfg.partition as PartitionKind})`);
   const threads = f.threads as number;
   if (!Number.isInteger(threads) || threads < 1) throw new QmlError(`must be a positive integer, got ${threads}`, '--threads');
-  return { cfg, out: f.out as string, threads, json: !!f.json, resume: !!f.resume, help: false };
+  return { cfg, out: f.out as string, threads, json: !!f.json, resume: !!f.resume, help: false, channel: channelConfigFromFlags(f, cfg.clients, cfg.seed) };
 }
 
 interface FederateState { prep: Prepared | null; pool: ClientPool }
@@ -173,7 +175,7 @@ export function federateMetrics(record: unknown): MetricPoint[] {
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
 
 /** The job's named steps over one results record (prepare, central, one per run, report). */
-export function federateSteps(cfg: FederateConfig, out: string): Array<JobStep<FederatedResults, FederateState>> {
+export function federateSteps(cfg: FederateConfig, out: string, channel?: ChannelOptions): Array<JobStep<FederatedResults, FederateState>> {
   const steps: Array<JobStep<FederatedResults, FederateState>> = [
     {
       name: 'prepare',
@@ -214,9 +216,12 @@ export function federateSteps(cfg: FederateConfig, out: string): Array<JobStep<F
         const label = `${strategy} × ${attack}`;
         if (prev?.state) ctx.log(`${label}: resuming after round ${prev.state.round}`);
         let slot = ctx.record.runs.length;
+        const secure = channel ? await channelForRun(channel, `${strategy}/${attack}`, cfg.clients) : null;
+        try {
         const done = await runFederated(ctx.state.prep!, strategy, attack, {
-          pool: ctx.state.pool, resume: prev,
+          pool: ctx.state.pool, resume: prev, transport: secure?.transport,
           onRound: async (rec) => {
+            if (secure) rec.channel = secure.record();
             ctx.record.runs[slot] = rec;
             const x = rec.rounds[rec.rounds.length - 1];
             const fails = x.failed.length ? ` (${[...new Set(x.failed.map((f) => f.reason))].join(', ')})` : '';
@@ -225,8 +230,10 @@ export function federateSteps(cfg: FederateConfig, out: string): Array<JobStep<F
             await ctx.checkpoint();
           },
         });
+        if (secure) done.channel = secure.record();
         ctx.record.runs[slot] = done;
         slot = -1;
+        } finally { await secure?.close(); }
       },
     });
   }
@@ -242,17 +249,17 @@ export function federateSteps(cfg: FederateConfig, out: string): Array<JobStep<F
   return steps;
 }
 
-export async function runFederateJob(cfg: FederateConfig, opts: { out: string; threads: number; resume: boolean; quiet?: boolean; log?: (s: string) => void; handleSignals?: boolean; shouldStop?: () => boolean; recorder?: boolean }): Promise<FederatedResults & { seconds: number }> {
+export async function runFederateJob(cfg: FederateConfig, opts: { out: string; threads: number; resume: boolean; quiet?: boolean; log?: (s: string) => void; handleSignals?: boolean; shouldStop?: () => boolean; recorder?: boolean; channel?: ChannelOptions }): Promise<FederatedResults & { seconds: number }> {
   fs.mkdirSync(opts.out, { recursive: true });
   const pool = ClientPool.create(opts.threads);
   try {
     return await runJob<FederatedResults, FederateState>({
-      command: 'federate', file: path.join(opts.out, 'results.json'), config: cfg, seed: cfg.seed, resume: opts.resume,
+      command: 'federate', file: path.join(opts.out, 'results.json'), config: opts.channel ? { ...cfg, channel: opts.channel } : cfg, seed: cfg.seed, resume: opts.resume,
       init: () => ({
         format: 'qml6g-federate', dataset: cfg.data, classes: [], runs: [], centralized_accuracy: null, central: null, config: cfg as unknown as Record<string, unknown>,
         seed: cfg.seed, version: '', seconds: 0, status: 'running', malicious_clients: [], label_histogram: [], summary: [], notes: [],
       }),
-      steps: federateSteps(cfg, opts.out), state: { prep: null, pool },
+      steps: federateSteps(cfg, opts.out, opts.channel), state: { prep: null, pool },
       hooks: { log: opts.log ?? info }, handleSignals: opts.handleSignals ?? true, shouldStop: opts.shouldStop,
       recorder: opts.recorder === false ? undefined : storeRecorder({ metricsOf: federateMetrics }),
     });
@@ -270,6 +277,7 @@ export function federateJson(res: FederatedResults): Record<string, unknown> {
         round: x.round, accuracy: x.accuracy, loss: x.loss, participants: x.participants, failures: x.failures, skipped: x.skipped,
         balanced_accuracy: x.balanced_accuracy, backdoor_success: x.backdoor_success, skip_reason: x.skip_reason, sim_clock: x.sim_clock, bytes_up: x.bytes_up, bytes_down: x.bytes_down,
       })),
+      ...(r.channel ? { channel: r.channel } : {}),
     })),
     centralized_accuracy: res.centralized_accuracy, config: res.config, seed: res.seed, version: res.version, seconds: res.seconds,
     dataset: res.dataset, classes: res.classes, malicious_clients: res.malicious_clients, summary: res.summary, status: res.status,
@@ -279,7 +287,7 @@ export function federateJson(res: FederatedResults): Record<string, unknown> {
 export async function runFederate(argv: string[]): Promise<void> {
   const o = federateConfigFromArgs(argv);
   if (o.help) { printLine(usage('federate', '--data D --model M --clients N --rounds R [options]', flags)); return; }
-  const res = await runFederateJob(o.cfg, { out: o.out, threads: o.threads, resume: o.resume, quiet: o.json });
+  const res = await runFederateJob(o.cfg, { out: o.out, threads: o.threads, resume: o.resume, quiet: o.json, channel: o.channel });
   if (o.json) { printJson(federateJson(res)); return; }
   printLine(`${'strategy'.padEnd(18)}${'attack'.padEnd(19)}${'final accuracy'.padStart(15)}${'backdoor'.padStart(10)}${'skipped'.padStart(9)}`);
   for (const r of res.runs) printLine(`${r.strategy.padEnd(18)}${r.attack.padEnd(19)}${pct(r.final_accuracy).padStart(15)}${pct(r.backdoor_success).padStart(10)}${String(r.rounds.filter((x) => x.skipped).length).padStart(9)}`);

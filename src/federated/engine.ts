@@ -158,6 +158,7 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
         if (drop[k]) { failed.push({ client: c, reason: 'dropout' }); waitedForDeadline = true; continue; }
         const d = await transport.send({ direction: 'down', client: c, round: r, payload: encodeFloats(global) });
         bytesDown += d.wireBytes; downBytes.set(c, d.wireBytes);
+        if (d.refused) { failed.push({ client: c, reason: 'refused', detail: d.refused }); continue; }
         tasks.push({ client: c, round: r, seed: subSeed(seed, r, 2, c), numClasses: C, spec: spec.clients[c], data: spec.data[c], global: decodeFloats(d.delivered, `download to client ${c}`), instructions: sel.instructions });
       }
       const out = await spec.pool.run(tasks);
@@ -180,6 +181,7 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
         const c = o.client;
         const u = await transport.send({ direction: 'up', client: c, round: r, payload: encodeFloats(o.update) });
         bytesUp += u.wireBytes;
+        if (u.refused) { failed.push({ client: c, reason: 'refused', detail: u.refused }); continue; }
         const t = clientTime(f, o.work, speeds[c], (downBytes.get(c) ?? 0) + u.wireBytes);
         let update: Float64Array;
         try { update = decodeFloats(u.delivered, `upload from client ${c}`); } catch (e) {

@@ -233,6 +233,8 @@ export interface RunRecord {
   initial: { accuracy: number; balanced_accuracy: number; loss: number; backdoor_success: number | null } | null;
   /** Engine state for --resume (dropped when the run completes). */
   state?: EngineState;
+  /** The secure channel's record when updates travel through one (qml6g federate --channel): per link and round. */
+  channel?: Record<string, unknown>;
 }
 
 export interface RunOptions {

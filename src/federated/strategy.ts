@@ -53,7 +53,7 @@ export interface FitResult {
   staleness: number;
 }
 
-export type FailureReason = 'dropout' | 'straggler' | 'link-down' | 'partition' | 'invalid-update' | 'error';
+export type FailureReason = 'dropout' | 'straggler' | 'link-down' | 'partition' | 'invalid-update' | 'error' | 'refused';
 export interface FitFailure { client: number; reason: FailureReason; detail?: string }
 
 export interface AggregateContext {

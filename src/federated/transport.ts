@@ -18,6 +18,8 @@ export interface Delivery {
   delivered: Uint8Array;
   /** Bytes on the wire (ciphertext, tags, headers). */
   wireBytes: number;
+  /** Set when the channel refused the message (an AEAD failure, a replay, an excluded client): the receiver gets nothing. */
+  refused?: string;
 }
 
 export interface Transport {

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunRecord } from '../federated/experiment.js';
 import { heatmapSpec, lineSpec, renderSvg, type Cell, type Point } from './plot.js';
+import { channelSection } from './channel.js';
 import { esc } from './svg.js';
 import { writeFileAtomic } from '../core/job.js';
 
@@ -124,6 +125,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     s.push(`<tr><td>${esc(r.strategy)}</td><td>${esc(r.attack)}</td><td>${pct(r.malicious_fraction)}</td><td>${pct(r.final_accuracy)}</td><td>${pct(last?.balanced_accuracy)}</td><td>${pct(r.backdoor_success)}</td><td>${r.rounds.filter((x) => x.skipped).length}</td><td>${r.rounds.reduce((a, x) => a + x.failures, 0)}</td><td>${(r.rounds.reduce((a, x) => a + x.bytes_up, 0) / 1e6).toFixed(2)}</td><td>${(last?.sim_clock ?? 0).toFixed(2)}</td></tr>`);
   }
   s.push('</table>');
+  s.push(await channelSection(res.runs));
   const skipped = res.runs.flatMap((r) => r.rounds.filter((x) => x.skipped).map((x) => ({ r, x })));
   if (skipped.length) {
     s.push('<h2>Skipped rounds</h2><table><tr><th>strategy</th><th>attack</th><th>round</th><th>reason</th></tr>');
