@@ -19,6 +19,12 @@ export interface DeviceExecution {
   /** Refuse cut plans whose sampling overhead Π γ² exceeds this (default 1e6). */
   maxOverhead?: number;
   kinds?: 'wire' | 'gate' | 'both';
+  /**
+   * How training differentiates on these devices: 'shift' reconstructs every shifted value from the
+   * fragments (what hardware would run; always used with shots or device noise); 'adjoint' (the
+   * default when exact) uses the simulator's adjoint gradient, which the exact reconstruction equals.
+   */
+  gradient?: 'shift' | 'adjoint';
 }
 
 /** How a quantum model's circuits run: exactly (default), with shots, under a noise model, or cut for small devices. */

@@ -98,10 +98,14 @@ export class QuantumLayer {
     dparams: Float64Array | null, dx: Float64Array | null,
   ): void {
     const m = this.outputs, g = new Float64Array(m);
-    if (this.cut && !this.cut.exact) {
-      throw new QmlError('gradients through cut fragments with shots or device noise are not computed; train with --optimizer spsa, which needs only the (cut) forward pass', 'device');
+    if (this.cut && (!this.cut.exact || this.execution.device?.gradient === 'shift')) {
+      // Small devices: the values and their shift-rule gradient are reconstructed from the fragments.
+      // (Exact reconstruction equals the uncut circuit, so the exact default is the adjoint below.)
+      this.cut.values(params, x.subarray(0, this.numInputs), e);
+      weights(e, g);
+      this.cut.shiftGradient(params, x.subarray(0, this.numInputs), g, dparams, dx);
+      return;
     }
-    // Exact cut reconstruction equals the uncut circuit, so its gradient is the adjoint gradient below.
     if (!this.exact) return this.shiftRowGradient(params, x, e, weights, g, dparams, dx);
     this.ws ??= new AdjointWorkspace(this.prog);
     const ws = this.ws, n = this.arch.qubits;
