@@ -34,6 +34,8 @@ export interface ClientSpec {
   batchSize: number;
   optimizer: 'adam' | 'sgd';
   lr: number;
+  /** At most this many local steps per round (1 with one batch: FedSGD, the distributed-SGD regime). */
+  maxSteps?: number;
   /** Relative compute speed (1 = nominal); simulated time only. */
   speed?: number;
 }
@@ -68,6 +70,7 @@ export function checkClientSpec(s: ClientSpec, where = 'client'): void {
   if (!(FEDERATED_MODEL_TYPES as readonly string[]).includes(s.model?.type)) throw new QmlError(`model "${s.model?.type}" cannot be trained federatedly (gradient models: ${FEDERATED_MODEL_TYPES.join(', ')})`, `${where}.model`);
   if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new QmlError(`local epochs must be a positive integer, got ${s.epochs}`, `${where}.epochs`);
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1) throw new QmlError(`batch size must be a positive integer, got ${s.batchSize}`, `${where}.batchSize`);
+  if (s.maxSteps !== undefined && (!Number.isInteger(s.maxSteps) || s.maxSteps < 1)) throw new QmlError(`local steps must be a positive integer, got ${s.maxSteps}`, `${where}.maxSteps`);
   if (s.optimizer !== 'adam' && s.optimizer !== 'sgd') throw new QmlError(`local optimiser must be adam or sgd, got "${s.optimizer}"`, `${where}.optimizer`);
   if (!(s.lr > 0) || !Number.isFinite(s.lr)) throw new QmlError(`learning rate must be positive, got ${s.lr}`, `${where}.lr`);
 }
@@ -110,11 +113,12 @@ export function trainLocal(task: LocalTask): LocalResult {
   const X = { data: data.X, rows: data.rows, cols: data.cols };
   const idx = Array.from({ length: data.rows }, (_, i) => i);
   const epochs = task.instructions.epochs ?? spec.epochs, bs = spec.batchSize;
-  let loss = 0, work = 0;
-  for (let ep = 0; ep < epochs; ep++) {
+  let loss = 0, work = 0, steps = 0;
+  const maxSteps = spec.maxSteps ?? Infinity;
+  for (let ep = 0; ep < epochs && steps < maxSteps; ep++) {
     rng.shuffle(idx);
     let sum = 0, batches = 0;
-    for (let s = 0; s < idx.length; s += bs) {
+    for (let s = 0; s < idx.length && steps < maxSteps; s += bs, steps++) {
       const b = idx.slice(s, s + bs);
       const g = model.lossGrad(rowsOf(X, b), Int32Array.from(b, (i) => data.y[i]));
       let l = g.loss;

@@ -18,7 +18,7 @@ import { createModel, featureBudget, isQuantumType, type ModelSpec } from '../qm
 import type { PipelineConfig, Pipeline } from '../qml/pipeline.js';
 import { selectRows, stratifiedSplit, type LabeledData } from '../qml/table.js';
 import { trainModel } from '../qml/train.js';
-import { defaultTrigger, otherClassRows, stampTrigger, type Trigger } from '../poisoning/primitives.js';
+import { defaultTrigger, otherClassRows, stampTrigger, validateTrigger, type Trigger } from '../poisoning/primitives.js';
 import type { NoiseModel } from '../sim/noise.js';
 import { byzantineAttack, BYZANTINE_ATTACK_NAMES } from './byzantine/index.js';
 import type { ByzantineAttack } from './byzantine/attack.js';
@@ -45,6 +45,8 @@ export interface FederateConfig {
   clients: number;
   rounds: number;
   localEpochs: number;
+  /** Cap on local steps per round (1: FedSGD, each client sends one mini-batch step). */
+  localSteps?: number;
   batchSize: number;
   lr: number;
   optimizer: 'adam' | 'sgd';
@@ -96,7 +98,7 @@ export function checkFederateConfig(c: FederateConfig): FederateConfig {
   if (!(c.testFraction > 0 && c.testFraction < 1)) throw new QmlError(`test fraction must be in (0, 1), got ${c.testFraction}`, '--test-fraction');
   if (!['exact', 'shots', 'nisq'].includes(c.devices)) throw new QmlError(`devices must be exact, shots or nisq, got "${c.devices}"`, '--devices');
   checkFaults(c.faults, c.clients);
-  checkClientSpec({ model: c.model, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr }, '--model');
+  checkClientSpec({ model: c.model, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr, maxSteps: c.localSteps }, '--model');
   if (c.clientFiles && c.clientFiles.length !== c.clients) throw new QmlError(`${c.clientFiles.length} client files for ${c.clients} clients`, '--client-files');
   // The robust rules' preconditions for the planned clients per round (Krum n > 2f + 2, Bulyan n ≥ 4f + 3, trim < 0.5).
   const planned = Math.max(c.policy?.minFitClients ?? 2, Math.ceil((c.policy?.fractionFit ?? 1) * c.clients));
@@ -165,6 +167,7 @@ export function prepareFederation(cfg: FederateConfig): Prepared {
   for (const c of order.slice(0, m)) malicious[c] = true;
   const backdoorRun = cfg.attacks.some((a) => byzantineAttack(a)?.backdoor);
   const trigger = cfg.trigger ?? (backdoorRun ? defaultTrigger(pool.table) : null);
+  if (trigger) validateTrigger(trigger, pool.table);
   const pipelineConfig = pipelineConfigFor(cfg.model);
   const clean = fitFederatedPipeline(clientRaw, pipelineConfig);
   const hist = clientRaw.map((d) => { const h = new Array<number>(C).fill(0); for (const y of d.labels) h[y]++; return h; });
@@ -203,7 +206,7 @@ export function clientSpecs(prep: Prepared): ClientSpec[] {
       const noise: NoiseModel = { after_1q: [{ channel: 'depolarizing', p: p / 10 }], after_2q: [{ channel: 'depolarizing', p }], readout: { p1_given_0: p, p0_given_1: p } };
       execution = { noise };
     }
-    return { model: { ...c.model, ...(execution ? { execution } : {}) }, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr };
+    return { model: { ...c.model, ...(execution ? { execution } : {}) }, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr, ...(c.localSteps ? { maxSteps: c.localSteps } : {}) };
   });
 }
 

@@ -4,7 +4,7 @@
  * other classes and labels them with the target class, then trains honestly on them. Without
  * boosting, averaging dilutes it; `model-replacement` adds the boost.
  */
-import { featureTriggerBackdoor } from '../../poisoning/primitives.js';
+import { pickPoisonRows, stampTrigger } from '../../poisoning/primitives.js';
 import type { LabeledData } from '../../qml/table.js';
 import type { ByzantineAttack, PoisonSetup } from './attack.js';
 
@@ -13,9 +13,13 @@ export function backdoorRows(d: LabeledData, s: PoisonSetup, rate = 0.5): Labele
   let others = 0;
   for (const y of d.labels) if (y !== s.target) others++;
   if (!others) return d;
-  // pickPoisonRows counts rate against all rows; ask for `rate` of the non-target ones.
-  const r = Math.min(0.99, (rate * others) / d.labels.length);
-  return r > 0 ? featureTriggerBackdoor(d, r, s.trigger, s.target, s.seed).data : d;
+  // pickPoisonRows counts rate against all rows; ask for `rate` of the non-target ones. The trigger
+  // was chosen from the whole federation's data and was validated there: this client's own rows
+  // need not contain its (rare) values.
+  const idx = pickPoisonRows(d.labels, s.target, Math.min(0.99, (rate * others) / d.labels.length), s.seed);
+  const labels = Int32Array.from(d.labels);
+  for (const i of idx) labels[i] = s.target;
+  return { ...d, table: stampTrigger(d.table, idx, s.trigger, s.seed), labels };
 }
 
 export function backdoorAttack(rate = 0.5): ByzantineAttack {

@@ -22,7 +22,7 @@ import { noisyDevice } from './noisy-device.js';
 const FACTORIES: Record<string, () => ByzantineAttack> = {
   'sign-flip': () => signFlip(),
   scale: () => scaleAttack(),
-  'model-replacement': () => modelReplacement(),
+  'model-replacement': () => modelReplacement(0.1),
   gaussian: () => gaussianAttack(),
   'label-flip': () => labelFlipAttack(),
   backdoor: () => backdoorAttack(),

@@ -1,0 +1,72 @@
+/**
+ * The known Byzantine results as relations on NSL-KDD (not fixed numbers): 20 MLP clients, 20 %
+ * malicious unless stated. Small enough for the test budget; `scripts/federated-acceptance.mjs`
+ * runs the full-size versions.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultFederateConfig, prepareFederation, runFederated, type FederateConfig, type Prepared, type RunRecord } from './experiment.js';
+import { ClientPool } from './pool.js';
+import { sameNormRandom, signFlip } from './byzantine/index.js';
+
+const pool = ClientPool.create(2);
+after(() => pool.close());
+
+const base: FederateConfig = {
+  ...defaultFederateConfig(), data: 'nsl-kdd', maxRows: 3000, model: { type: 'mlp', hidden: [16] }, clients: 20, rounds: 8, lr: 0.01, malicious: 0.2, seed: 1,
+  attacks: ['sign-flip', 'scale', 'alie', 'model-replacement'],
+};
+let prepared: Prepared | null = null;
+const prep = () => (prepared ??= prepareFederation(base));
+const run = (p: Prepared, s: string, a: string, override?: Parameters<typeof runFederated>[3]['attackOverride']): Promise<RunRecord> => runFederated(p, s, a, { pool, attackOverride: override });
+
+test('FedAvg collapses under sign flipping and under boosted (scaled) updates; a random update of the same norm does far less', async () => {
+  const p = prep();
+  const clean = (await run(p, 'fedavg', 'none')).final_accuracy!;
+  const flip = (await run(p, 'fedavg', 'sign-flip')).final_accuracy!;
+  const scaled = await run(p, 'fedavg', 'scale');
+  const control = (await run(p, 'fedavg', 'sign-flip', sameNormRandom(signFlip()))).final_accuracy!;
+  assert.ok(clean > 0.9, `attack-free ${clean}`);
+  assert.ok(flip < 0.5 && flip < clean - 0.3, `sign flip ${flip} vs ${clean}`);
+  const scaledMean = scaled.rounds.reduce((a, x) => a + x.accuracy, 0) / scaled.rounds.length;
+  assert.ok(scaledMean < clean - 0.3, `scaled updates: mean accuracy over rounds ${scaledMean} vs ${clean}`);
+  assert.ok(control > flip + 0.2, `same-norm random ${control} vs crafted ${flip}`);
+});
+
+test('FLTrust stays within a few points of the attack-free run under sign flipping, scaling and ALIE', async () => {
+  const p = prep();
+  const clean = (await run(p, 'fltrust', 'none')).final_accuracy!;
+  for (const a of ['sign-flip', 'scale', 'alie']) {
+    const acc = (await run(p, 'fltrust', a)).final_accuracy!;
+    assert.ok(acc > clean - 0.03, `${a}: ${acc} vs attack-free ${clean}`);
+  }
+});
+
+test('robust rules resist sign flipping where FedAvg collapses: median, trimmed mean, Krum, Multi-Krum, centered clipping', async () => {
+  const p = prep();
+  for (const s of ['median', 'trimmed-mean', 'krum', 'multi-krum', 'centered-clipping']) {
+    const acc = (await run(p, s, 'sign-flip')).final_accuracy!;
+    assert.ok(acc > 0.85, `${s} under sign flipping: ${acc}`);
+  }
+});
+
+test('model replacement plants a backdoor under FedAvg that centered clipping and FLTrust remove (2 of 20 clients)', async () => {
+  const p = prepareFederation({ ...base, malicious: 0.1, rounds: 8, attacks: ['model-replacement'] });
+  const avg = await run(p, 'fedavg', 'model-replacement');
+  const cc = await run(p, 'centered-clipping', 'model-replacement');
+  const ft = await run(p, 'fltrust', 'model-replacement');
+  assert.ok(avg.backdoor_success! > 0.9, `FedAvg backdoor success ${avg.backdoor_success}`);
+  assert.ok(avg.final_accuracy! > 0.9, 'the main task is untouched (stealthy)');
+  assert.ok(cc.backdoor_success! < avg.backdoor_success! - 0.5, `centered clipping ${cc.backdoor_success}`);
+  assert.ok(ft.backdoor_success! < avg.backdoor_success! - 0.5, `FLTrust ${ft.backdoor_success}`);
+  // What the trigger does to a model that never saw poison: the floor the defences come down to.
+  assert.ok(avg.initial!.backdoor_success! < 0.5);
+});
+
+test('VQC clients: FedAvg learns, and collapses under sign flipping', async () => {
+  const p = prepareFederation({ ...base, maxRows: 1200, model: { type: 'vqc', qubits: 4, layers: 1 }, lr: 0.1, rounds: 4, attacks: ['sign-flip'] });
+  const clean = await run(p, 'fedavg', 'none');
+  const flip = await run(p, 'fedavg', 'sign-flip');
+  assert.ok(clean.final_accuracy! > clean.initial!.accuracy + 0.05 || clean.final_accuracy! > 0.85, `VQC learns: ${clean.initial!.accuracy} → ${clean.final_accuracy}`);
+  assert.ok(flip.final_accuracy! < clean.final_accuracy! - 0.2, `sign flip ${flip.final_accuracy} vs ${clean.final_accuracy}`);
+});
