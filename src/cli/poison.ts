@@ -75,7 +75,7 @@ export function poisonTable(records: PoisonRecord[]): string[] {
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)];
 }
 
-export function runPoison(argv: string[]): void {
+export async function runPoison(argv: string[]): Promise<void> {
   const a = parseArgs(argv, flags, 'poison');
   if (a.flags.help) { printLine(usage('poison', '--data NAME|FILE.csv --model TYPE --attack NAME [options]', flags)); return; }
   if (a.positional.length) throw new QmlError(`unexpected argument "${a.positional[0]}"`);
@@ -115,10 +115,11 @@ export function runPoison(argv: string[]): void {
     if (out) writeFileAtomic(path.join(out, 'poison.json'), `${JSON.stringify({ records, version: version() }, null, 1)}\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  if (out && rates.length > 1) writeFileAtomic(path.join(out, 'poison-curve.svg'), poisonCurve(records, `${attack} on ${type}: ${train.name}`));
+  const curve = rates.length > 1 ? await poisonCurve(records, `${attack} on ${type}: ${train.name}`) : undefined;
+  if (out && curve) writeFileAtomic(path.join(out, 'poison-curve.svg'), curve);
   const result = { command: 'poison', attack, model: type, dataset: train.name, test: split, rates, defenses, seed, seconds, records, version: version(), run_id: rec.enabled ? rec.id : undefined };
   rec.artifact('poison.json', JSON.stringify(result, null, 1));
-  if (rates.length > 1) rec.artifact('poison-curve.svg', poisonCurve(records, `${attack} on ${type}: ${train.name}`));
+  if (curve) rec.artifact('poison-curve.svg', curve);
   rec.end('complete');
   if (a.flags.json) { printJson(result); return; }
   for (const l of poisonTable(records)) printLine(l);

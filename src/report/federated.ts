@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { RunRecord } from '../federated/experiment.js';
 import { heatmapSpec, lineSpec, renderSvg, type Cell, type Point } from './plot.js';
 import { channelSection } from './channel.js';
-import { esc } from './svg.js';
+import { esc } from './html.js';
 import { writeFileAtomic } from '../core/job.js';
 
 export interface FederatedResults {

@@ -15,7 +15,8 @@ import * as vega from 'vega';
 /** A Vega-Lite top-level specification (kept loose: it is plain JSON). */
 export type VlSpec = Record<string, unknown>;
 
-export interface Point { series: string; x: number; y: number; lo?: number; hi?: number }
+/** One point of a line; `dashed` draws its series dashed (black-box attacks, mitigated curves). */
+export interface Point { series: string; x: number; y: number; lo?: number; hi?: number; dashed?: boolean }
 
 const WIDTH = 460;
 const HEIGHT = 260;
@@ -25,7 +26,10 @@ export async function renderSvg(spec: VlSpec): Promise<string> {
   const compiled = vl.compile({ width: WIDTH, height: HEIGHT, ...spec } as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    // Vega declares the xlink namespace on every SVG; drop it when unused, so a report's only
+    // URL-looking strings are the SVG namespace itself.
+    return svg.includes('xlink:href') ? svg : svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', '');
   } finally {
     view.finalize();
   }
@@ -43,7 +47,8 @@ export function lineSpec(title: string, points: Point[], axes: AxisNames): VlSpe
   if (points.some((p) => p.lo !== undefined && p.hi !== undefined)) {
     layers.push({ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } });
   }
-  layers.push({ mark: { type: 'line', point: true }, encoding: { x, y, color, tooltip: [{ field: 'series' }, { field: 'x' }, { field: 'y' }] } });
+  const dash = points.some((p) => p.dashed) ? { strokeDash: { field: 'dashed', type: 'nominal', legend: null, scale: { domain: [false, true], range: [[1, 0], [5, 3]] } } } : {};
+  layers.push({ mark: { type: 'line', point: true }, encoding: { x, y, color, ...dash, tooltip: [{ field: 'series' }, { field: 'x' }, { field: 'y' }] } });
   return { title, data: { values: points }, layer: layers };
 }
 

@@ -1,19 +1,18 @@
-/** The poison-rate curve shared by `qml6g poison --out` and the assessment report. */
+/** The poison-rate curve shared by `qml6g poison --out` and the assessment report (Vega-Lite, report/plot.ts). */
 import type { PoisonRecord } from '../poisoning/experiment.js';
-import { lineChart } from './svg.js';
+import { lineSpec, renderSvg, type Point } from './plot.js';
 
-/** Attack success and accuracy over poison rate, undefended and per defence. */
-export function poisonCurve(records: PoisonRecord[], title: string): string {
+/** Attack success and accuracy over poison rate, undefended and per defence, as SVG. */
+export async function poisonCurve(records: PoisonRecord[], title: string): Promise<string> {
   const defs = [...new Set(records.map((r) => r.defense))];
   const first = records.filter((r) => r.defense === defs[0]);
-  const series = [
-    { name: 'success (no defence)', points: first.map((r) => [r.poison_rate, r.attack_success_rate] as [number, number]) },
-    { name: 'accuracy (no defence)', points: first.map((r) => [r.poison_rate, r.clean_accuracy] as [number, number]), dashed: true },
+  const points: Point[] = [
+    ...first.map((r) => ({ series: 'success (no defence)', x: r.poison_rate, y: r.attack_success_rate })),
+    ...first.map((r) => ({ series: 'accuracy (no defence)', x: r.poison_rate, y: r.clean_accuracy, dashed: true })),
   ];
   for (const d of defs) {
     if (d === 'none') continue;
-    const rs = records.filter((r) => r.defense === d);
-    series.push({ name: `success (${d})`, points: rs.map((r) => [r.poison_rate, r.attack_success_rate_defended] as [number, number]) });
+    for (const r of records.filter((x) => x.defense === d)) points.push({ series: `success (${d})`, x: r.poison_rate, y: r.attack_success_rate_defended });
   }
-  return lineChart(title, series, { xLabel: 'poison rate (fraction of training rows)', yLabel: 'rate' });
+  return renderSvg(lineSpec(title, points.filter((p) => Number.isFinite(p.y)), { x: 'poison rate (fraction of training rows)', y: 'rate', yDomain: [0, 1] }));
 }

@@ -1,5 +1,6 @@
 /**
- * The self-contained assessment report (one HTML file, inline SVG, no external assets): a plain
+ * The self-contained assessment report (one HTML file, inline SVG drawn by Vega-Lite through
+ * report/plot.ts, no external assets): a plain
  * summary of what is most at risk, then the evidence: clean performance, robust accuracy against ε
  * per model, attack success rates, the transfer matrix, quantum-specific attacks, the NISQ noise
  * curve, training-time threats (with --threats training), confusion matrices, the honest-evaluation
@@ -8,13 +9,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AssessResults } from '../assess/run.js';
-import { barChart, esc, heatmap, lineChart } from './svg.js';
+import { esc } from './html.js';
+import { barSpec, heatmapSpec, lineSpec, renderSvg, type Bar, type Point } from './plot.js';
 import { poisonCurve } from './poison-chart.js';
 import type { PoisonRecord } from '../poisoning/experiment.js';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
 
-export function renderReport(res: AssessResults): string {
+/** Lines from named series of [x, y] points (one chart per call), drawn by Vega-Lite. */
+async function lines(title: string, series: Array<{ name: string; points: Array<[number, number]>; dashed?: boolean }>, x: string, y: string): Promise<string> {
+  const pts: Point[] = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p[1])).map(([px, py]) => ({ series: s.name, x: px, y: py, ...(s.dashed ? { dashed: true } : {}) })));
+  return renderSvg(lineSpec(title, pts, { x, y, yDomain: [0, 1] }));
+}
+
+/** Grouped bars (one group per category, one bar per series); missing values are left out. */
+async function bars(title: string, groups: string[], series: Array<{ name: string; values: number[] }>, value: string, width?: number): Promise<string> {
+  const b: Bar[] = series.flatMap((s) => groups.map((g, i) => ({ group: g, series: s.name, value: s.values[i] })).filter((x) => Number.isFinite(x.value)));
+  return renderSvg({ ...barSpec(title, b, { group: '', value, domain: [0, 1] }), ...(width ? { width } : {}) });
+}
+
+export async function renderReport(res: AssessResults): Promise<string> {
   const models = res.models;
   const s: string[] = [];
   s.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>qml6g assessment: ${esc(res.dataset)}</title><style>
@@ -35,19 +49,20 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     const raw = m.attacks.filter((a) => a.space === 'raw' && a.threat !== 'transfer');
     const names = [...new Set(raw.map((a) => a.name))];
     const series = names.map((n) => ({ name: n, dashed: raw.find((a) => a.name === n)!.threat === 'black-box', points: raw.filter((a) => a.name === n).map((a) => [a.epsilon, a.robust_accuracy] as [number, number]) }));
-    if (series.length) s.push(`<div class="card">${lineChart(`${m.name} (${m.kind})`, series, { xLabel: 'ε (standard deviations)', yLabel: 'robust accuracy' })}</div>`);
+    if (series.length) s.push(`<div class="card">${await lines(`${m.name} (${m.kind})`, series, 'ε (standard deviations)', 'robust accuracy')}</div>`);
   }
   s.push('</div>');
 
   const epsRef = res.transfer.epsilon || Math.max(0, ...models.flatMap((m) => m.attacks.map((a) => a.epsilon)));
   const attackNames = [...new Set(models.flatMap((m) => m.attacks.filter((a) => a.space === 'raw' && a.threat !== 'transfer').map((a) => a.name)))];
   s.push(`<h2>Attack success rate at ε = ${epsRef}</h2><p class="muted">Fraction of correctly detected records that the attack flips.</p>`);
-  s.push(barChart(`Attack success rate at ε = ${epsRef}`, models.map((m) => m.name), attackNames.map((n) => ({ name: n, values: models.map((m) => m.attacks.find((a) => a.name === n && a.epsilon === epsRef)?.attack_success_rate ?? NaN) })), { yLabel: 'success rate' }));
+  s.push(await bars(`Attack success rate at ε = ${epsRef}`, models.map((m) => m.name), attackNames.map((n) => ({ name: n, values: models.map((m) => m.attacks.find((a) => a.name === n && a.epsilon === epsRef)?.attack_success_rate ?? NaN) })), 'success rate'));
 
   if (res.transfer.pairs.length) {
     const names = models.map((m) => m.name);
     s.push(`<h2>Transfer between models (PGD at ε = ${res.transfer.epsilon})</h2><p class="muted">Rows: the surrogate the attack was crafted on; columns: the victim. Cell: the fraction of the surrogate's successful adversarial records that also fool the victim.</p>`);
-    s.push(heatmap('Transfer rate', names, names, (i, j) => (i === j ? null : res.transfer.pairs.find((p) => p.from === names[i] && p.to === names[j])?.transfer_rate ?? null), { label: 'crafted on (rows) → evaluated on (columns)' }));
+    const cells = names.flatMap((from) => names.filter((to) => to !== from).flatMap((to) => { const p = res.transfer.pairs.find((x) => x.from === from && x.to === to); return p ? [{ row: from, col: to, value: p.transfer_rate }] : []; }));
+    s.push(await renderSvg(heatmapSpec('Transfer rate', cells, { row: 'crafted on', col: 'evaluated on', value: 'transfer rate', domain: [0, 1] })));
   }
 
   const quantum = models.filter((m) => m.attacks.some((a) => a.threat === 'quantum'));
@@ -62,7 +77,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     }
     s.push('</table>');
     const enc = quantum.map((m) => ({ name: m.name, points: m.attacks.filter((a) => a.name === 'encoding').map((a) => [a.epsilon, a.robust_accuracy] as [number, number]) })).filter((x) => x.points.length);
-    if (enc.length) s.push(lineChart('Encoding-angle attack', enc, { xLabel: 'ε (radians)', yLabel: 'robust accuracy' }));
+    if (enc.length) s.push(await lines('Encoding-angle attack', enc, 'ε (radians)', 'robust accuracy'));
   }
 
   if (res.noise_sweep.length) {
@@ -70,7 +85,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     s.push(`<h2>Noise resilience</h2><p class="muted">Accuracy under a NISQ noise model scaled by the strength on the x axis (strength 1: 1-qubit depolarising ${res.noise_base.after_1q?.[0] && 'p' in res.noise_base.after_1q[0] ? res.noise_base.after_1q[0].p : ''}, 2-qubit ${res.noise_base.after_2q?.[0] && 'p' in res.noise_base.after_2q[0] ? res.noise_base.after_2q[0].p : ''}, amplitude damping, read-out error).</p>`);
     const series = names.map((n) => ({ name: n, points: res.noise_sweep.filter((x) => x.model === n).map((x) => [x.strength, x.accuracy] as [number, number]) }));
     const mitigated = names.filter((n) => res.noise_sweep.some((x) => x.model === n && x.mitigated_accuracy != null)).map((n) => ({ name: `${n} (mitigated)`, dashed: true, points: res.noise_sweep.filter((x) => x.model === n && x.mitigated_accuracy != null).map((x) => [x.strength, x.mitigated_accuracy as number] as [number, number]) }));
-    s.push(lineChart('Accuracy against noise strength', [...series, ...mitigated], { xLabel: 'noise strength (x base model)', yLabel: 'accuracy' }));
+    s.push(await lines('Accuracy against noise strength', [...series, ...mitigated], 'noise strength (x base model)', 'accuracy'));
     if (mitigated.length) s.push('<p class="muted">Dashed: the same model with zero-noise extrapolation (Richardson, scales 1, 3, 5) and read-out inversion applied to its read-outs.</p>');
   }
 
@@ -83,12 +98,12 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
       const rows = res.defenses.filter((d) => d.model === model);
       const eps = [...new Set(rows[0].attacks.map((a) => a.epsilon))];
       const worst = (d: typeof rows[number], e: number) => Math.min(...d.attacks.filter((a) => a.epsilon === e).map((a) => a.robust_accuracy));
-      s.push(barChart(`${model}: worst-case robust accuracy per defence`, rows.map((d) => `${d.name}${d.honest ? '' : '*'}`), [{ name: 'clean', values: rows.map((d) => d.clean_accuracy) }, ...eps.map((e) => ({ name: `ε = ${e}`, values: rows.map((d) => worst(d, e)) }))], { yLabel: 'accuracy', width: 760 }));
+      s.push(await bars(`${model}: worst-case robust accuracy per defence`, rows.map((d) => `${d.name}${d.honest ? '' : '*'}`), [{ name: 'clean', values: rows.map((d) => d.clean_accuracy) }, ...eps.map((e) => ({ name: `ε = ${e}`, values: rows.map((d) => worst(d, e)) }))], 'accuracy', 700));
     }
     s.push('<p class="muted">* flagged by the honest-evaluation checks.</p>');
   }
 
-  if (res.training_threats?.length) s.push(...trainingThreatSection(res.training_threats));
+  if (res.training_threats?.length) s.push(...await trainingThreatSection(res.training_threats));
 
   s.push('<h2>Confusion matrices (test rows)</h2><div class="grid">');
   for (const m of models) {
@@ -111,12 +126,12 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
   return s.join('\n');
 }
 
-export function writeReport(res: AssessResults, out: string): void {
-  fs.writeFileSync(path.join(out, 'report.html'), renderReport(res));
+export async function writeReport(res: AssessResults, out: string): Promise<void> {
+  fs.writeFileSync(path.join(out, 'report.html'), await renderReport(res));
 }
 
 /** Poisoning, backdoors and tampered model files: one row per experiment and defence, and the curves over poison rate. */
-function trainingThreatSection(records: PoisonRecord[]): string[] {
+async function trainingThreatSection(records: PoisonRecord[]): Promise<string[]> {
   const s: string[] = [];
   s.push('<h2>Training-time threats</h2><p class="muted">Success: for indiscriminate poisoning, the fraction of test records the unpoisoned detector gets right that the poisoned one gets wrong; for targeted attacks, the fraction of target records sent to the target class; for backdoors, the fraction of correctly detected attack records sent to the target class once they carry the trigger. "Unpoisoned" is the same measure on the detector trained without poison (what the trigger does by itself). Detection: precision/recall of the rows a sanitiser removed (or, for STRIP, recall over triggered inputs). Rejected clean inputs of an input filter count as errors.</p>');
   s.push('<table><tr><th>attack</th><th>model</th><th>rate</th><th>accuracy unpoisoned</th><th>accuracy poisoned</th><th>success</th><th>success unpoisoned</th><th>defence</th><th>accuracy defended</th><th>success defended</th><th>det. precision</th><th>det. recall</th><th>note</th></tr>');
@@ -128,7 +143,7 @@ function trainingThreatSection(records: PoisonRecord[]): string[] {
     s.push('<div class="grid">');
     for (const key of [...new Set(records.map((r) => `${r.attack}|${r.model}`))]) {
       const [attack, model] = key.split('|');
-      s.push(`<div class="card">${poisonCurve(records.filter((r) => r.attack === attack && r.model === model), `${attack} on ${model}`)}</div>`);
+      s.push(`<div class="card">${await poisonCurve(records.filter((r) => r.attack === attack && r.model === model), `${attack} on ${model}`)}</div>`);
     }
     s.push('</div>');
   }
