@@ -56,3 +56,21 @@ test('Lim et al. 2014: with very many pulses the single-photon bound meets the a
   assert.equal(small.key_length, 0);
   assert.throws(() => limKeyLength({ mu: [0.1, 0.2, 0], p, nZ, nX: nZ, mX, mZ: mX, epsSec: 1e-10, epsCor: 1e-15, leakEc: 0 }), /μ1 > μ2/);
 });
+
+test('Tomamichel et al. 2012, Table II: the optimised rates at n = 10⁶ are reproduced from the stated parameters (and at 10⁵ within 5%)', () => {
+  // Table II (ε/ℓ = 10⁻¹⁴): n, Q, r (%), p (%) of the parameter-estimation basis, Q_tol (%), ε_rob (%).
+  // k follows from p = √(k/n)/(1 + √(k/n)); M(n, k) = (√n + √k)² signals; r = (1 − ε_rob)·ℓ/M with
+  // leak_EC = 1.1·n·h(Q). At n = 10⁴ our value is 18–24% above the table's (its optimisation is not
+  // fully specified there); we state that rather than tune to it.
+  const rows: Array<[number, number, number, number, number, number, number]> = [
+    [1e6, 0.01, 47.8, 12.5, 1.73, 0.6, 0.01], [1e6, 0.025, 35.7, 13.7, 3.21, 0.7, 0.01],
+    [1e5, 0.01, 30.4, 22.0, 2.14, 0.8, 0.05], [1e5, 0.025, 21.5, 23.3, 3.58, 1.0, 0.05],
+  ];
+  for (const [n, Q, r, p, qTol, rob, tol] of rows) {
+    const f = p / 100, k = Math.round(n * (f / (1 - f)) ** 2), M = (Math.sqrt(n) + Math.sqrt(k)) ** 2;
+    let l = n / 2;
+    for (let i = 0; i < 6; i++) { const eps = 1e-14 * l; l = tomamichelKeyLength({ n, k, qber: qTol / 100, epsSec: eps / 2, epsCor: eps / 2, leakEc: 1.1 * n * h2(Q) }).key_length; }
+    const rate = (100 * (1 - rob / 100) * l) / M;
+    assert.ok(Math.abs(rate / r - 1) < tol, `n = ${n}, Q = ${Q}: r = ${rate.toFixed(2)}% vs the table's ${r}%`);
+  }
+});

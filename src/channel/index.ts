@@ -11,7 +11,7 @@
  * maxDistance(linkParams({ distanceKm: 0 }), 'infinite');
  * // One run of 10⁶ pulses over 25 km with an eavesdropper on half of them: the QBER gives her away.
  * const { result } = runBB84({ ...BB84_DEFAULTS, link: linkParams({ distanceKm: 25 }), eve: 'intercept:0.5' });
- * result.aborted; // true: QBER ≈ 15.5% is above 11%
+ * result.aborted; // true: the QBER (≈ 15% expected) is above the 11% threshold
  * cascadeMonteCarlo({ qber: 0.05, bits: 10_000, runs: 10, schedule: 'original', seed: 1 }).efficiency_mean; // ≈ 1.19
  * tomamichelKeyLength({ n: 1e5, k: 1e4, qber: 0.01, epsSec: 1e-10, epsCor: 1e-15 }).key_length; // 57823
  *

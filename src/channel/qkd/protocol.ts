@@ -17,7 +17,7 @@ import type { Eavesdropper } from './eve/eavesdropper.js';
 import { parseEavesdropper } from './eve/registry.js';
 import { limKeyLength } from './finite.js';
 import { validateLink, type LinkParams } from './params.js';
-import { sift, type Sifted } from './sift.js';
+import { sift } from './sift.js';
 import { simulatePulses } from './simulate.js';
 import { toeplitzHash, toeplitzSeed, verificationBits } from './toeplitz.js';
 
@@ -219,4 +219,4 @@ export function runBB84(config: Bb84Config): { result: Bb84Result; key: Uint8Arr
   return { result, key: toBytes(ka, l) };
 }
 
-export type { Sifted };
+
