@@ -195,3 +195,15 @@ test('simulated key rates agree with the analytic curves within their error bars
     assert.ok(p.rate_stderr > 0 && p.rate_stderr < 0.5 * p.analytic, `error bar ${p.rate_stderr} vs ${p.analytic}`);
   }
 });
+
+test('sifted records of consecutive chunks merge into one (long runs are simulated chunk by chunk)', async () => {
+  const { mergeSifted } = await import('./qkd/sift.js');
+  const l = linkParams({ distanceKm: 5 });
+  const a = sift(simulatePulses(l, 30_000, 1)), b = sift(simulatePulses(l, 20_000, 2));
+  const m = mergeSifted([a, b]);
+  assert.equal(m.length, a.length + b.length);
+  assert.deepEqual(m.sent, [a.sent[0] + b.sent[0], a.sent[1] + b.sent[1], a.sent[2] + b.sent[2]]);
+  assert.deepEqual(m.alice.subarray(a.length), b.alice);
+  assert.deepEqual(m.clicksByPhotons, a.clicksByPhotons.map((x, i) => x + b.clicksByPhotons[i]));
+  assert.throws(() => runBB84({ ...BB84_DEFAULTS, link: l, pulses: 1e12 }), /10¹¹/);
+});

@@ -52,3 +52,19 @@ test('two different inputs collide at the rate 2^−ℓ over random seeds (unive
   assert.equal(verificationBits(1e-15), 50);
   assert.throws(() => verificationBits(0), /ε_cor/);
 });
+
+test('block-wise privacy amplification: exactly ℓ bits, linear, equal keys give equal outputs and one flipped bit changes them', async () => {
+  const { privacyAmplify, PA_BLOCK_BITS } = await import('./qkd/protocol.js');
+  const rng = new Rng(8);
+  const n = PA_BLOCK_BITS + 40_000, l = 9_001;
+  const x = new Uint32Array(Math.ceil(n / 32)).map(() => rng.nextU32()), y = new Uint32Array(Math.ceil(n / 32)).map(() => rng.nextU32());
+  const xy = x.map((w, i) => w ^ y[i]);
+  const p1 = privacyAmplify(x, y, n, l, new Rng(1)), p2 = privacyAmplify(xy, x, n, l, new Rng(1));
+  assert.equal(p1.blocks, 2);
+  assert.equal(p1.a.length, Math.ceil(l / 32));
+  assert.deepEqual(p2.a, p1.a.map((w, i) => w ^ p1.b[i])); // T(x ⊕ y) = Tx ⊕ Ty, block by block
+  const z = Uint32Array.from(x); z[5000] ^= 1;
+  const p3 = privacyAmplify(x, z, n, l, new Rng(2));
+  assert.notDeepEqual(p3.a, p3.b);
+  assert.equal(getBit(p3.a, l), 0); // nothing beyond ℓ bits
+});

@@ -17,7 +17,7 @@ import type { Eavesdropper } from './eve/eavesdropper.js';
 import { parseEavesdropper } from './eve/registry.js';
 import { limKeyLength } from './finite.js';
 import { validateLink, type LinkParams } from './params.js';
-import { sift } from './sift.js';
+import { mergeSifted, sift, type Sifted } from './sift.js';
 import { simulatePulses } from './simulate.js';
 import { toeplitzHash, toeplitzSeed, verificationBits } from './toeplitz.js';
 
@@ -59,6 +59,8 @@ export interface Bb84Result {
   abort_reason: string | null;
   cascade: { efficiency: number | null; disclosed_bits: number; residual_errors: number; ask_parity_messages: number; schedule: string };
   verification: { tag_bits: number; passed: boolean | null };
+  /** Toeplitz blocks hashed (one unless the key exceeds PA_BLOCK_BITS) */
+  privacy_amplification: { blocks: number; block_bits: number } | null;
   decoy: { method: string; y1_lower: number | null; e1_upper: number | null; gain_signal: number; gain_decoy: number | null; gain_vacuum: number | null; qber_decoy: number | null };
   eve: { name: string; description: string; detection: string; known_fraction_of_key: number } | null;
   pulses: number;
@@ -70,7 +72,7 @@ export interface Bb84Result {
 /** Validates a run's configuration; every problem is a QmlError naming the option. */
 export function validateBb84(c: Bb84Config): void {
   validateLink(c.link);
-  if (!Number.isInteger(c.pulses) || c.pulses < 1000) throw new QmlError(`--pulses must be an integer ≥ 1000, got ${c.pulses}`, 'pulses');
+  if (!Number.isInteger(c.pulses) || c.pulses < 1000 || c.pulses > 1e11) throw new QmlError(`--pulses must be an integer from 1000 to 10¹¹, got ${c.pulses}`, 'pulses');
   if (!(c.sampleFraction > 0 && c.sampleFraction < 1)) throw new QmlError(`the sample fraction must be in (0, 1), got ${c.sampleFraction}`, 'sample');
   if (!(c.qberThreshold > 0 && c.qberThreshold <= 0.5)) throw new QmlError(`the QBER threshold must be in (0, 0.5], got ${c.qberThreshold}`, 'qber-threshold');
   if (!(c.epsSec > 0 && c.epsSec < 1)) throw new QmlError(`ε_sec must be in (0, 1), got ${c.epsSec}`, 'eps-sec');
@@ -79,6 +81,56 @@ export function validateBb84(c: Bb84Config): void {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+/** Pulses per simulated chunk: per-pulse arrays stay near 50 MB however long the run. */
+export const PULSE_CHUNK = 1 << 24;
+/** Privacy amplification hashes blocks of at most this many bits (each compressed by the same ratio). */
+export const PA_BLOCK_BITS = 1 << 17;
+
+/** Simulates and sifts `pulses` pulses, chunk by chunk, so 10⁹ pulses need no more memory than 10⁷. */
+export function siftedPulses(link: LinkParams, pulses: number, seed: number, eve?: Eavesdropper, onChunk?: (done: number) => void): Sifted {
+  if (pulses <= PULSE_CHUNK) return sift(simulatePulses(link, pulses, seed, eve));
+  const rng = new Rng(seed);
+  const parts: Sifted[] = [];
+  for (let done = 0; done < pulses; done += PULSE_CHUNK) {
+    parts.push(sift(simulatePulses(link, Math.min(PULSE_CHUNK, pulses - done), rng.nextU32(), eve)));
+    onChunk?.(Math.min(pulses, done + PULSE_CHUNK));
+  }
+  return mergeSifted(parts);
+}
+
+/**
+ * Toeplitz privacy amplification of an n-bit key to ℓ bits, block-wise above PA_BLOCK_BITS (the
+ * cost of one Toeplitz product grows as n·ℓ; post-processing stacks hash fixed-size blocks): block
+ * b of n_b bits yields ℓ_b ≈ ℓ·n_b/n bits, the ℓ_b summing to ℓ, each with its own seed.
+ */
+export function privacyAmplify(A: Uint32Array, B: Uint32Array, n: number, l: number, rng: Rng): { a: Uint32Array; b: Uint32Array; blocks: number } {
+  const blocks = Math.max(1, Math.ceil(n / PA_BLOCK_BITS));
+  if (blocks === 1) { const seed = toeplitzSeed(n, l, rng); return { a: toeplitzHash(A, n, l, seed), b: toeplitzHash(B, n, l, seed), blocks }; }
+  const outA = new Uint32Array(Math.ceil(l / 32)), outB = new Uint32Array(Math.ceil(l / 32));
+  let done = 0, outBits = 0;
+  const slice = (X: Uint32Array, from: number, len: number) => {
+    const y = new Uint32Array(Math.ceil(len / 32));
+    for (let i = 0; i < len; i++) if ((X[(from + i) >>> 5] >>> ((from + i) & 31)) & 1) y[i >>> 5] |= 1 << (i & 31);
+    return y;
+  };
+  for (let b = 0; b < blocks; b++) {
+    const nb = Math.min(PA_BLOCK_BITS, n - done);
+    const target = Math.round((l * (done + nb)) / n);
+    const lb = target - outBits;
+    if (lb > 0) {
+      const seed = toeplitzSeed(nb, lb, rng);
+      const ha = toeplitzHash(slice(A, done, nb), nb, lb, seed), hb = toeplitzHash(slice(B, done, nb), nb, lb, seed);
+      for (let i = 0; i < lb; i++) {
+        if ((ha[i >>> 5] >>> (i & 31)) & 1) outA[(outBits + i) >>> 5] |= 1 << ((outBits + i) & 31);
+        if ((hb[i >>> 5] >>> (i & 31)) & 1) outB[(outBits + i) >>> 5] |= 1 << ((outBits + i) & 31);
+      }
+      outBits += lb;
+    }
+    done += nb;
+  }
+  return { a: outA, b: outB, blocks };
+}
 
 /**
  * Runs BB84 end to end. Returns the result record and, when the run did not abort, the final key
@@ -95,7 +147,7 @@ export function runBB84(config: Bb84Config): { result: Bb84Result; key: Uint8Arr
   const { link, pulses, seed } = config;
   const eve: Eavesdropper | undefined = config.eve ? parseEavesdropper(config.eve) : undefined;
   const rng = new Rng(seed);
-  const s = sift(simulatePulses(link, pulses, rng.nextU32(), eve));
+  const s = siftedPulses(link, pulses, rng.nextU32(), eve);
 
   // Parameter estimation. Asymptotic mode: a random sample of the sifted signal bits is disclosed;
   // finite mode (Lim et al.): the X basis is disclosed and the Z basis is the key.
@@ -164,6 +216,7 @@ export function runBB84(config: Bb84Config): { result: Bb84Result; key: Uint8Arr
     aborted: false, abort_reason: null,
     cascade: { efficiency: null, disclosed_bits: 0, residual_errors: 0, ask_parity_messages: 0, schedule: config.schedule },
     verification: { tag_bits: verificationBits(config.epsCor), passed: null },
+    privacy_amplification: null,
     decoy: { method: link.decoy, y1_lower: y1L, e1_upper: e1U, gain_signal: gains[0], gain_decoy: link.decoy === 'vacuum+weak' ? gains[1] : null, gain_vacuum: link.decoy === 'vacuum+weak' ? gains[2] : null, qber_decoy: qberDecoy },
     eve: eve ? { name: eve.name, description: eve.description, detection: eve.detection, known_fraction_of_key: ratio(keyIdx.reduce((a, i) => a + s.eveKnows[i], 0), keyIdx.length) } : null,
     pulses, config: { ...config }, seed, version: version(),
@@ -211,8 +264,9 @@ export function runBB84(config: Bb84Config): { result: Bb84Result; key: Uint8Arr
   if (l <= 0) return abort('no secret key: error correction disclosed more than the secrecy bound allows');
 
   // Privacy amplification.
-  const pSeed = toeplitzSeed(n, l, rng);
-  const ka = toeplitzHash(A, n, l, pSeed), kb = toeplitzHash(B, n, l, pSeed);
+  const pa = privacyAmplify(A, B, n, l, rng);
+  const ka = pa.a, kb = pa.b;
+  result.privacy_amplification = { blocks: pa.blocks, block_bits: Math.min(n, PA_BLOCK_BITS) };
   if (!ka.every((w, i) => w === kb[i])) return abort('privacy amplification gave different keys (verification missed an error)');
   result.final_key_bits = l;
   result.key_rate_per_pulse = l / pulses;

@@ -61,3 +61,20 @@ export function sift(r: PulseRecord): Sifted {
   }
   return s;
 }
+
+/** Concatenates the sifted records of consecutive chunks of pulses (counts add up). */
+export function mergeSifted(parts: Sifted[]): Sifted {
+  if (parts.length === 1) return parts[0];
+  const length = parts.reduce((a, p) => a + p.length, 0);
+  const cat = (key: 'alice' | 'bob' | 'basis' | 'intensity' | 'photons' | 'eveKnows') => {
+    const out = new Uint8Array(length);
+    let o = 0;
+    for (const p of parts) { out.set(p[key], o); o += p.length; }
+    return out;
+  };
+  const sum = (key: 'sent' | 'clicks' | 'sentByPhotons' | 'clicksByPhotons') => [0, 1, 2].map((i) => parts.reduce((a, p) => a + p[key][i], 0)) as [number, number, number];
+  return {
+    length, alice: cat('alice'), bob: cat('bob'), basis: cat('basis'), intensity: cat('intensity'), photons: cat('photons'), eveKnows: cat('eveKnows'),
+    sent: sum('sent'), clicks: sum('clicks'), sentByPhotons: sum('sentByPhotons'), clicksByPhotons: sum('clicksByPhotons'),
+  };
+}
