@@ -118,8 +118,28 @@ export class FastQaoa {
 
   private groupsForInit: number[][] = [];
 
-  /** The initial state |s⟩ of the mixer. */
+  private initCache: Float64Array | null = null;
+  private valueCache: Float64Array | null = null;
+
+  /** The initial state |s⟩ of the mixer (computed once, then copied). */
   reset(): void {
+    if (this.initCache) { this.state.set(this.initCache); this.layers = 0; return; }
+    this.computeInitial();
+    if (this.mixer !== 'x') this.initCache = Float64Array.from(this.state);
+  }
+
+  /** f(x) for every state as doubles (for gradients; cached). */
+  values(): Float64Array {
+    if (this.cost.kind === 'values') return this.cost.values;
+    if (!this.valueCache) {
+      const t = this.cost, v = new Float64Array(this.N);
+      for (let x = 0; x < this.N; x++) v[x] = t.base + t.index[x] * t.step;
+      this.valueCache = v;
+    }
+    return this.valueCache;
+  }
+
+  private computeInitial(): void {
     const s = this.state, N = this.N;
     if (this.mixer === 'x') {
       const a = 1 / Math.sqrt(N);
@@ -298,10 +318,10 @@ export class FastQaoa {
     this.run(gammas, betas);
     const p = gammas.length, psi = this.state, N = this.N, n = this.n;
     const lam = new Float64Array(2 * N);
-    const f = (x: number) => costAt(this.cost, x);
+    const fv = this.values();
     let value = 0;
     for (let x = 0; x < N; x++) {
-      const v = f(x);
+      const v = fv[x];
       lam[2 * x] = v * psi[2 * x]; lam[2 * x + 1] = v * psi[2 * x + 1];
       value += v * (psi[2 * x] ** 2 + psi[2 * x + 1] ** 2);
     }
@@ -329,7 +349,7 @@ export class FastQaoa {
       dbeta[l] = 2 * g;
       // Phase: e^{iγ f} = e^{−iγ G} with G = −f.
       let h = 0;
-      for (let x = 0; x < N; x++) h -= f(x) * (lam[2 * x] * psi[2 * x + 1] - lam[2 * x + 1] * psi[2 * x]);
+      for (let x = 0; x < N; x++) h -= fv[x] * (lam[2 * x] * psi[2 * x + 1] - lam[2 * x + 1] * psi[2 * x]);
       dgamma[l] = 2 * h;
       phaseInPlace(psi, this.cost, -gammas[l]);
       phaseInPlace(lam, this.cost, -gammas[l]);

@@ -26,13 +26,15 @@ export function optimizeAngles(sim: FastQaoa, init: AngleSchedule, o: TrainOptio
   const p = init.gamma.length;
   const useNm = o.method === 'nelder-mead' || sim.mixer === 'warm' || (o.cvar !== undefined && o.cvar < 1);
   if (!useNm) {
-    const steps = o.steps ?? 100, lr = o.lr ?? 0.05;
+    const steps = o.steps ?? 80, lr = o.lr ?? 0.05;
     const th = [...init.gamma, ...init.beta], m = new Float64Array(2 * p), v = new Float64Array(2 * p);
     const history: number[] = [];
     let best = Infinity, bestTh = [...th];
     for (let t = 1; t <= steps; t++) {
       const g = sim.gradient(th.slice(0, p), th.slice(p));
       history.push(g.value);
+      // Converged: the last 10 steps moved ⟨f⟩ by less than 1e-7 of its scale.
+      if (t > 10 && Math.abs(history[t - 11] - g.value) < 1e-7 * Math.max(1, Math.abs(g.value))) { if (g.value < best) { best = g.value; bestTh = [...th]; } break; }
       if (g.value < best) { best = g.value; bestTh = [...th]; }
       const grad = [...g.dgamma, ...g.dbeta];
       for (let k = 0; k < 2 * p; k++) {
@@ -45,7 +47,7 @@ export function optimizeAngles(sim: FastQaoa, init: AngleSchedule, o: TrainOptio
     if (last < best) { best = last; bestTh = th; }
     history.push(last);
     sim.run(bestTh.slice(0, p), bestTh.slice(p));
-    return { gamma: bestTh.slice(0, p), beta: bestTh.slice(p), value: best, history, evaluations: steps + 1 };
+    return { gamma: bestTh.slice(0, p), beta: bestTh.slice(p), value: best, history, evaluations: history.length };
   }
   return nelderMead(sim, init, o);
 }
