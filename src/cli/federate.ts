@@ -63,6 +63,7 @@ const flags: Flags = {
   mu: { type: 'number', help: 'FedProx proximal coefficient μ', default: 0.1 },
   'server-lr': { type: 'number', help: 'server learning rate (FedAvg/FedAvgM 1, FedAdam/Yogi/Adagrad 0.1)' },
   devices: { type: 'string', help: 'quantum devices: exact | shots | nisq (each its own noise level)', default: 'exact' },
+  'device-qubits': { type: 'string', help: "qubits of the clients' devices: N, or N1,N2,... one per client; narrower than the model → training through circuit cutting" },
   'root-rows': { type: 'int', help: "rows of the server's clean root set (FLTrust)", default: 100 },
   'test-fraction': { type: 'number', help: 'fraction of the rows held out as the global test set', default: 0.2 },
   threads: { type: 'int', help: 'worker threads training clients (results do not depend on it)', default: Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2)) },
@@ -88,7 +89,7 @@ function parseCut(s: string): NonNullable<FaultConfig['partitions']> {
   });
 }
 
-const CONFIG_KEYS = new Set(Object.keys(defaultFederateConfig()).concat(['label', 'drop', 'format', 'maxRows', 'clientFiles', 'alpha', 'classesPerClient', 'power', 'partitionColumn', 'policy', 'mu', 'serverLr', 'trigger']));
+const CONFIG_KEYS = new Set(Object.keys(defaultFederateConfig()).concat(['deviceQubits', 'label', 'drop', 'format', 'maxRows', 'clientFiles', 'alpha', 'classesPerClient', 'power', 'partitionColumn', 'policy', 'mu', 'serverLr', 'trigger']));
 
 /** The configuration: defaults, then --config, then flags given on the command line. */
 export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; out: string; threads: number; json: boolean; resume: boolean; help: boolean; channel?: ChannelOptions } {
@@ -119,6 +120,10 @@ export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; o
   pick('clients', 'clients'); pick('rounds', 'rounds'); pick('local-epochs', 'localEpochs'); pick('batch-size', 'batchSize');
   pick('optimizer', 'optimizer'); pick('partition', 'partition'); pick('malicious', 'malicious'); pick('mu', 'mu'); pick('devices', 'devices');
   pick('root-rows', 'rootRows'); pick('test-fraction', 'testFraction'); pick('seed', 'seed');
+  if (f['device-qubits'] !== undefined) {
+    const ks = list(f['device-qubits']).map((x) => { if (!/^\d+$/.test(x)) throw new QmlError(`"${x}" is not a qubit count`, '--device-qubits'); return Number(x); });
+    cfg.deviceQubits = ks.length === 1 ? ks[0] : ks;
+  }
   if (f.alpha !== undefined) cfg.alpha = f.alpha as number;
   if (given.has('classes-per-client') || cfg.partition === 'classes') cfg.classesPerClient ??= f['classes-per-client'] as number;
   if (given.has('classes-per-client')) cfg.classesPerClient = f['classes-per-client'] as number;

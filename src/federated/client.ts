@@ -19,6 +19,7 @@
 import { QmlError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { Model } from '../qml/model.js';
+import type { CutForward } from '../qml/cut-execution.js';
 import { createModel, type ModelSpec } from '../qml/models/registry.js';
 import { makeOptimizer } from '../qml/optim.js';
 import { rowsOf } from '../sim/batch.js';
@@ -64,6 +65,8 @@ export interface LocalResult {
   work: number;
   /** Wall-clock seconds spent training (measurement only; never enters results). */
   seconds: number;
+  /** A device narrower than the model: the fragment shots and circuit reconstructions this training spent. */
+  cut: { shots: number; evaluations: number; overhead: number } | null;
 }
 
 export function checkClientSpec(s: ClientSpec, where = 'client'): void {
@@ -108,6 +111,8 @@ export function trainLocal(task: LocalTask): LocalResult {
   if (model.params.length !== global.length) throw new QmlError(`client ${task.client}: the model has ${model.params.length} parameters, the global vector ${global.length}`);
   if (data.rows < 1 || data.X.length !== data.rows * data.cols || data.y.length !== data.rows) throw new QmlError(`client ${task.client}: data of ${data.rows} rows does not fit its arrays`);
   model.params.set(global);
+  const cut = (model as { layer?: { cut: CutForward | null } }).layer?.cut ?? null;
+  const shots0 = cut?.shotsUsed ?? 0, evals0 = cut?.evaluations ?? 0;
   const rng = new Rng(task.seed);
   const opt = makeOptimizer(spec.optimizer, global.length, task.instructions.lr ?? spec.lr, rng.fork());
   const X = { data: data.X, rows: data.rows, cols: data.cols };
@@ -131,5 +136,6 @@ export function trainLocal(task: LocalTask): LocalResult {
   }
   const update = new Float64Array(global.length);
   for (let i = 0; i < update.length; i++) update[i] = model.params[i] - global[i];
-  return { client: task.client, update, numExamples: data.rows, loss, work, seconds: (performance.now() - t0) / 1000 };
+  const cutCost = cut ? { shots: cut.shotsUsed - shots0, evaluations: cut.evaluations - evals0, overhead: cut.plan.samplingOverhead } : null;
+  return { client: task.client, update, numExamples: data.rows, loss, work, seconds: (performance.now() - t0) / 1000, cut: cutCost };
 }

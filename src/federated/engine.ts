@@ -78,6 +78,12 @@ export interface RoundRecord {
   seconds: number;
   /** Wall-clock seconds inside client training (sum over clients). */
   client_seconds: number;
+  /** Clients on devices narrower than the model (training through circuit cutting) this round, and what it cost them. */
+  cut_clients: number;
+  /** Fragment executions (shots) they spent; 0 on exact devices. */
+  cut_shots: number;
+  /** Circuit reconstructions from fragments they ran (values and shifted values). */
+  cut_evaluations: number;
   info: Record<string, number>;
 }
 
@@ -148,6 +154,7 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
     const sel = spec.strategy.configure(r, available, new Rng(subSeed(seed, r, 1)));
     const failed: FitFailure[] = [];
     let bytesUp = 0, bytesDown = 0, clientSeconds = 0, roundTime = 0, waitedForDeadline = false;
+    let cutClients = 0, cutShots = 0, cutEvaluations = 0;
     const fresh: Array<FitResult & { malicious: boolean }> = [];
     const clientLoss: Record<string, number> = {};
     if (!sel.skip) {
@@ -166,6 +173,7 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
       for (const o of out) {
         if ('error' in o) { failed.push({ client: (o as LocalFailure).client, reason: 'error', detail: (o as LocalFailure).error }); continue; }
         clientSeconds += o.seconds;
+        if (o.cut) { cutClients++; cutShots += o.cut.shots; cutEvaluations += o.cut.evaluations; }
         done.push(o);
       }
       // Byzantine clients replace their honest updates before uploading.
@@ -228,7 +236,7 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
       round: r, ...last, participants: results.length, failures: failed.length, skipped: skipReason !== null, skip_reason: skipReason,
       selected: sel.clients, accepted, failed, unavailable, malicious_participants: fresh.filter((x) => x.malicious).length, stale_updates: stale.length,
       client_loss: clientLoss, bytes_up: bytesUp, bytes_down: bytesDown, sim_seconds: roundTime, sim_clock: clock,
-      seconds: (performance.now() - t0) / 1000, client_seconds: clientSeconds, info,
+      seconds: (performance.now() - t0) / 1000, client_seconds: clientSeconds, cut_clients: cutClients, cut_shots: cutShots, cut_evaluations: cutEvaluations, info,
     };
     rounds.push(rec);
     await opts.onRound?.(rec, { round: r, global: Array.from(global), strategy: spec.strategy.state(), inflight, clock });

@@ -70,6 +70,12 @@ export interface FederateConfig {
   rootRows: number;
   /** Quantum devices: 'exact', 'shots' (1024 shots each) or 'nisq' (each its own noise level). */
   devices: 'exact' | 'shots' | 'nisq';
+  /**
+   * Qubits of each client's quantum device (one number for all, or one per client). Clients whose
+   * device is narrower than the model train through circuit cutting (src/sim/cutting): values and
+   * shift-rule gradients reconstructed from the fragments, the cost recorded per round.
+   */
+  deviceQubits?: number | number[];
   /** Backdoor target class (default 0, the normal class: triggered attacks pass as normal). */
   backdoorTarget: number;
   trigger?: Trigger;
@@ -97,6 +103,13 @@ export function checkFederateConfig(c: FederateConfig): FederateConfig {
   if (c.attacks.some((a) => a !== 'none') && Math.round(c.malicious * c.clients) < 1) throw new QmlError(`--malicious ${c.malicious} of ${c.clients} clients is no client: the attacks need at least one`, '--malicious');
   if (!(c.testFraction > 0 && c.testFraction < 1)) throw new QmlError(`test fraction must be in (0, 1), got ${c.testFraction}`, '--test-fraction');
   if (!['exact', 'shots', 'nisq'].includes(c.devices)) throw new QmlError(`devices must be exact, shots or nisq, got "${c.devices}"`, '--devices');
+  if (c.deviceQubits !== undefined) {
+    const ks = Array.isArray(c.deviceQubits) ? c.deviceQubits : [c.deviceQubits];
+    if (Array.isArray(c.deviceQubits) && ks.length !== c.clients) throw new QmlError(`${ks.length} device widths for ${c.clients} clients (give one, or one per client)`, '--device-qubits');
+    for (const k of ks) if (!Number.isInteger(k) || k < 1) throw new QmlError(`a device width must be a positive integer, got ${k}`, '--device-qubits');
+    if (!['vqc', 'reupload', 'hybrid'].includes(c.model.type)) throw new QmlError(`--device-qubits cuts quantum models (vqc, reupload, hybrid), not "${c.model.type}"`, '--device-qubits');
+    if (c.devices === 'nisq' && ks.some((k) => k < (c.model.qubits ?? 8))) throw new QmlError('NISQ devices carry read-out error, which cut fragments do not model; narrow devices run with --devices exact or shots', '--device-qubits');
+  }
   checkFaults(c.faults, c.clients);
   checkClientSpec({ model: c.model, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr, maxSteps: c.localSteps }, '--model');
   if (c.clientFiles && c.clientFiles.length !== c.clients) throw new QmlError(`${c.clientFiles.length} client files for ${c.clients} clients`, '--client-files');
@@ -206,6 +219,9 @@ export function clientSpecs(prep: Prepared): ClientSpec[] {
       const noise: NoiseModel = { after_1q: [{ channel: 'depolarizing', p: p / 10 }], after_2q: [{ channel: 'depolarizing', p }], readout: { p1_given_0: p, p0_given_1: p } };
       execution = { noise };
     }
+    // A device narrower than the model: local training runs through the cut fragments.
+    const K = Array.isArray(c.deviceQubits) ? c.deviceQubits[i] : c.deviceQubits;
+    if (quantum && K !== undefined && K < (c.model.qubits ?? 8)) execution = { ...execution, device: { qubits: K, gradient: 'shift' } };
     return { model: { ...c.model, ...(execution ? { execution } : {}) }, epochs: c.localEpochs, batchSize: c.batchSize, optimizer: c.optimizer, lr: c.lr, ...(c.localSteps ? { maxSteps: c.localSteps } : {}) };
   });
 }

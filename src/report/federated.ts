@@ -78,6 +78,7 @@ export function writeFederatedTables(res: FederatedResults, out: string): string
     strategy: r.strategy, attack: r.attack, round: x.round, accuracy: x.accuracy, balanced_accuracy: x.balanced_accuracy, loss: x.loss, backdoor_success: x.backdoor_success,
     participants: x.participants, failures: x.failures, skipped: x.skipped, skip_reason: x.skip_reason, malicious_participants: x.malicious_participants, stale_updates: x.stale_updates,
     bytes_up: x.bytes_up, bytes_down: x.bytes_down, sim_seconds: x.sim_seconds, sim_clock: x.sim_clock, seconds: x.seconds,
+    client_seconds: x.client_seconds, cut_clients: x.cut_clients ?? 0, cut_shots: x.cut_shots ?? 0, cut_evaluations: x.cut_evaluations ?? 0,
   })));
   const failures = res.runs.flatMap((r) => r.rounds.flatMap((x) => [...x.failed, ...x.unavailable].map((f) => ({ strategy: r.strategy, attack: r.attack, round: x.round, client: f.client, reason: f.reason, detail: f.detail ?? '' }))));
   const files: Array<[string, string]> = [['runs.csv', csv(runs)], ['rounds.csv', csv(rounds)], ['failures.csv', csv(failures)]];
