@@ -14,6 +14,7 @@ const flags: Flags = {
   port: { type: 'int', help: 'TCP port (0: a free one)', default: 8080 },
   host: { type: 'string', help: 'address to listen on', default: '127.0.0.1' },
   store: { type: 'string', help: 'the store file (default $QML6G_STORE, else $QML6G_HOME/runs.db)' },
+  audit: { type: 'string', help: 'the audit log and oversight queue file (default $QML6G_HOME/audit.db)' },
   'page-size': { type: 'int', help: 'runs per page', default: 50 },
   json: { type: 'boolean', help: 'print {"url", "store"} as one JSON line once listening' },
   help: { type: 'boolean', help: 'show this help' },
@@ -28,7 +29,7 @@ export async function runDashboard(argv: string[]): Promise<void> {
   const store = Store.open((a.flags.store as string | undefined) ?? defaultStoreFile());
   let d;
   try {
-    d = await startDashboard({ store, port: a.flags.port as number, host: a.flags.host as string, pageSize, extensions: await dashboardExtensions() });
+    d = await startDashboard({ store, port: a.flags.port as number, host: a.flags.host as string, pageSize, extensions: await dashboardExtensions({ governance: { file: a.flags.audit as string | undefined } }) });
   } catch (e) {
     store.close();
     throw e;

@@ -35,7 +35,7 @@ export interface DashboardOptions {
 }
 
 /** A bad request: its message is shown to the client (400 unless `status` says 404). */
-class BadRequest extends Error {
+export class HttpError extends Error {
   constructor(message: string, readonly status: 400 | 404 = 400) { super(message); }
 }
 
@@ -44,23 +44,23 @@ const ID_LIST_RE = /^[A-Za-z0-9_.-]+$/;
 
 function intParam(v: string | undefined, name: string, dflt: number, lo: number, hi: number): number {
   if (v === undefined || v === '') return dflt;
-  if (!/^\d+$/.test(v)) throw new BadRequest(`${name} must be a whole number, got "${v}"`);
+  if (!/^\d+$/.test(v)) throw new HttpError(`${name} must be a whole number, got "${v}"`);
   const n = Number(v);
-  if (n < lo || n > hi) throw new BadRequest(`${name} must be between ${lo} and ${hi}, got ${n}`);
+  if (n < lo || n > hi) throw new HttpError(`${name} must be between ${lo} and ${hi}, got ${n}`);
   return n;
 }
 
 function statusParam(v: string | undefined): string | undefined {
   if (!v) return undefined;
-  if (!(RUN_STATUSES as string[]).includes(v)) throw new BadRequest(`unknown status "${v}" (known: ${RUN_STATUSES.join(', ')})`);
+  if (!(RUN_STATUSES as string[]).includes(v)) throw new HttpError(`unknown status "${v}" (known: ${RUN_STATUSES.join(', ')})`);
   return v;
 }
 
 function idsParam(c: Context): string[] {
   const raw = [...(c.req.queries('ids') ?? []), ...(c.req.queries('id') ?? [])].flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (raw.length < 2) throw new BadRequest('compare needs at least two run ids: /compare?ids=A,B');
-  if (raw.length > 12) throw new BadRequest('compare at most 12 runs at once');
-  for (const id of raw) if (!ID_LIST_RE.test(id)) throw new BadRequest(`"${id}" is not a run id`);
+  if (raw.length < 2) throw new HttpError('compare needs at least two run ids: /compare?ids=A,B');
+  if (raw.length > 12) throw new HttpError('compare at most 12 runs at once');
+  for (const id of raw) if (!ID_LIST_RE.test(id)) throw new HttpError(`"${id}" is not a run id`);
   return [...new Set(raw)];
 }
 
@@ -88,7 +88,7 @@ export function dashboardApp(opts: DashboardOptions): Hono {
 
   // A missing run is a 404, a malformed query a 400; anything else is our bug: logged, never shown.
   app.onError((e, c) => {
-    if (e instanceof BadRequest) return fail(c, e.status, e.message);
+    if (e instanceof HttpError) return fail(c, e.status, e.message);
     if (e instanceof QmlError) return fail(c, /^no run with id/.test(e.message) ? 404 : 400, e.message);
     process.stderr.write(`dashboard: internal error on ${c.req.method} ${c.req.path}: ${(e as Error)?.stack ?? String(e)}\n`);
     return c.req.path.startsWith('/api/') ? c.json({ error: 'internal error (see the server log)', status: 500 }, 500) : c.html(errorPage(500, 'internal error (see the server log)', nav), 500);
@@ -121,7 +121,7 @@ export function dashboardApp(opts: DashboardOptions): Hono {
     const pageNo = intParam(c.req.query('page'), 'page', 1, 1, 1_000_000);
     const { runs, total } = store.listRuns({ ...q, limit: pageSize, offset: (pageNo - 1) * pageSize });
     const pages = Math.max(1, Math.ceil(total / pageSize));
-    if (pageNo > pages && total > 0) throw new BadRequest(`page ${pageNo} is past the last page (${pages})`, 404);
+    if (pageNo > pages && total > 0) throw new HttpError(`page ${pageNo} is past the last page (${pages})`, 404);
     const commands = store.db.prepare('SELECT DISTINCT command FROM runs ORDER BY command').pluck().all() as string[];
     const sel = (name: string, values: string[], cur?: string) => `<label>${name}<select name="${name}"><option value="">any</option>${values.map((v) => `<option${v === cur ? ' selected' : ''}>${esc(v)}</option>`).join('')}</select></label>`;
     const filters = `<form class="filters" method="get" action="/">${sel('command', commands, q.command)}${sel('status', RUN_STATUSES, q.status)}<label>tag<input name="tag" value="${esc(q.tag ?? '')}" placeholder="key or key=value"></label><button type="submit">filter</button></form>`;
@@ -170,9 +170,9 @@ export function dashboardApp(opts: DashboardOptions): Hono {
     const prefix = `/runs/${c.req.param('id')}/artifacts/`;
     const raw = c.req.path.startsWith(prefix) ? c.req.path.slice(prefix.length) : '';
     let name: string;
-    try { name = decodeURIComponent(raw); } catch { throw new BadRequest('malformed artefact name'); }
+    try { name = decodeURIComponent(raw); } catch { throw new HttpError('malformed artefact name'); }
     const a = store.artifact(id, name);
-    if (!a) throw new BadRequest(`run ${id} has no artefact "${name}"`, 404);
+    if (!a) throw new HttpError(`run ${id} has no artefact "${name}"`, 404);
     return c.body(new Uint8Array(a.data), 200, {
       'Content-Type': a.info.media_type,
       // Artefacts are data, not part of the dashboard: no script runs, nothing is fetched from elsewhere.

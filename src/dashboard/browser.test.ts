@@ -11,17 +11,25 @@ import path from 'node:path';
 import { Store } from '../store/store.js';
 import { startDashboard } from './server.js';
 import { fillDemoStore } from './fixtures.js';
+import '../testing/shared.js';
+import { AuditLog } from '../governance/audit-log.js';
+import { OversightQueue } from '../governance/oversight.js';
+import { governanceExtension } from './governance.js';
 
 const CHROMIUM = process.env.QML6G_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const skip = fs.existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (install Debian's chromium package; .ci/run does)`;
 
-test('in chromium: list runs, open a run, compare two; screenshots kept', { skip, timeout: 120_000 }, async (t) => {
+test('in chromium: list runs, open a run, compare two, approve a queued decision; screenshots kept', { skip, timeout: 120_000 }, async (t) => {
   const { chromium } = await import('playwright-core');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-browser-'));
   const store = Store.open(path.join(dir, 'runs.db'));
   const ids = fillDemoStore(store);
-  const d = await startDashboard({ store, port: 0, pageSize: 50 });
+  const auditFile = path.join(dir, 'audit.db');
+  const log = AuditLog.open(auditFile);
+  new OversightQueue(log).submit({ decision_id: 'iso-7', action: { isolate: 'gNB-7' }, confidence: 0.55, safe_default: { isolate: null } });
+  log.close();
+  const d = await startDashboard({ store, port: 0, pageSize: 50, extensions: [governanceExtension({ file: auditFile })] });
   const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
   try {
     const page = context.pages()[0] ?? await context.newPage();
@@ -53,14 +61,28 @@ test('in chromium: list runs, open a run, compare two; screenshots kept', { skip
     const shot2 = path.join(dir, 'compare.png');
     await page.screenshot({ path: shot2, fullPage: true });
 
+    // The override queue: a person approves the waiting decision, by name.
+    await page.click('header a[href="/oversight"]');
+    await page.waitForURL('**/oversight');
+    assert.equal(await page.locator('#pending tbody tr').count(), 1);
+    await page.locator('#pending form[action$="/approve"] input[name="who"]').fill('alice');
+    await page.click('#approve-iso-7');
+    await page.waitForURL('**/oversight?done=**');
+    assert.match(await page.locator('#done').innerText(), /iso-7 approved by alice/);
+    assert.match(await page.locator('#decided').innerText(), /approved/);
+    const shot3 = path.join(dir, 'oversight.png');
+    await page.screenshot({ path: shot3, fullPage: true });
+    await page.goto(`${d.url}audit`);
+    await page.click('#audit tbody tr:first-child a');
+    assert.match(await page.locator('#inclusion').innerText(), /^verified/);
+
     await page.goto(`${d.url}runs/none-such`);
     assert.match(await page.locator('h1').innerText(), /404/);
 
     assert.deepEqual(errors, []);
     assert.deepEqual(foreign, []);
-    for (const f of [shot1, shot2]) assert.ok(fs.statSync(f).size > 5000, f);
-    t.diagnostic(`screenshots: ${shot1} ${shot2}`);
-    process.stdout.write(`# dashboard screenshots: ${shot1} ${shot2}\n`);
+    for (const f of [shot1, shot2, shot3]) assert.ok(fs.statSync(f).size > 5000, f);
+    t.diagnostic(`screenshots: ${shot1} ${shot2} ${shot3}`);
   } finally {
     await context.close();
     await d.close();

@@ -29,7 +29,7 @@ form.filters{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end;margin:.6rem 
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #e3e3e3;border-radius:6px;padding:.4rem;background:#fff}
 .pager a,.pager span{margin-right:.6rem}.badge{display:inline-block;border-radius:4px;padding:0 .4rem;background:#fff3cd;border:1px solid #e0c36b;font-size:.8rem}
 iframe.report{width:100%;height:900px;border:1px solid #ddd}code{background:#f4f6f8;padding:0 .2rem}
-button{cursor:pointer}
+button{cursor:pointer}form.inline{display:inline-flex;gap:.3rem;margin:.1rem .4rem .1rem 0}
 `;
 
 export interface Nav { audit: boolean; oversight: boolean }
