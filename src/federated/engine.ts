@@ -84,6 +84,8 @@ export interface RoundRecord {
   cut_shots: number;
   /** Circuit reconstructions from fragments they ran (values and shifted values). */
   cut_evaluations: number;
+  /** Wall-clock seconds of the server's evaluation of the new model on the test rows. */
+  eval_seconds: number;
   info: Record<string, number>;
 }
 
@@ -223,20 +225,22 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
     const results: FitResult[] = [...fresh.map(({ malicious: _m, ...rest }) => rest), ...stale].sort((a, b) => a.client - b.client);
     if (waitedForDeadline && f.deadline !== undefined) roundTime = Math.max(roundTime, f.deadline);
     clock += roundTime;
-    let skipReason: string | null = sel.skip ?? null, accepted: number[] = [], info: Record<string, number> = {};
+    let skipReason: string | null = sel.skip ?? null, accepted: number[] = [], info: Record<string, number> = {}, evalSeconds = 0;
     if (!skipReason) {
       const agg = spec.strategy.aggregate({ round: r, global }, results, failed);
       if (agg.kind === 'skip') skipReason = agg.reason;
       else {
         global = agg.params; accepted = agg.accepted; info = agg.info;
+        const te = performance.now();
         last = evaluateGlobal(evalModel, global, spec.test, spec.backdoorTest, C);
+        evalSeconds = (performance.now() - te) / 1000;
       }
     }
     const rec: RoundRecord = {
       round: r, ...last, participants: results.length, failures: failed.length, skipped: skipReason !== null, skip_reason: skipReason,
       selected: sel.clients, accepted, failed, unavailable, malicious_participants: fresh.filter((x) => x.malicious).length, stale_updates: stale.length,
       client_loss: clientLoss, bytes_up: bytesUp, bytes_down: bytesDown, sim_seconds: roundTime, sim_clock: clock,
-      seconds: (performance.now() - t0) / 1000, client_seconds: clientSeconds, cut_clients: cutClients, cut_shots: cutShots, cut_evaluations: cutEvaluations, info,
+      seconds: (performance.now() - t0) / 1000, client_seconds: clientSeconds, cut_clients: cutClients, cut_shots: cutShots, cut_evaluations: cutEvaluations, eval_seconds: evalSeconds, info,
     };
     rounds.push(rec);
     await opts.onRound?.(rec, { round: r, global: Array.from(global), strategy: spec.strategy.state(), inflight, clock });
