@@ -17,3 +17,4 @@ export * from './secagg.js';
 export * from './rdp.js';
 export * from './dp.js';
 export * from './membership.js';
+export * from './utility.js';
