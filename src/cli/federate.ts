@@ -20,6 +20,7 @@ import {
   centralReference, checkFederateConfig, defaultFederateConfig, prepareFederation, runAttacks, runFederated, type FederateConfig, type Prepared, type RunRecord,
 } from '../federated/experiment.js';
 import type { FaultConfig } from '../federated/faults.js';
+import { parseDpSpec, type SecureAggConfig } from '../federated/privacy/private-strategy.js';
 import { ClientPool } from '../federated/pool.js';
 import { summariseFederated, writeFederatedReport, writeFederatedTables, type FederatedResults } from '../report/federated.js';
 import { storeRecorder } from '../store/job-recorder.js';
@@ -64,6 +65,11 @@ const flags: Flags = {
   'server-lr': { type: 'number', help: 'server learning rate (FedAvg/FedAvgM 1, FedAdam/Yogi/Adagrad 0.1)' },
   devices: { type: 'string', help: 'quantum devices: exact | shots | nisq (each its own noise level)', default: 'exact' },
   'device-qubits': { type: 'string', help: "qubits of the clients' devices: N, or N1,N2,... one per client; narrower than the model → training through circuit cutting" },
+  'secure-agg': { type: 'string', help: 'secure aggregation: secagg (Bonawitz et al. 2017) | secagg+ (Bell et al. 2020); the server sees only the sum' },
+  'secure-agg-clip': { type: 'number', help: 'L2 norm each client clips its update to before masking (without --dp)', default: 1 },
+  'secure-agg-threshold': { type: 'int', help: 'Shamir threshold t (default: a majority of the share holders)' },
+  'secure-agg-degree': { type: 'int', help: 'SecAgg+ graph degree k (even; default 2⌈log₂ n⌉)' },
+  dp: { type: 'string', help: 'DP-FedAvg: noise=Z,clip=S,delta=D[,adaptive] (client-level, Rényi accountant)' },
   'root-rows': { type: 'int', help: "rows of the server's clean root set (FLTrust)", default: 100 },
   'test-fraction': { type: 'number', help: 'fraction of the rows held out as the global test set', default: 0.2 },
   threads: { type: 'int', help: 'worker threads training clients (results do not depend on it)', default: Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2)) },
@@ -77,6 +83,15 @@ const flags: Flags = {
   ...channelFlags,
 };
 
+/** --secure-agg and its companions → the secure-aggregation configuration (validated). */
+function secureAggFromFlags(f: Record<string, unknown>): SecureAggConfig {
+  const variant = f['secure-agg'] as string;
+  if (variant !== 'secagg' && variant !== 'secagg+') throw new QmlError(`unknown secure aggregation "${variant}" (secagg, secagg+)`, '--secure-agg');
+  const clip = f['secure-agg-clip'] as number;
+  if (!(clip > 0)) throw new QmlError(`must be > 0, got ${clip}`, '--secure-agg-clip');
+  return { variant, clip, ...(f['secure-agg-threshold'] !== undefined ? { threshold: f['secure-agg-threshold'] as number } : {}), ...(f['secure-agg-degree'] !== undefined ? { degree: f['secure-agg-degree'] as number } : {}) };
+}
+
 function list(v: unknown): string[] {
   return String(v).split(',').map((x) => x.trim()).filter(Boolean);
 }
@@ -89,7 +104,7 @@ function parseCut(s: string): NonNullable<FaultConfig['partitions']> {
   });
 }
 
-const CONFIG_KEYS = new Set(Object.keys(defaultFederateConfig()).concat(['deviceQubits', 'label', 'drop', 'format', 'maxRows', 'clientFiles', 'alpha', 'classesPerClient', 'power', 'partitionColumn', 'policy', 'mu', 'serverLr', 'trigger']));
+const CONFIG_KEYS = new Set(Object.keys(defaultFederateConfig()).concat(['deviceQubits', 'label', 'drop', 'format', 'maxRows', 'clientFiles', 'alpha', 'classesPerClient', 'power', 'partitionColumn', 'policy', 'mu', 'serverLr', 'trigger', 'secureAgg', 'dp']));
 
 /** The configuration: defaults, then --config, then flags given on the command line. */
 export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; out: string; threads: number; json: boolean; resume: boolean; help: boolean; channel?: ChannelOptions } {
@@ -156,6 +171,8 @@ export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; o
   if (given.has('fraction-fit') || !f.config) policy.fractionFit = f['fraction-fit'] as number;
   if (f['reject-failures']) policy.acceptFailures = false;
   cfg.policy = policy;
+  if (f['secure-agg'] !== undefined) cfg.secureAgg = secureAggFromFlags(f);
+  if (f.dp !== undefined) cfg.dp = parseDpSpec(f.dp as string);
   checkFederateConfig(cfg);
   if (cfg.partition !== 'dirichlet' && given.has('alpha')) info(`note: --alpha applies to --partition dirichlet only (partition is ${cfg.partition as PartitionKind})`);
   const threads = f.threads as number;
@@ -281,8 +298,11 @@ export function federateJson(res: FederatedResults): Record<string, unknown> {
       rounds: r.rounds.map((x) => ({
         round: x.round, accuracy: x.accuracy, loss: x.loss, participants: x.participants, failures: x.failures, skipped: x.skipped,
         balanced_accuracy: x.balanced_accuracy, backdoor_success: x.backdoor_success, skip_reason: x.skip_reason, sim_clock: x.sim_clock, bytes_up: x.bytes_up, bytes_down: x.bytes_down,
+        ...(x.info?.epsilon !== undefined ? { epsilon: x.info.epsilon } : {}),
       })),
       ...(r.channel ? { channel: r.channel } : {}),
+      ...(r.secure_aggregation ? { secure_aggregation: r.secure_aggregation } : {}),
+      ...(r.privacy ? { privacy: r.privacy } : {}),
     })),
     centralized_accuracy: res.centralized_accuracy, config: res.config, seed: res.seed, version: res.version, seconds: res.seconds,
     dataset: res.dataset, classes: res.classes, malicious_clients: res.malicious_clients, summary: res.summary, status: res.status,

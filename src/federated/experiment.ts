@@ -32,6 +32,8 @@ import { subSeed } from './seeds.js';
 import { makeStrategy, STRATEGY_NAMES } from './strategies/index.js';
 import type { QuorumPolicy } from './strategy.js';
 import type { Transport } from './transport.js';
+import { checkPrivacyCompatible, PrivateStrategy, privateRunFields, type DpConfig, type PrivacyReport, type SecureAggConfig } from './privacy/private-strategy.js';
+import { membershipAudit } from './privacy/audit.js';
 
 export interface FederateConfig {
   data: string;
@@ -80,6 +82,10 @@ export interface FederateConfig {
   backdoorTarget: number;
   trigger?: Trigger;
   seed: number;
+  /** Secure aggregation (SecAgg / SecAgg+) with the client-side L2 clip before masking. */
+  secureAgg?: SecureAggConfig;
+  /** DP-FedAvg: noise multiplier, clip norm, δ, adaptive clipping. */
+  dp?: DpConfig;
 }
 
 export function defaultFederateConfig(): FederateConfig {
@@ -116,6 +122,10 @@ export function checkFederateConfig(c: FederateConfig): FederateConfig {
   // The robust rules' preconditions for the planned clients per round (Krum n > 2f + 2, Bulyan n ≥ 4f + 3, trim < 0.5).
   const planned = Math.max(c.policy?.minFitClients ?? 2, Math.ceil((c.policy?.fractionFit ?? 1) * c.clients));
   for (const s of c.strategies) makeStrategy(s, { policy: c.policy, f: Math.round(c.malicious * planned), plannedClients: planned, mu: c.mu, serverLr: c.serverLr, rootUpdate: () => new Float64Array(0) });
+  if (c.secureAgg || c.dp) {
+    const planned = Math.max(c.policy?.minFitClients ?? 2, Math.ceil((c.policy?.fractionFit ?? 1) * c.clients));
+    checkPrivacyCompatible(c.strategies.map((s) => makeStrategy(s, { policy: c.policy, rootUpdate: () => new Float64Array(0) })), { seed: c.seed, secureAgg: c.secureAgg, dp: c.dp }, planned);
+  }
   if (!isQuantumType(c.model.type) && c.attacks.includes('noisy-device')) throw new QmlError(`noisy-device attacks a quantum device; model "${c.model.type}" is classical`, '--attacks');
   return c;
 }
@@ -254,6 +264,9 @@ export interface RunRecord {
   state?: EngineState;
   /** The secure channel's record when updates travel through one (qml6g federate --channel): per link and round. */
   channel?: Record<string, unknown>;
+  /** Present with --secure-agg / --dp (issue 11). */
+  secure_aggregation?: PrivacyReport['secure_aggregation'];
+  privacy?: PrivacyReport['privacy'] & { membership_auc: number | null; membership_advantage: number | null };
 }
 
 export interface RunOptions {
@@ -290,10 +303,11 @@ export async function runFederated(prep: Prepared, strategyName: string, attackN
   const honest = clientSpecs(prep)[0];
   const plannedClients = Math.max(c.policy?.minFitClients ?? 2, Math.ceil((c.policy?.fractionFit ?? 1) * c.clients));
   const f = Math.round(c.malicious * plannedClients);
-  const strategy = makeStrategy(strategyName, {
+  const innerStrategy = makeStrategy(strategyName, {
     policy: c.policy, f, plannedClients, mu: c.mu, serverLr: c.serverLr,
     rootUpdate: (global, round) => trainLocal({ client: -1, round, seed: subSeed(c.seed, round, 0x7007), numClasses: C, spec: honest, data: root, global, instructions: { proxMu: 0 } }).update,
   });
+  const strategy = c.secureAgg || c.dp ? new PrivateStrategy(innerStrategy, { seed: c.seed, secureAgg: c.secureAgg, dp: c.dp }) : innerStrategy;
   const model = createModel(c.model, test.cols, C, c.seed);
   const quantum = isQuantumType(c.model.type);
   const rec: RunRecord = opts.resume && opts.resume.state
@@ -315,6 +329,10 @@ export async function runFederated(prep: Prepared, strategyName: string, attackN
   const last = rec.rounds[rec.rounds.length - 1];
   rec.final_accuracy = last ? last.accuracy : out.initial.accuracy;
   rec.backdoor_success = attack?.backdoor ? (last ? last.backdoor_success : out.initial.backdoor_success) : null;
+  if (strategy instanceof PrivateStrategy) {
+    const mia = c.dp ? membershipAudit(c.model, C, c.seed, out.params, data, test) : null;
+    Object.assign(rec, privateRunFields(strategy, mia));
+  }
   rec.status = 'complete';
   delete rec.state;
   return rec;

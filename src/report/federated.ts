@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { RunRecord } from '../federated/experiment.js';
 import { heatmapSpec, lineSpec, renderSvg, type Cell, type Point } from './plot.js';
 import { channelSection } from './channel.js';
+import { privacyReportSections } from './privacy.js';
 import { esc } from './html.js';
 import { writeFileAtomic } from '../core/job.js';
 
@@ -120,6 +121,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
     s.push('<h2>Backdoor success: strategy × attack</h2><p class="muted">Fraction of triggered test records of other classes that the final model sends to the target class.</p>');
     s.push(await renderSvg(heatmapSpec('backdoor success', bd, { row: 'strategy', col: 'attack', value: 'success', domain: [0, 1] })));
   }
+  s.push(await privacyReportSections(res.runs));
   s.push('<h2>Runs</h2><table><tr><th>strategy</th><th>attack</th><th>malicious</th><th>final accuracy</th><th>balanced</th><th>backdoor success</th><th>skipped rounds</th><th>failures</th><th>MB up</th><th>simulated s</th></tr>');
   for (const r of res.runs) {
     const last = r.rounds.at(-1);

@@ -18,3 +18,4 @@ export * from './rdp.js';
 export * from './dp.js';
 export * from './membership.js';
 export * from './utility.js';
+export * from './audit.js';

@@ -72,7 +72,7 @@ export function parseDpSpec(spec: string): DpConfig {
 export function checkDpConfig(c: DpConfig): DpConfig {
   checkNoise(c.noise);
   if (!isFiniteNumber(c.clip) || c.clip <= 0) throw new QmlError(`--dp clip must be > 0, got ${c.clip}`, '--dp');
-  checkDelta(c.delta);
+  checkDelta(c.delta, '--dp delta');
   if (c.targetQuantile !== undefined && !(c.targetQuantile > 0 && c.targetQuantile < 1)) throw new QmlError(`--dp quantile must be in (0, 1), got ${c.targetQuantile}`, '--dp');
   if (c.clipLearningRate !== undefined && !(c.clipLearningRate > 0)) throw new QmlError(`--dp clip-lr must be > 0, got ${c.clipLearningRate}`, '--dp');
   return c;
@@ -100,7 +100,7 @@ export class PrivateStrategy implements Strategy {
   constructor(inner: Strategy, readonly config: PrivacyConfig) {
     const why = config.secureAgg ? 'secure aggregation only reveals the sum of the updates' : 'DP-FedAvg adds its noise to the sum of the updates';
     if (inner.needs !== 'sum' || !inner.aggregateSum) {
-      throw new QmlError(`strategy "${inner.name}" needs every client's update on its own, but ${why}; robust aggregation and ${config.secureAgg ? 'secure aggregation' : 'DP'} cannot be combined. Use a sum-only strategy (fedavg, fedavgm, fedprox, fedadam, fedyogi, fedadagrad) with client-side norm clipping before masking (--dp clip=S, or the secure-aggregation clip), which bounds what any one client can do to the sum`, '--strategies');
+      throw new QmlError(`strategy "${inner.name}" needs every client's update on its own, but ${why}; robust aggregation and ${config.secureAgg ? 'secure aggregation' : 'DP'} cannot be combined. Use a sum-only strategy (fedavg, fedavgm, fedprox, fedadam, fedyogi, fedadagrad) with client-side norm clipping before masking (--dp clip=S, or --secure-agg-clip), which bounds what any one client can do to the sum`, '--strategies');
     }
     this.inner = requireSum(inner);
     if (config.dp) checkDpConfig(config.dp);
@@ -279,4 +279,33 @@ export class PrivateStrategy implements Strategy {
     }
     if (this.clipState && Number(s['privacy.clip']) > 0) this.clipState.clip = Number(s['privacy.clip']);
   }
+}
+
+/**
+ * Refuses, before any training, a privacy configuration that cannot run: a strategy that needs
+ * individual updates (robust aggregation) combined with secure aggregation or DP.
+ */
+export function checkPrivacyCompatible(strategies: readonly Strategy[], config: PrivacyConfig, plannedClients?: number): void {
+  for (const s of strategies) new PrivateStrategy(s, config);
+  // The threshold and graph degree against the clients planned per round (t > n, t ≤ n/2, odd k).
+  const sa = config.secureAgg;
+  if (sa && plannedClients !== undefined) {
+    if (sa.variant !== 'secagg' && sa.variant !== 'secagg+') throw new QmlError(`unknown secure aggregation "${sa.variant as string}" (secagg, secagg+)`, '--secure-agg');
+    if (plannedClients < 2) throw new QmlError(`secure aggregation needs at least 2 clients per round, ${plannedClients} planned`, '--secure-agg');
+    try {
+      secAggSetup(plannedClients, { variant: sa.variant, threshold: sa.threshold, degree: sa.variant === 'secagg+' ? sa.degree : undefined, seed: config.seed });
+    } catch (e) {
+      if (e instanceof QmlError) throw new QmlError(`${e.message} (with ${plannedClients} clients planned per round)`, sa.threshold !== undefined ? '--secure-agg-threshold' : '--secure-agg-degree');
+      throw e;
+    }
+  }
+}
+
+/** What a finished private run adds to its record: the report plus the membership audit's numbers. */
+export function privateRunFields(s: PrivateStrategy, membership: { auc: number; advantage: number } | null): PrivacyReport & { privacy?: { membership_auc: number | null; membership_advantage: number | null } } {
+  const r = s.report();
+  return {
+    ...(r.secure_aggregation ? { secure_aggregation: r.secure_aggregation } : {}),
+    ...(r.privacy ? { privacy: { ...r.privacy, membership_auc: membership?.auc ?? null, membership_advantage: membership?.advantage ?? null } } : {}),
+  };
 }

@@ -145,8 +145,8 @@ export function epsilonFromRdp(orders: readonly number[], rdp: readonly number[]
   return { epsilon: best, optimalOrder: bestOrder };
 }
 
-export function checkDelta(delta: number): void {
-  if (!isFiniteNumber(delta) || delta <= 0 || delta >= 1) throw new QmlError(`delta must be in (0, 1), got ${delta}`, '--delta');
+export function checkDelta(delta: number, where = '--delta'): void {
+  if (!isFiniteNumber(delta) || delta <= 0 || delta >= 1) throw new QmlError(`delta must be in (0, 1), got ${delta}`, where);
 }
 
 export interface AccountQuery {

@@ -15,11 +15,10 @@ import { QmlError } from '../../core/errors.js';
 import { createModel, isQuantumType } from '../../qml/models/registry.js';
 import { evaluateGlobal, simulate } from '../engine.js';
 import { clientSpecs, toClientData, type Prepared } from '../experiment.js';
-import type { ClientData } from '../client.js';
 import type { ClientPool } from '../pool.js';
 import { subSeed } from '../seeds.js';
 import { makeStrategy } from '../strategies/index.js';
-import { membershipInference } from './membership.js';
+import { membershipAudit } from './audit.js';
 import { PrivateStrategy, type SecureAggConfig } from './private-strategy.js';
 
 export interface PrivacyUtilityOptions {
@@ -49,21 +48,6 @@ export interface PrivacyUtilityRow {
   seconds: number;
 }
 
-/** Per-row cross-entropy of the model with `params` on `d`. */
-function rowLosses(prep: Prepared, params: Float64Array, d: ClientData): Float64Array {
-  const m = createModel(prep.config.model, d.cols, prep.numClasses, prep.config.seed);
-  m.params.set(params);
-  const p = m.predictProba({ data: d.X, rows: d.rows, cols: d.cols });
-  const C = prep.numClasses, out = new Float64Array(d.rows);
-  for (let r = 0; r < d.rows; r++) out[r] = -Math.log(Math.max(p[r * C + d.y[r]], 1e-300));
-  return out;
-}
-
-function firstRows(d: ClientData, n: number): ClientData {
-  const k = Math.min(n, d.rows);
-  return { X: d.X.subarray(0, k * d.cols), rows: k, cols: d.cols, y: d.y.subarray(0, k) };
-}
-
 export async function privacyUtility(prep: Prepared, o: PrivacyUtilityOptions): Promise<PrivacyUtilityRow[]> {
   const c = prep.config;
   if (!o.noises.length) throw new QmlError('no noise multiplier given');
@@ -71,15 +55,6 @@ export async function privacyUtility(prep: Prepared, o: PrivacyUtilityOptions): 
   const data = prep.clientRaw.map((d) => toClientData(prep.clean, d));
   const test = toClientData(prep.clean, prep.test);
   const specs = clientSpecs(prep);
-  // Members: rows every client trained on, interleaved across clients; non-members: test rows.
-  const miaRows = o.miaRows ?? 400;
-  const perClient = Math.max(1, Math.ceil(miaRows / data.length));
-  const members = data.map((d) => firstRows(d, perClient));
-  const memberSet: ClientData = {
-    X: Float64Array.from(members.flatMap((m) => Array.from(m.X))), rows: members.reduce((a, m) => a + m.rows, 0), cols: test.cols,
-    y: Int32Array.from(members.flatMap((m) => Array.from(m.y))),
-  };
-  const nonMembers = firstRows(test, memberSet.rows);
   const rows: PrivacyUtilityRow[] = [];
   for (const z of o.noises) {
     const t0 = performance.now();
@@ -94,21 +69,14 @@ export async function privacyUtility(prep: Prepared, o: PrivacyUtilityOptions): 
       headOffset: isQuantumType(c.model.type) && model.headOffset !== undefined ? model.headOffset : model.params.length, pool: o.pool,
     });
     const ev = evaluateGlobal(createModel(c.model, test.cols, prep.numClasses, c.seed), out.params, test, null, prep.numClasses);
-    const lm = rowLosses(prep, out.params, memberSet), ln = rowLosses(prep, out.params, nonMembers);
-    const mia = membershipInference(lm, ln);
+    const mia = membershipAudit(c.model, prep.numClasses, c.seed, out.params, data, test, o.miaRows ?? 400);
     const priv = strategy instanceof PrivateStrategy ? strategy.report().privacy : undefined;
     const row: PrivacyUtilityRow = {
       model: c.model.type, noise: z, epsilon: priv ? priv.epsilon : null, delta: o.delta, accuracy: ev.accuracy, balanced_accuracy: ev.balanced_accuracy,
-      mia_auc: mia.auc, mia_advantage: mia.advantage, train_loss: mean(lm), test_loss: mean(ln), seconds: (performance.now() - t0) / 1000,
+      mia_auc: mia.auc, mia_advantage: mia.advantage, train_loss: mia.train_loss, test_loss: mia.test_loss, seconds: (performance.now() - t0) / 1000,
     };
     rows.push(row);
     o.onRow?.(row);
   }
   return rows;
-}
-
-function mean(a: Float64Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return s / a.length;
 }
