@@ -38,6 +38,7 @@ function deviceFrom(flags: Record<string, unknown>): DeviceExecution | undefined
 /** The cut plan a quantum model runs through, as reported numbers (null when it runs uncut). */
 function cutInfoOf(model: unknown, K: number): Record<string, unknown> | null {
   const m = model as { layer?: { cut: CutForward | null }; cut?: CutForward | null };
+  // (vqc/reupload/hybrid keep the cut in their quantum layer; circuit classifiers and QSVMs on the model)
   const cut = m.layer ? m.layer.cut : m.cut ?? null;
   if (!cut) return null;
   info(`${cut.plan.cuts.length} cut(s), ${cut.plan.fragments.length} fragment(s) of at most ${K} qubits, sampling overhead ${cut.plan.samplingOverhead.toPrecision(4)}`);
@@ -107,7 +108,7 @@ export function runTrain(argv: string[]): void {
   const seed = a.flags.seed as number;
   const t0 = performance.now();
   const device = deviceFrom(a.flags);
-  if (device && type === 'qsvm') throw new QmlError('--device-qubits runs vqc, reupload and hybrid models through circuit cutting; the qsvm kernel is not cut', '--device-qubits');
+  if (device && type === 'qsvm' && kernel !== 'projected') throw new QmlError('--device-qubits cuts the projected QSVM kernel (--kernel projected), whose Bloch vectors are Pauli expectations; the fidelity kernel is not cut', '--device-qubits');
   const { train, test, split } = trainTestFromFlags(a.flags);
   for (const n of train.notes) info(`note: ${n}`);
   const spec: ModelSpec = {
@@ -202,8 +203,10 @@ export function runEvaluate(argv: string[]): void {
   if (device) {
     // The same trained model, re-run on narrower devices: its circuit is cut into fragments.
     const j = det.model.toJSON() as { execution?: Execution; type: string };
-    if (!['vqc', 'reupload', 'hybrid', 'circuit'].includes(j.type)) throw new QmlError(`--device-qubits runs vqc, reupload, hybrid and circuit models through cutting, not "${j.type}"`, '--device-qubits');
-    const model = modelFromJSON({ ...j, execution: { ...(j.execution ?? {}), ...(shots ? { shots } : {}), device } });
+    if (!['vqc', 'reupload', 'hybrid', 'circuit', 'qsvm'].includes(j.type)) throw new QmlError(`--device-qubits runs vqc, reupload, hybrid, circuit and projected-kernel qsvm models through cutting, not "${j.type}"`, '--device-qubits');
+    const withDevice = (e?: Execution): Execution => ({ ...(e ?? {}), ...(shots ? { shots } : {}), device });
+    const opts = (j as { options?: { execution?: Execution } }).options;
+    const model = modelFromJSON(j.type === 'qsvm' ? { ...j, options: { ...(opts ?? {}), execution: withDevice(opts?.execution) } } : { ...j, execution: withDevice(j.execution) });
     det = new Detector(det.pipeline, model, det.classes, det.meta);
     cutInfo = cutInfoOf(model, device.qubits);
     if (!cutInfo) info(`note: the model fits ${device.qubits}-qubit devices uncut`);

@@ -51,6 +51,12 @@ export class CutForward {
     return !this.execution.shots && !this.execution.noise && !this.execution.device?.noise;
   }
 
+  /** The exact reconstruction even when the execution has shots (expected values, for gradients of expectations). */
+  exactValues(params: ArrayLike<number>, inputs: ArrayLike<number>, out: Float64Array): Float64Array {
+    this.evaluations++;
+    return this.ev.values(params, inputs, out);
+  }
+
   /** The read-out expectations for one binding. */
   values(params: ArrayLike<number>, inputs: ArrayLike<number>, out: Float64Array): Float64Array {
     this.evaluations++;

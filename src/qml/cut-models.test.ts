@@ -9,6 +9,7 @@ import { VariationalClassifier } from './models/vqc.js';
 import { HybridNetwork } from './models/hybrid.js';
 import { CircuitClassifier } from './models/circuit-classifier.js';
 import { createModel, modelFromJSON } from './models/registry.js';
+import { KernelSVM } from './models/kernel-svm.js';
 import type { Model } from './model.js';
 
 function rows(rng: Rng, r: number, d: number): RowMatrix {
@@ -107,4 +108,18 @@ test('each fragment on its own noisy device changes the prediction; amplitude en
   const a = clean.predictProba(X), b = noisy.predictProba(X);
   assert.ok(a.some((v, i) => Math.abs(v - b[i]) > 1e-3));
   assert.throws(() => VariationalClassifier.create({ qubits: 4, encoding: 'amplitude', ansatz: 'hea-ring', layers: 1 }, 8, 2, { execution: { device: { qubits: 2 } } }), QmlError);
+});
+
+test('a projected-kernel QSVM on small devices: Bloch vectors from the fragments give the uncut kernel and predictions; the fidelity kernel is refused', () => {
+  const rng = new Rng(9);
+  const arch = { qubits: 6, encoding: 'iqp' as const, reps: 1 };
+  const X = rows(rng, 30, 6), y = Int32Array.from({ length: 30 }, (_, i) => (X.data[i * 6] + X.data[i * 6 + 3] > Math.PI ? 1 : 0));
+  const uncut = new KernelSVM({ kind: 'projected', arch }, 6, 2, { C: 10 });
+  const cut = new KernelSVM({ kind: 'projected', arch }, 6, 2, { C: 10, execution: { device: { qubits: 3 } } });
+  assert.ok(cut.cut && cut.cut.plan.cuts.length >= 1, 'the IQP entanglers are cut');
+  const Ku = uncut.gram(X), Kc = cut.gram(X);
+  for (let i = 0; i < Ku.length; i++) assertClose(Kc[i], Ku[i], 1e-10, `K[${i}]`);
+  uncut.fit(X, y, { seed: 1 }); cut.fit(X, y, { seed: 1 });
+  sameProbs(uncut, cut, rows(rng, 5, 6), 1e-9, 'qsvm');
+  assert.throws(() => new KernelSVM({ kind: 'fidelity', arch }, 6, 2, { execution: { device: { qubits: 3 } } }), (e: unknown) => e instanceof QmlError && /projected/.test(e.message));
 });

@@ -28,6 +28,7 @@ import { runBranches } from '../../sim/execute.js';
 import { CompiledNoise } from '../../sim/noise.js';
 import { expectationDM } from '../../sim/observable.js';
 import { Rng } from '../../core/rng.js';
+import { CutForward } from '../cut-execution.js';
 
 export type KernelSpec =
   | { kind: 'rbf'; gamma?: number }
@@ -69,6 +70,8 @@ export class KernelSVM implements Model {
   chosenC: number | null = null;
   /** Kernel-target alignment on the training rows, recorded at fit. */
   alignment: number | null = null;
+  /** Devices narrower than the feature map: the projected kernel's Bloch vectors come from cut fragments. */
+  readonly cut: CutForward | null = null;
 
   constructor(readonly kernel: KernelSpec, readonly numFeatures: number, readonly numClasses: number, readonly options: SvmOptions = {}) {
     this.kind = kernel.kind === 'rbf' ? 'classical' : 'quantum';
@@ -76,6 +79,12 @@ export class KernelSVM implements Model {
       this.prog = compile(encodingCircuit(kernel.arch.encoding, kernel.arch.qubits, numFeatures, kernel.arch.reps));
       const q = kernel.arch.qubits;
       if (kernel.kind === 'projected') for (let k = 0; k < q; k++) for (const P of ['X', 'Y', 'Z']) this.bloch.push({ terms: [{ coeff: 1, paulis: P, wires: [k] }] });
+      if (CutForward.needed(options.execution, q)) {
+        // Bloch vectors are Pauli expectations, which cutting reconstructs; a fidelity entry is the
+        // all-zero probability of a compute-uncompute circuit per PAIR of rows (2^q Pauli terms each).
+        if (kernel.kind === 'fidelity') throw new QmlError('on devices narrower than the feature map, use the projected kernel (--kernel projected): its Bloch vectors are Pauli expectations that circuit cutting reconstructs row by row', 'device');
+        this.cut = new CutForward(encodingCircuit(kernel.arch.encoding, q, numFeatures, kernel.arch.reps), this.bloch, options.execution!);
+      }
     }
   }
 
@@ -100,6 +109,14 @@ export class KernelSVM implements Model {
       return out;
     }
     const prog = this.prog!, q = prog.numQubits;
+    if (this.cut) {
+      const row = new Float64Array(D);
+      for (let r = 0; r < X.rows; r++) {
+        const x = X.data.subarray(r * X.cols, (r + 1) * X.cols);
+        out.set(this.shots ? this.cut.values([], x, row) : this.cut.exactValues([], x, row), r * D);
+      }
+      return out;
+    }
     const terms = this.bloch.map((o) => compileObservable(o, q));
     if (this.noisy) {
       const noise = new CompiledNoise(this.options.execution!.noise!, q);
