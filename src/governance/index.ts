@@ -26,4 +26,5 @@ export {
   type RuleSet, type ComplianceRule, type RequirementResult, type Facts, type FactValue, type ConditionOutcome,
 } from './compliance.js';
 export { gatherRunEvidence, runFacts, runIdOf, type RunEvidence } from './run-evidence.js';
+export { explainAllocation, explainRoute, type AllocationProblem, type AllocationConstraint, type AllocationExplanation, type RouteEdge } from './allocation.js';
 export { shotNoiseCheck, withShots, type ShotNoiseReport } from './shot-noise.js';
