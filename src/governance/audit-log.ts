@@ -51,6 +51,7 @@ export class AuditLog {
   private lastCheckpointSize = -1;
   private keys: KeyPair | undefined;
   private closed = false;
+  private readonly writeTx: Database.Transaction<(texts: string[]) => { first: number; lastLeaf: Hash | undefined }>;
   private readonly st: {
     maxIdx: Database.Statement; insEntry: Database.Statement; insNode: Database.Statement; node: Database.Statement;
     entry: Database.Statement; insCp: Database.Statement; lastCp: Database.Statement;
@@ -58,6 +59,8 @@ export class AuditLog {
 
   private constructor(readonly db: Db, readonly file: string, readonly origin: string, private readonly opts: AuditLogOptions) {
     this.keys = opts.keys;
+    // One transaction wrapper for every append (creating it per call costs more than the insert).
+    this.writeTx = db.transaction((texts: string[]) => this.writeBatch(texts));
     this.st = {
       maxIdx: db.prepare('SELECT max(idx) AS m FROM entries'),
       insEntry: readonlyStmt(db, opts.readonly, 'INSERT INTO entries (idx, data) VALUES (?, ?)'),
@@ -168,34 +171,42 @@ export class AuditLog {
    * Every `checkpointEvery` entries a signed checkpoint is written in the same transaction.
    */
   appendMany(entries: readonly object[]): { first: number; count: number; tree_size: number; root: string } {
+    const { first } = this.write(entries);
+    return { first, count: entries.length, tree_size: this.n, root: this.root() };
+  }
+
+  /** Appends one entry; returns its index and leaf hash once committed. */
+  append(entry: object): { index: number; leaf_hash: string } {
+    const { first, lastLeaf } = this.write([entry]);
+    return { index: first, leaf_hash: toHex(lastLeaf!) };
+  }
+
+  private write(entries: readonly object[]): { first: number; lastLeaf: Hash | undefined } {
     if (this.opts.readonly) throw new QmlError('the log was opened read-only', this.file);
     if (this.closed) throw new QmlError('the log is closed', this.file);
     entries.forEach((e, i) => {
       if (!e || typeof e !== 'object' || Array.isArray(e)) throw new QmlError('an audit entry must be a JSON object', `entry ${i}`);
     });
     const texts = entries.map((e) => canonicalJson(e));
-    let first = 0;
-    this.db.transaction(() => {
-      const m = this.st.maxIdx.get() as { m: number | null };
-      if ((m.m === null ? 0 : m.m + 1) !== this.n) this.reload();
-      if (this.damage) throw this.damage;
-      first = this.n;
-      const every = this.opts.checkpointEvery ?? 1000;
-      for (const t of texts) {
-        const idx = this.n;
-        this.st.insEntry.run(idx, t);
-        this.pushLeaf(idx, leafHash(t));
-        this.n = idx + 1;
-        if (every > 0 && this.n % every === 0) this.writeCheckpoint();
-      }
-    }).immediate();
-    return { first, count: texts.length, tree_size: this.n, root: this.root() };
+    return this.writeTx.immediate(texts);
   }
 
-  /** Appends one entry; returns its index and leaf hash once committed. */
-  append(entry: object): { index: number; leaf_hash: string } {
-    const r = this.appendMany([entry]);
-    return { index: r.first, leaf_hash: toHex(this.subtree(0, r.first)) };
+  private writeBatch(texts: string[]): { first: number; lastLeaf: Hash | undefined } {
+    const every = this.opts.checkpointEvery ?? 1000;
+    const m = this.st.maxIdx.get() as { m: number | null };
+    if ((m.m === null ? 0 : m.m + 1) !== this.n) this.reload();
+    if (this.damage) throw this.damage;
+    const first = this.n;
+    let lastLeaf: Hash | undefined;
+    for (const t of texts) {
+      const idx = this.n;
+      this.st.insEntry.run(idx, t);
+      lastLeaf = leafHash(t);
+      this.pushLeaf(idx, lastLeaf);
+      this.n = idx + 1;
+      if (every > 0 && this.n % every === 0) this.writeCheckpoint();
+    }
+    return { first, lastLeaf };
   }
 
   /** The entry at `index`, parsed. */
