@@ -28,6 +28,7 @@ import { noiseStep } from './steps/noise.js';
 import { checksStep } from './steps/checks.js';
 import { defensesStep } from './steps/defenses.js';
 import { trainingThreatsStep } from './steps/training-threats.js';
+import { auditStep } from './steps/audit.js';
 import { reportStep } from './steps/report.js';
 import { leakageStep, type LeakageEntry } from './steps/leakage.js';
 
@@ -84,6 +85,8 @@ export interface AssessResults {
   defenses?: DefenseEntry[];
   /** With --threats training: one record per poisoning experiment and defence. */
   training_threats?: PoisonRecord[];
+  /** The verdicts logged into the audit log (a bounded sample per model) and the log's head after them. */
+  audit?: { log: string; run: string; decisions: number; first_index: number; tree_size: number; root: string; explained: number };
   /** What one intercepted encoded state reveals of its class, per encoding, noiseless and under NISQ noise. */
   leakage?: LeakageEntry[];
   summary: string[];
@@ -131,7 +134,7 @@ export interface AssessRunOptions {
 }
 
 /** The steps of the main job, in order; each is its own file in ./steps/. */
-export const ASSESS_STEPS: AssessStep[] = [dataStep, trainStep, evasionStep, transferStep, quantumStep, noiseStep, checksStep, defensesStep, trainingThreatsStep, leakageStep, reportStep];
+export const ASSESS_STEPS: AssessStep[] = [dataStep, trainStep, evasionStep, transferStep, quantumStep, noiseStep, checksStep, defensesStep, trainingThreatsStep, leakageStep, auditStep, reportStep];
 
 export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: boolean, opts: AssessRunOptions = {}): Promise<AssessResults> {
   fs.mkdirSync(path.join(cfg.out, 'models'), { recursive: true });

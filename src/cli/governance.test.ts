@@ -169,3 +169,31 @@ test('comply writes compliance.json and .md with requirement, evidence and pass/
   assert.match(b.stderr, /rule "art-x".*unknown fact "nonsense"/);
   assert.equal(run(['comply', path.join(tmp, 'nowhere')]).code, 2);
 });
+
+test('assess logs its detectors\' verdicts (a bounded sample, the first explained) into the audit log, which verifies and feeds comply', () => {
+  const home = path.join(tmp, 'assess-home');
+  const out = path.join(tmp, 'assess-out');
+  const env = { ...process.env, QML6G_HOME: home, QML6G_AUDIT_LOG: '' };
+  const a = spawnSync(process.execPath, [cli, 'assess', '--quick', '--models', 'logreg', '--attacks', 'fgsm', '--eps', '0,0.25', '--noise', '0', '--max-rows', '400', '--out', out], { encoding: 'utf8', env });
+  assert.equal(a.status, 0, a.stderr);
+  const res = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  assert.equal(res.audit.decisions, 20);
+  assert.equal(res.audit.explained, 1);
+  const log = path.join(home, 'audit.db');
+  const v = spawnSync(process.execPath, [cli, 'audit', 'verify', '--log', log, '--json'], { encoding: 'utf8', env });
+  assert.equal(v.status, 0, v.stdout);
+  const vr = last(v.stdout);
+  assert.equal(vr.tree_size, 20);
+  assert.equal(vr.signed_size, 20);
+  const e = last(spawnSync(process.execPath, [cli, 'audit', 'show', '0', '--log', log], { encoding: 'utf8', env }).stdout);
+  for (const k of ['decision_id', 'time', 'command', 'run', 'model', 'input_hash', 'output', 'confidence', 'explanation', 'policy', 'risk_flags', 'human_action']) assert.ok(k in e, k);
+  assert.equal(e.run, res.audit.run);
+  assert.match(e.model.artefact_hash, /^[0-9a-f]{64}$/);
+  const c = spawnSync(process.execPath, [cli, 'comply', out, '--json'], { encoding: 'utf8', env });
+  assert.equal(c.status, 0, c.stderr);
+  const rep = last(c.stdout);
+  const get = (id: string) => rep.requirements.find((x: { id: string }) => x.id === id);
+  assert.equal(get('art12-event-log').passed, true, get('art12-event-log').evidence);
+  assert.equal(get('art12-decision-record').passed, true, get('art12-decision-record').evidence);
+  assert.equal(get('art13-interpretable-output').passed, true);
+});

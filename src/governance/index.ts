@@ -27,4 +27,5 @@ export {
 } from './compliance.js';
 export { gatherRunEvidence, runFacts, runIdOf, type RunEvidence } from './run-evidence.js';
 export { explainAllocation, explainRoute, type AllocationProblem, type AllocationConstraint, type AllocationExplanation, type RouteEdge } from './allocation.js';
+export { logDetectorDecisions, rowHash, type DecisionEntry, type DecisionLogOptions } from './decisions.js';
 export { shotNoiseCheck, withShots, type ShotNoiseReport } from './shot-noise.js';
