@@ -5,6 +5,9 @@
  * same command again resumes: finished jobs are kept, never rerun. Exit code 0 when every job
  * completed, 1 when some failed, 2 for a bad spec, 130 when interrupted.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { QmlError } from '../core/errors.js';
 import { defaultStoreFile, Store } from '../store/store.js';
 import { parseSweepSpec } from '../store/sweep.js';
@@ -30,6 +33,10 @@ export async function runSweep(argv: string[]): Promise<void> {
   if (a.positional.length !== 1) throw new QmlError(a.positional.length ? `unexpected argument "${a.positional[1]}"` : 'sweep needs a spec file: qml6g sweep SPEC.yaml');
   const file = a.positional[0];
   const spec = parseSweepSpec(readText(file, 'sweep spec'), file);
+  // A command of the contract that this build does not have yet fails here, not in every job.
+  if (!fs.existsSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands', `${spec.command}.js`))) {
+    throw new QmlError(`qml6g ${spec.command} is not part of this version of qml6g`, `${file}: command`);
+  }
   const workers = a.flags.workers as number;
   if (workers < 1) throw new QmlError(`--workers must be at least 1, got ${workers}`);
   const store = Store.open((a.flags.store as string | undefined) ?? defaultStoreFile());

@@ -79,7 +79,8 @@ export function heatmapSpec(title: string, cells: Cell[], axes: { row: string; c
     data: { values: cells },
     layer: [
       { mark: 'rect', encoding: { ...base, color: { field: 'value', type: 'quantitative', title: axes.value, ...(axes.domain ? { scale: { domain: axes.domain } } : {}) } } },
-      { mark: { type: 'text', fontSize: 10 }, encoding: { ...base, text: { field: 'value', type: 'quantitative', format: '.2f' } } },
+      // White figures on the dark end of the scale, black elsewhere, so every value stays readable.
+      { mark: { type: 'text', fontSize: 10 }, encoding: { ...base, text: { field: 'value', type: 'quantitative', format: '.2f' }, color: { condition: { test: `datum.value > ${axes.domain ? axes.domain[0] + 0.6 * (axes.domain[1] - axes.domain[0]) : 'null'}`, value: 'white' }, value: 'black' } } },
     ],
   };
 }

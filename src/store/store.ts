@@ -317,7 +317,8 @@ export class Store {
   private withMetricsAndTags(rows: Array<Omit<RunSummary, 'metrics' | 'tags'>>): RunSummary[] {
     if (!rows.length) return [];
     const byId = new Map<string, RunSummary>();
-    const out = rows.map((r) => { const s: RunSummary = { ...r, metrics: {}, tags: {} }; byId.set(r.id, s); return s; });
+    // Keys in the order of the runs-list contract: id, command, status, started, ended, metrics (then seed, tags).
+    const out = rows.map((r) => { const s: RunSummary = { id: r.id, command: r.command, status: r.status, started: r.started, ended: r.ended, metrics: {}, seed: r.seed, tags: {} }; byId.set(r.id, s); return s; });
     const marks = rows.map(() => '?').join(',');
     const ids = rows.map((r) => r.id);
     for (const m of this.db.prepare(`SELECT run_id, key, value FROM latest_metrics WHERE run_id IN (${marks}) ORDER BY key`).all(...ids) as Array<{ run_id: string; key: string; value: number | null }>) byId.get(m.run_id)!.metrics[m.key] = m.value;
