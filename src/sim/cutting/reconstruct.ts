@@ -138,6 +138,39 @@ export class CutEvaluator {
   fragmentTables(params: ArrayLike<number> = [], inputs: ArrayLike<number> = []): Float64Array[][] {
     const plan = this.plan;
     return plan.fragments.map((frag, f) => {
+      // A fragment whose own parameters and inputs did not change keeps its tables (a shifted
+      // parameter of a gradient touches one fragment only).
+      const key = this.bindingKey(f, params, inputs);
+      const hit = this.tableCache[f];
+      if (hit && hit.key.length === key.length && hit.key.every((v, i) => Object.is(v, key[i]))) return hit.tables;
+      const tables = this.simulateFragment(f, frag, params, inputs);
+      this.tableCache[f] = { key, tables };
+      return tables;
+    });
+  }
+
+  private tableCache: Array<{ key: number[]; tables: Float64Array[] } | undefined> = [];
+  private refs: Array<{ params: number[]; inputs: number[] }> | null = null;
+
+  /** The values of the parameters and inputs fragment f's gates read. */
+  private bindingKey(f: number, params: ArrayLike<number>, inputs: ArrayLike<number>): number[] {
+    this.refs ??= this.plan.fragments.map((fr) => {
+      const ps = new Set<number>(), xs = new Set<number>();
+      for (const op of fr.circuit.ops) {
+        if (op.kind !== 'gate' || !op.params) continue;
+        for (const a of op.params) {
+          if (typeof a === 'number') continue;
+          for (const t of a.terms) { if (t.src === 'param') ps.add(t.index); else { xs.add(t.index); if (t.times !== undefined) xs.add(t.times); } }
+        }
+      }
+      return { params: [...ps].sort((a, b) => a - b), inputs: [...xs].sort((a, b) => a - b) };
+    });
+    const r = this.refs[f];
+    return [...r.params.map((i) => params[i]), NaN, ...r.inputs.map((i) => inputs[i])];
+  }
+
+  private simulateFragment(f: number, frag: CutPlan['fragments'][number], params: ArrayLike<number>, inputs: ArrayLike<number>): Float64Array[] {
+    {
       const radix = this.radix[f];
       const size = radix.reduce((a, x) => a * x, 1);
       const tables = this.paulis.map(() => new Float64Array(size));
@@ -180,7 +213,7 @@ export class CutEvaluator {
         }
       }
       return tables;
-    });
+    }
   }
 
   private run(f: number, vp: VariantProgram, params: ArrayLike<number>, inputs: ArrayLike<number>): Array<{ weight: number; sv?: Statevector; dm?: DensityMatrix }> {
