@@ -1,20 +1,36 @@
-// Issue-11 acceptance measurement: DP-FedAvg on NSL-KDD for the 8-qubit VQC and the MLP; accuracy,
-// the accountant's ε and the loss-threshold membership-inference AUC for each noise multiplier.
-// Run after npm run build:  node scripts/privacy-utility.mjs [vqc|mlp|both] [rounds] [clients]
+// Issue-11 acceptance measurement: DP-FedAvg on NSL-KDD for the 8-qubit VQC and the MLP, one run per
+// noise multiplier z (z = 0: no DP): test accuracy, the Rényi accountant's ε (δ = 1e-5) and the
+// loss-threshold membership-inference AUC (Yeom et al. 2018) of the final global model. A control on
+// random labels (pure memorisation) shows what the attack finds when a model does leak.
+// Run after npm run build:  node scripts/privacy-utility.mjs [mlp,vqc,memorise] [rounds] [clients]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Rng } from '../dist/core/rng.js';
 import { defaultFederateConfig, prepareFederation } from '../dist/federated/experiment.js';
 import { privacyUtility } from '../dist/federated/privacy/utility.js';
 import { ClientPool } from '../dist/federated/pool.js';
-const which = process.argv[2] ?? 'both', rounds = Number(process.argv[3] ?? 15), clients = Number(process.argv[4] ?? 20);
-const models = { vqc: { type: 'vqc', qubits: 8, layers: 2 }, mlp: { type: 'mlp', hidden: [64, 32] } };
+const which = (process.argv[2] ?? 'mlp,vqc,memorise').split(','), rounds = Number(process.argv[3] ?? 10), clients = Number(process.argv[4] ?? 20);
+const noises = [0, 0.3, 0.7, 1.5, 4];
 const pool = ClientPool.create(2);
 const out = [];
-for (const name of which === 'both' ? ['mlp', 'vqc'] : [which]) {
-  const cfg = { ...defaultFederateConfig(), model: models[name], clients, rounds, localEpochs: name === 'mlp' ? 10 : 2, lr: name === 'mlp' ? 0.01 : 0.05,
-    batchSize: 8, maxRows: 60 * clients + 800, malicious: 0, attacks: ['none'], policy: { fractionFit: 0.5, minFitClients: 1 }, seed: 1 };
+const log = (name) => (r) => console.error(`${name.padEnd(9)} z=${String(r.noise).padEnd(4)} ε=${(r.epsilon?.toFixed(2) ?? '∞').padStart(7)}  accuracy ${r.accuracy.toFixed(3)}  MIA AUC ${r.mia_auc.toFixed(3)} (member loss ${r.train_loss.toFixed(3)}, non-member ${r.test_loss.toFixed(3)})  ${r.seconds.toFixed(0)} s`);
+for (const name of which) {
+  let cfg;
+  if (name === 'memorise') {
+    const rng = new Rng(5), F = 16, file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-mia-')), 'random-labels.csv');
+    const lines = [[...Array.from({ length: F }, (_, i) => `f${i}`), 'label'].join(',')];
+    for (let r = 0; r < 600; r++) lines.push([...Array.from({ length: F }, () => rng.normal().toFixed(4)), rng.next() < 0.5 ? 'a' : 'b'].join(','));
+    fs.writeFileSync(file, lines.join('\n'));
+    cfg = { ...defaultFederateConfig(), data: file, label: 'label', model: { type: 'mlp', hidden: [64] }, clients: 4, rounds, localEpochs: 20, lr: 0.01, batchSize: 8, rootRows: 5, testFraction: 0.5, malicious: 0, attacks: ['none'], seed: 1, policy: { minFitClients: 1 } };
+  } else {
+    cfg = { ...defaultFederateConfig(), model: name === 'vqc' ? { type: 'vqc', qubits: 8, layers: 2 } : { type: 'mlp', hidden: [64, 32] }, clients, rounds,
+      localEpochs: name === 'mlp' ? 5 : 1, lr: name === 'mlp' ? 0.01 : 0.05, batchSize: 8, maxRows: 40 * clients + 600, rootRows: 20, malicious: 0, attacks: ['none'],
+      policy: { fractionFit: 0.5, minFitClients: 1 }, seed: 1 };
+  }
   const prep = prepareFederation(cfg);
-  const rows = await privacyUtility(prep, { noises: [0, 0.3, 0.7, 1.5, 4], clip: 1, delta: 1e-5, pool, miaRows: 600,
-    onRow: (r) => console.error(`${name} z=${r.noise} ε=${r.epsilon?.toFixed(2) ?? '∞'} acc=${r.accuracy.toFixed(3)} mia_auc=${r.mia_auc.toFixed(3)} (train loss ${r.train_loss.toFixed(3)}, test ${r.test_loss.toFixed(3)}) ${r.seconds.toFixed(1)} s`) });
-  out.push(...rows);
+  const rows = await privacyUtility(prep, { noises, clip: name === 'memorise' ? 5 : 1, delta: 1e-5, pool, miaRows: 400, onRow: log(name) });
+  out.push(...rows.map((r) => ({ ...r, setting: name })));
 }
 await pool.close();
-console.log(JSON.stringify({ rows: out }));
+console.log(JSON.stringify({ rows: out, rounds, clients, noises }));

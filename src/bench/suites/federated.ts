@@ -11,6 +11,7 @@ import { info, printJson } from '../../cli/io.js';
 import type { SuiteOptions } from '../suite.js';
 import { defaultFederateConfig, prepareFederation, runFederated, type FederateConfig } from '../../federated/experiment.js';
 import { ClientPool } from '../../federated/pool.js';
+import { benchSecureAggregation } from './privacy.js';
 
 export const help = 'federated round time and engine overhead per client (100 VQC clients), memory of 1,000 MLP clients';
 
@@ -52,5 +53,7 @@ export async function run({ quick, json }: SuiteOptions): Promise<void> {
   const gib = peak / 2 ** 30;
   out.mlp_memory = { clients: m, rows_per_client: Math.round(mprep.clientRaw.reduce((a, d) => a + d.table.rows, 0) / m), round_seconds: (performance.now() - t0) / 1000, peak_rss_gib: gib, rss_before_gib: before / 2 ** 30, target_gib: 2, accuracy: r.final_accuracy };
   info(`MLP memory: ${m} clients, peak resident ${gib.toFixed(2)} GiB of this process (target ≤ 2; worker threads share it), round ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // Issue 11: SecAgg / SecAgg+ of 100 clients × 10⁴ parameters with 10% dropouts (also `bench -- privacy`).
+  out.secure_aggregation = benchSecureAggregation({ quick });
   if (json) printJson(out);
 }

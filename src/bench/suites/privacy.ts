@@ -15,7 +15,8 @@ import type { SuiteOptions } from '../suite.js';
 
 export const help = 'secure aggregation (SecAgg, SecAgg+) of 100 clients × 10⁴ parameters with 10% dropouts, against the plain round';
 
-export async function run({ quick, json }: SuiteOptions): Promise<void> {
+/** The measurement as plain data (also part of `npm run bench -- federated`). */
+export function benchSecureAggregation({ quick }: { quick: boolean }): Record<string, unknown> {
   const n = 100, d = quick ? 2000 : 10000, dropFraction = 0.1, seed = 11;
   const rng = new Rng(seed);
   const inputs = Array.from({ length: n }, () => Float64Array.from({ length: d }, () => 0.1 * rng.normal()));
@@ -56,10 +57,18 @@ export async function run({ quick, json }: SuiteOptions): Promise<void> {
     ...variants,
     accountant: { query: 'z=1.1 q=0.01 T=10000 δ=1e-5', epsilon: acc.epsilon, seconds: accountantSeconds },
   };
+  return out;
+}
+
+export async function run({ quick, json }: SuiteOptions): Promise<void> {
+  const out = benchSecureAggregation({ quick }) as { plain: { round_seconds: number }; parameters: number; accountant: { query: string; epsilon: number; seconds: number } } & Record<string, unknown>;
   if (json) { printJson(out); return; }
+  const d = out.parameters;
+  const variants = { secagg: out.secagg, 'secagg+': out['secagg+'] };
+  const acc = out.accountant, plainSeconds = out.plain.round_seconds, accountantSeconds = acc.seconds;
   printLine(`plain round: ${plainSeconds.toFixed(4)} s, ${8 * d} B up per client`);
   for (const [k, v] of Object.entries(variants) as [string, Record<string, number>][]) {
     printLine(`${k.padEnd(8)} round ${v.round_seconds_simulated.toFixed(2)} s simulated (${v.round_seconds_parallel_clients.toFixed(3)} s with clients in parallel; server ${v.server_seconds.toFixed(3)} s), ${Math.round(v.bytes_up_per_client)} B up / ${Math.round(v.bytes_down_per_client)} B down per client (${v.upload_vs_plain.toFixed(2)}× plain upload), max |error| ${v.max_abs_error_vs_plain_sum.toExponential(2)}`);
   }
-  printLine(`accountant: ${acc.epsilon.toFixed(3)} for ${out.accountant.query} in ${accountantSeconds.toFixed(3)} s`);
+  printLine(`accountant: ${acc.epsilon.toFixed(3)} for ${acc.query} in ${accountantSeconds.toFixed(3)} s`);
 }
