@@ -29,6 +29,7 @@ import { checksStep } from './steps/checks.js';
 import { defensesStep } from './steps/defenses.js';
 import { trainingThreatsStep } from './steps/training-threats.js';
 import { auditStep } from './steps/audit.js';
+import type { AttachedExplanation } from '../governance/decisions.js';
 import { reportStep } from './steps/report.js';
 import { leakageStep, type LeakageEntry } from './steps/leakage.js';
 
@@ -86,7 +87,7 @@ export interface AssessResults {
   /** With --threats training: one record per poisoning experiment and defence. */
   training_threats?: PoisonRecord[];
   /** The verdicts logged into the audit log (a bounded sample per model) and the log's head after them. */
-  audit?: { log: string; run: string; decisions: number; first_index: number; tree_size: number; root: string; explained: number };
+  audit?: { log: string; run: string; decisions: number; first_index: number; tree_size: number; root: string; explained: number; explanations: AttachedExplanation[] };
   /** What one intercepted encoded state reveals of its class, per encoding, noiseless and under NISQ noise. */
   leakage?: LeakageEntry[];
   summary: string[];

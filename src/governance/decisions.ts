@@ -67,7 +67,9 @@ export interface DecisionLogOptions {
 }
 
 /** Scores the rows with every detector and appends one decision entry per (model, row) in one transaction. */
-export function logDetectorDecisions(log: AuditLog, o: DecisionLogOptions): { decisions: number; first: number; tree_size: number; root: string; explained: number } {
+export interface AttachedExplanation { model: string; kind: string; decision_id: string; row: number; class: string; prediction: number; base_value: number; exact: boolean; values: Record<string, number>; std_errors?: Record<string, number> }
+
+export function logDetectorDecisions(log: AuditLog, o: DecisionLogOptions): { decisions: number; first: number; tree_size: number; root: string; explained: number; explanations: AttachedExplanation[] } {
   for (const r of o.rows) if (!Number.isInteger(r) || r < 0 || r >= o.table.rows) throw new QmlError(`row ${r} is outside the data (0 to ${o.table.rows - 1})`);
   const policy = o.policy ?? defaultOversightPolicy;
   const time = (o.time ?? new Date()).toISOString();
@@ -85,6 +87,7 @@ export function logDetectorDecisions(log: AuditLog, o: DecisionLogOptions): { de
   const kinds = o.detectors.map((d) => d.detector.model.kind);
   const entries: DecisionEntry[] = [];
   let explained = 0;
+  const explanations: AttachedExplanation[] = [];
   o.detectors.forEach(({ name, detector, artefactHash, file }, k) => {
     o.rows.forEach((row, i) => {
       const v = verdicts[k][i];
@@ -105,6 +108,10 @@ export function logDetectorDecisions(log: AuditLog, o: DecisionLogOptions): { de
           background_rows: e.background_rows, coalitions: e.coalitions,
         };
         explained++;
+        explanations.push({
+          model: name, kind: detector.model.kind, decision_id: `${o.run}/${name}/${row}`, row, class: e.class, prediction: e.prediction, base_value: e.base_value, exact: e.exact,
+          values: explanation.top as Record<string, number>, ...(e.exact ? {} : { std_errors: explanation.std_errors as Record<string, number> }),
+        });
       } else {
         explanation = { ref: `qml6g explain --model ${file ?? `${name}.json`} --data ${o.dataset} --row ${row}`, method: 'kernel-shap (Lundberg & Lee 2017)' };
       }
@@ -123,5 +130,5 @@ export function logDetectorDecisions(log: AuditLog, o: DecisionLogOptions): { de
     });
   });
   const r = log.appendMany(entries);
-  return { decisions: entries.length, first: r.first, tree_size: r.tree_size, root: r.root, explained };
+  return { decisions: entries.length, first: r.first, tree_size: r.tree_size, root: r.root, explained, explanations };
 }

@@ -13,6 +13,7 @@ import { esc } from './html.js';
 import { barSpec, heatmapSpec, lineSpec, renderSvg, type Bar, type Point } from './plot.js';
 import { poisonCurve } from './poison-chart.js';
 import type { PoisonRecord } from '../poisoning/experiment.js';
+import { auditSection } from './audit-section.js';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(100 * v).toFixed(1)}%`);
 
@@ -104,6 +105,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
   }
 
   if (res.training_threats?.length) s.push(...await trainingThreatSection(res.training_threats));
+  if (res.audit) s.push(...await auditSection(res.audit));
 
   s.push('<h2>Confusion matrices (test rows)</h2><div class="grid">');
   for (const m of models) {

@@ -33,7 +33,7 @@ export const auditStep: AssessStep = {
       });
       ctx.log(`logging ${rows.length} verdicts per model (${models.length} models) into the audit log ${file} ...`);
       const r = logDetectorDecisions(log, { command: 'assess', run, dataset: ctx.record.dataset, table: test.table, rows, detectors: models, seed: cfg.seed });
-      ctx.record.audit = { log: file, run, decisions: r.decisions, first_index: r.first, tree_size: r.tree_size, root: r.root, explained: r.explained };
+      ctx.record.audit = { log: file, run, decisions: r.decisions, first_index: r.first, tree_size: r.tree_size, root: r.root, explained: r.explained, explanations: r.explanations };
     } finally {
       log.close();
     }
