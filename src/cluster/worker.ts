@@ -1,8 +1,8 @@
 /**
  * `qml6g worker --nats URL`: takes sweep jobs from the JetStream work queue, one at a time. For each
  * message: if the job's KV state says it is done, ack and move on (a redelivery after the worker
- * that finished it died before acking); if another live worker holds it, hand it back; otherwise
- * claim it (compare-and-set in KV), heartbeat while it runs (KV timestamp + `working()` so the
+ * that finished it died before acking); otherwise claim it (taking over from a worker that went
+ * silent) (compare-and-set in KV), heartbeat while it runs (KV timestamp + `working()` so the
  * message is not redelivered), run it as a child process of the qml6g CLI recording into a private
  * store, put the finished run in the object store, mark the job done in KV, and ack. A worker killed
  * at any point leaves a message that is redelivered once its ack wait passes, and a stale claim that
@@ -111,10 +111,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         await msg.ackAck();
         return;
       }
-      if (prev && prev.state === 'claimed' && prev.worker !== me && Date.now() - prev.heartbeat < ackWaitMs) {
-        msg.nak(ackWaitMs); // its owner is alive: leave it to them
-        return;
-      }
+      // A job claimed by someone else reaches us only as a redelivery, which JetStream makes only when
+      // its owner has not signalled `working()` for a whole ack wait (it beats three times as often):
+      // the owner is dead or stalled, and we take over. No clocks of different machines are compared;
+      // a stalled owner that wakes up loses the compare-and-set and its result is dropped.
+      if (prev && prev.state === 'claimed' && prev.worker !== me) log(`worker ${me}: taking over job ${jm.job} from ${prev.worker} (silent for a whole ack wait)`);
       const delivery = msg.info.deliveryCount;
       const runId = `${jm.sweep}-${jm.job}-n${delivery}`;
       let claim: JobClaim = { state: 'claimed', worker: me, heartbeat: Date.now(), delivery, run_id: runId };
