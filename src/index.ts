@@ -5,6 +5,7 @@
 export { QmlError, check } from './core/errors.js';
 export { Rng } from './core/rng.js';
 export { version } from './core/version.js';
+export { wilsonInterval, wilsonHalfWidth, Z95 } from './core/stats.js';
 
 export * from './sim/circuit.js';
 export { resolveGate, baseGate, gateNames, type GateDef, type GateShape, type Spectrum } from './sim/gates.js';
@@ -50,6 +51,7 @@ export * from './attacks/threat.js';
 export { InputTarget, RawTarget, NSL_KDD_CONSTRAINTS, type AttackTarget, type AttackDomain } from './attacks/target.js';
 export { marginGradient, stableCeAscent, maskAtBounds, repairRows, shrinkToBoundary, type RepairOptions } from './attacks/constrained.js';
 export { reachability, exactLinearAttack, separableMonotone, type Reachability } from './attacks/reach.js';
+export { distilledSurrogate, agreement, BpdaTarget } from './attacks/surrogate.js';
 export { runAttack, scoreAdversarial, argmaxRows, margins, type EvasionAttack, type AttackReport, type AttackContext, type AttackOutput, type SampleRecord } from './attacks/attack.js';
 export { evasionAttack, EVASION_ATTACKS, ALL_EVASION_ATTACKS, QUANTUM_ATTACK_NAMES, TransferAttack } from './attacks/registry.js';
 export { FGSM } from './attacks/evasion/fgsm.js';
@@ -64,7 +66,8 @@ export * from './attacks/quantum/quantum-attacks.js';
 export { honestChecks, type Check, type ReachSummary } from './attacks/honest.js';
 export { encodingLeakage, classStates, LEAKAGE_ENCODINGS, type LeakageEncoding, type LeakageOptions, type LeakageResult } from './attacks/leakage.js';
 export { GradientMaskedModel } from './attacks/masked.js';
-export { runAssess, ASSESS_STEPS, nisqNoise, summarise, type AssessResults, type ModelEntry, type AttackEntry } from './assess/run.js';
+export { runAssess, ASSESS_STEPS, nisqNoise, summarise, type AssessResults, type ModelEntry, type AttackEntry, type WorstCaseEntry, type UnboundedEntry } from './assess/run.js';
+export { worstCase } from './assess/worst-case.js';
 export { defaultConfig, mergeConfig, readConfigFile, type AssessConfig } from './assess/config.js';
 export { renderReport } from './report/report.js';
 export * from './defenses/mitigation.js';

@@ -26,6 +26,7 @@ import { transferStep } from './steps/transfer.js';
 import { quantumStep } from './steps/quantum.js';
 import { noiseStep } from './steps/noise.js';
 import { checksStep } from './steps/checks.js';
+import { adaptiveStep } from './steps/adaptive.js';
 import { defensesStep } from './steps/defenses.js';
 import { trainingThreatsStep } from './steps/training-threats.js';
 import { auditStep } from './steps/audit.js';
@@ -38,7 +39,15 @@ export interface AttackEntry {
   threat: 'white-box' | 'black-box' | 'transfer' | 'quantum';
   epsilon: number;
   robust_accuracy: number;
+  /** 95% Wilson interval of the robust accuracy over the attacked rows. */
+  robust_accuracy_ci?: [number, number];
   attack_success_rate: number;
+  /** 95% Wilson interval of the success rate over the correctly classified attacked rows. */
+  attack_success_rate_ci?: [number, number];
+  /** Accuracy on the same rows before the attack (quantum-specific attacks run on their own rows). */
+  clean_accuracy?: number;
+  /** Attacked rows (indices into the attack rows) the attack flipped, for the per-row worst case. */
+  flipped?: number[];
   space: string;
   norm: string;
   rows: number;
@@ -63,6 +72,37 @@ export interface ModelEntry {
   parameters: number;
   features: number;
   file: string;
+  /** The attacked rows and which of them the model gets right before any attack. */
+  attack_rows?: { n: number; correct: number[] };
+  /** The unbounded attack and what any valid change of the attacker's fields can reach. */
+  unbounded?: UnboundedEntry;
+  /** Per ε: the per-row worst case over every raw-space attack run at that ε or below (AutoAttack's headline). */
+  worst_case?: WorstCaseEntry[];
+  /** Adaptive step: agreement of the distilled surrogate with this model on the attack rows. */
+  surrogate_agreement?: number;
+}
+
+export interface WorstCaseEntry {
+  epsilon: number;
+  robust_accuracy: number;
+  robust_accuracy_ci: [number, number];
+  rows: number;
+  /** The attacks whose successes count at this ε. */
+  attacks: string[];
+}
+
+export interface UnboundedEntry {
+  attack: string;
+  /** Attacked rows the unbounded attack flipped. */
+  flipped: number[];
+  correct: number;
+  reachable: number;
+  out_of_reach: number;
+  /** True when reachability was solved exactly (linear model), false when established by search. */
+  exact: boolean;
+  methods: string[];
+  /** Rows flipped by the adaptive step's unbounded attacks (margin PGD, BPDA). */
+  adaptive_flipped?: number[];
 }
 
 export interface AssessResults {
@@ -135,11 +175,11 @@ export interface AssessRunOptions {
 }
 
 /** The steps of the main job, in order; each is its own file in ./steps/. */
-export const ASSESS_STEPS: AssessStep[] = [dataStep, trainStep, evasionStep, transferStep, quantumStep, noiseStep, checksStep, defensesStep, trainingThreatsStep, leakageStep, auditStep, reportStep];
+export const ASSESS_STEPS: AssessStep[] = [dataStep, trainStep, evasionStep, transferStep, quantumStep, noiseStep, checksStep, adaptiveStep, defensesStep, trainingThreatsStep, leakageStep, auditStep, reportStep];
 
 export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: boolean, opts: AssessRunOptions = {}): Promise<AssessResults> {
   fs.mkdirSync(path.join(cfg.out, 'models'), { recursive: true });
-  const state = { cfg, detectors: new Map(), pgdPoints: new Map(), unbounded: new Map() } as unknown as AssessState;
+  const state = { cfg, detectors: new Map(), pgdPoints: new Map() } as unknown as AssessState;
   return runJob<AssessResults, AssessState>({
     command: 'assess', file: path.join(cfg.out, 'results.json'), config: cfg, ignoreKeys: ['out'], seed: cfg.seed, resume,
     init: () => ({
@@ -157,30 +197,40 @@ function pct(v: number): string { return `${(100 * v).toFixed(1)}%`; }
 export function summarise(res: AssessResults): string[] {
   const out: string[] = [];
   const raw = res.models.flatMap((m) => m.attacks.filter((a) => a.space === 'raw' && a.threat !== 'transfer' && a.epsilon > 0).map((a) => ({ m, a })));
+  const ci = (c: [number, number] | undefined) => (c ? ` [95% CI ${pct(c[0])}–${pct(c[1])}]` : '');
   if (raw.length) {
     const epsMid = res.transfer.epsilon || Math.max(...raw.map((x) => x.a.epsilon));
-    const atEps = (m: ModelEntry) => Math.min(...m.attacks.filter((a) => a.space === 'raw' && a.epsilon === epsMid && a.threat !== 'transfer').map((a) => a.robust_accuracy));
-    const ranked = [...res.models].map((m) => ({ m, r: atEps(m) })).sort((a, b) => a.r - b.r);
+    // Headline: the per-row worst case over every attack at ε, against the clean accuracy on the same attacked rows.
+    const atEps = (m: ModelEntry) => {
+      const w = m.worst_case?.find((x) => x.epsilon === epsMid);
+      if (w) return { r: w.robust_accuracy, ci: w.robust_accuracy_ci };
+      return { r: Math.min(...m.attacks.filter((a) => a.space === 'raw' && a.epsilon === epsMid && a.threat !== 'transfer').map((a) => a.robust_accuracy)), ci: undefined };
+    };
+    const cleanRows = (m: ModelEntry) => (m.attack_rows ? m.attack_rows.correct.length / m.attack_rows.n : m.clean_accuracy);
+    const ranked = [...res.models].map((m) => ({ m, ...atEps(m) })).sort((a, b) => a.r - b.r);
     const worst = ranked[0], best = ranked[ranked.length - 1];
-    out.push(`Most at risk: ${worst.m.name} (${worst.m.kind}) keeps ${pct(worst.r)} accuracy against the strongest attack at ε = ${epsMid} (clean ${pct(worst.m.clean_accuracy)}). Most robust: ${best.m.name} (${best.m.kind}) at ${pct(best.r)}.`);
+    out.push(`Most at risk: ${worst.m.name} (${worst.m.kind}) keeps ${pct(worst.r)}${ci(worst.ci)} accuracy against the worst case over every attack at ε = ${epsMid} (clean ${pct(cleanRows(worst.m))} on the same ${res.rows.attack} rows). Most robust: ${best.m.name} (${best.m.kind}) at ${pct(best.r)}${ci(best.ci)}.`);
     const strongest = raw.reduce((a, b) => (b.a.attack_success_rate > a.a.attack_success_rate ? b : a));
-    out.push(`The most effective evasion was ${strongest.a.name} on ${strongest.m.name}: it flipped ${pct(strongest.a.attack_success_rate)} of correctly detected records at ε = ${strongest.a.epsilon} standard deviations, changing only attacker-controlled fields.`);
+    out.push(`The most effective single evasion was ${strongest.a.name} on ${strongest.m.name}: it flipped ${pct(strongest.a.attack_success_rate)}${ci(strongest.a.attack_success_rate_ci)} of correctly detected records at ε = ${strongest.a.epsilon} standard deviations, changing only attacker-controlled fields into valid records.`);
     const q = ranked.filter((x) => x.m.kind === 'quantum'), c = ranked.filter((x) => x.m.kind === 'classical');
     if (q.length && c.length) {
       const qa = q.reduce((s, x) => s + x.r, 0) / q.length, ca = c.reduce((s, x) => s + x.r, 0) / c.length;
-      out.push(`Quantum detectors average ${pct(qa)} robust accuracy at ε = ${epsMid}, classical ones ${pct(ca)}: ${qa > ca + 0.02 ? 'the quantum models are harder to evade here, partly because their preprocessing compresses the traffic into a few angles' : qa < ca - 0.02 ? 'the quantum models are easier to evade here' : 'about the same'}.`);
+      out.push(`Quantum detectors average ${pct(qa)} worst-case robust accuracy at ε = ${epsMid}, classical ones ${pct(ca)} (same ${res.rows.attack} rows): ${qa > ca + 0.02 ? 'the quantum models are harder to evade here, partly because their preprocessing compresses the traffic into a few angles' : qa < ca - 0.02 ? 'the quantum models are easier to evade here' : 'about the same'}.`);
     }
+    const out2 = res.models.filter((m) => m.unbounded && m.unbounded.out_of_reach > 0);
+    if (out2.length) out.push(`Out of reach: ${out2.map((m) => `${m.name} ${m.unbounded!.out_of_reach} of ${m.unbounded!.correct} correct rows (${m.unbounded!.exact ? 'proven' : 'by search'})`).join('; ')} cannot be flipped by any valid change of the attacker's fields; the unbounded check counts only the reachable rows.`);
   }
   for (const m of res.models) {
     const qa = m.attacks.filter((a) => a.threat === 'quantum' && a.epsilon > 0);
     if (!qa.length) continue;
     const worst = qa.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a));
-    out.push(`${m.name}: the most damaging quantum-specific attack is ${worst.name} (budget ${worst.epsilon}), which leaves ${pct(worst.robust_accuracy)} accuracy (clean ${pct(m.clean_accuracy)}).`);
+    out.push(`${m.name}: the most damaging quantum-specific attack is ${worst.name} (budget ${worst.epsilon}), which leaves ${pct(worst.robust_accuracy)}${ci(worst.robust_accuracy_ci)} accuracy (clean ${pct(worst.clean_accuracy ?? m.clean_accuracy)} on the same ${worst.rows} rows).`);
   }
   const sweep = res.noise_sweep.filter((x) => x.strength > 0);
   if (sweep.length) {
     const worst = sweep.reduce((a, b) => (b.accuracy < a.accuracy ? b : a));
-    out.push(`Under NISQ noise ${worst.strength}x the base model (1q depolarising ${NISQ_BASE.p1}, 2q ${NISQ_BASE.p2}, read-out ${NISQ_BASE.readout}), ${worst.model} drops to ${pct(worst.accuracy)}.`);
+    const noiseless = res.noise_sweep.find((x) => x.model === worst.model && x.strength === 0);
+    out.push(`Under NISQ noise ${worst.strength}x the base model (1q depolarising ${NISQ_BASE.p1}, 2q ${NISQ_BASE.p2}, read-out ${NISQ_BASE.readout}), ${worst.model} ${noiseless ? `goes from ${pct(noiseless.accuracy)} noiseless to ${pct(worst.accuracy)} on the same rows` : `scores ${pct(worst.accuracy)}`}.`);
   }
   if (res.defenses?.length) {
     for (const model of [...new Set(res.defenses.map((d) => d.model))]) {
@@ -212,8 +262,10 @@ export function summarise(res: AssessResults): string[] {
     out.push(`What a state in transit leaks: an eavesdropper intercepting one encoded record guesses its class with probability up to ${pct(most.success)} (${most.encoding} encoding, ${most.qubits} qubits, ${most.measurement === 'helstrom' ? 'Helstrom optimum' : 'pretty-good measurement'}; ${pct(most.guessing)} from class frequencies alone)${mostNoisy ? `, ${pct(mostNoisy.success)} under NISQ noise` : ''}; the least revealing encoding is ${least.encoding} at ${pct(least.success)}.`);
   }
   const flagged = res.checks.filter((c) => !c.passed);
+  const resolved = res.checks.filter((c) => c.passed && c.adaptive?.resolved);
+  if (resolved.length) out.push(`Resolved by adaptive attacks (${resolved.length}): ${resolved.map((c) => `${c.model}: ${c.name} (${c.adaptive!.attacks.join(', ')})`).join('; ')}.`);
   if (res.models.some((m) => m.attacks.length)) out.push(flagged.length
-    ? `Honest-evaluation flags (${flagged.length}): ${flagged.map((c) => `${c.model}: ${c.name}`).join('; ')}. Treat the robustness of the flagged models as unproven.`
+    ? `Honest-evaluation flags that remain after the adaptive attacks (${flagged.length}): ${flagged.map((c) => `${c.model}: ${c.name}${c.explained ? ` — ${c.explained}` : ''}`).join(' | ')} Treat the white-box robustness of these models as unproven; their headline numbers are per-row worst cases that already count the stronger attacks.`
     : 'Every honest-evaluation check passed: no sign of gradient masking in these results.');
   return out;
 }
@@ -227,7 +279,8 @@ function csv(rows: Array<Record<string, unknown>>): string {
 
 export function writeTables(res: AssessResults, out: string): void {
   fs.writeFileSync(path.join(out, 'models.csv'), csv(res.models.map((m) => ({ model: m.name, kind: m.kind, clean_accuracy: m.clean_accuracy, balanced_accuracy: m.test.balanced_accuracy, f1: m.test.f1, roc_auc: m.test.roc_auc, ece: m.test.ece, false_positive_rate: m.test.false_positive_rate, parameters: m.parameters, features: m.features, train_seconds: m.train_seconds }))));
-  fs.writeFileSync(path.join(out, 'attacks.csv'), csv(res.models.flatMap((m) => m.attacks.map((a) => ({ model: m.name, kind: m.kind, attack: a.name, threat: a.threat, space: a.space, norm: a.norm, epsilon: a.epsilon, robust_accuracy: a.robust_accuracy, attack_success_rate: a.attack_success_rate, rows: a.rows, mean_queries: a.mean_queries ?? '', mean_perturbation: a.mean_perturbation ?? '', seconds: a.seconds })))));
+  fs.writeFileSync(path.join(out, 'attacks.csv'), csv(res.models.flatMap((m) => m.attacks.map((a) => ({ model: m.name, kind: m.kind, attack: a.name, threat: a.threat, space: a.space, norm: a.norm, epsilon: a.epsilon, robust_accuracy: a.robust_accuracy, robust_accuracy_low: a.robust_accuracy_ci?.[0] ?? '', robust_accuracy_high: a.robust_accuracy_ci?.[1] ?? '', attack_success_rate: a.attack_success_rate, attack_success_rate_low: a.attack_success_rate_ci?.[0] ?? '', attack_success_rate_high: a.attack_success_rate_ci?.[1] ?? '', rows: a.rows, mean_queries: a.mean_queries ?? '', mean_perturbation: a.mean_perturbation ?? '', seconds: a.seconds })))));
+  fs.writeFileSync(path.join(out, 'worst_case.csv'), csv(res.models.flatMap((m) => (m.worst_case ?? []).map((w) => ({ model: m.name, kind: m.kind, epsilon: w.epsilon, robust_accuracy: w.robust_accuracy, robust_accuracy_low: w.robust_accuracy_ci[0], robust_accuracy_high: w.robust_accuracy_ci[1], rows: w.rows, attacks: w.attacks.join(' ') })))));
   fs.writeFileSync(path.join(out, 'transfer.csv'), csv(res.transfer.pairs));
   if (res.training_threats?.length) {
     fs.writeFileSync(path.join(out, 'training_threats.csv'), csv(res.training_threats.map((r) => ({
@@ -239,7 +292,7 @@ export function writeTables(res: AssessResults, out: string): void {
   }
   fs.writeFileSync(path.join(out, 'noise.csv'), csv(res.noise_sweep));
   if (res.leakage?.length) fs.writeFileSync(path.join(out, 'leakage.csv'), csv(res.leakage as unknown as Array<Record<string, unknown>>));
-  fs.writeFileSync(path.join(out, 'checks.csv'), csv(res.checks.map((c) => ({ model: c.model, check: c.name, passed: c.passed, detail: c.detail }))));
+  fs.writeFileSync(path.join(out, 'checks.csv'), csv(res.checks.map((c) => ({ model: c.model, check: c.name, passed: c.passed, detail: c.detail, adaptive: c.adaptive ? c.adaptive.attacks.join(' ') : '', resolved: c.adaptive ? c.adaptive.resolved : '', explained: c.explained ?? '' }))));
 }
 
 export { isQuantumType };

@@ -4,7 +4,6 @@
  */
 import type { LabeledData } from '../qml/table.js';
 import type { Detector } from '../qml/detector.js';
-import type { AttackReport } from '../attacks/attack.js';
 import type { DomainConstraints } from '../attacks/threat.js';
 import type { JobContext, JobStep } from '../core/job.js';
 import type { AssessConfig } from './config.js';
@@ -20,8 +19,6 @@ export interface AssessState {
   detectors: Map<string, Detector>;
   /** PGD points at the transfer ε, per source model (evasion → transfer). */
   pgdPoints: Map<string, Float64Array>;
-  /** The unbounded DeepFool run per model (evasion → checks). */
-  unbounded: Map<string, AttackReport>;
   /** The ε at which transfer and the summary compare models (the middle positive ε). */
   epsT: number;
 }

@@ -11,7 +11,16 @@
  */
 import type { AttackReport } from './attack.js';
 
-export interface Check { name: string; passed: boolean; detail: string; model?: string }
+export interface Check {
+  name: string;
+  passed: boolean;
+  detail: string;
+  model?: string;
+  /** Set by an adaptive escalation: the attacks it ran, and whether they settled the flag. */
+  adaptive?: { attacks: string[]; resolved: boolean; before: string };
+  /** A check that stays failed after the adaptive attacks: why (what remains unproven). */
+  explained?: string;
+}
 
 /**
  * What an unbounded attack could reach at all (see reach.ts): with it, the unbounded check counts

@@ -94,6 +94,8 @@ export interface Reachability {
   X: Float64Array;
   /** Which methods were used, in order. */
   methods: string[];
+  /** Per row: the index in `methods` of the method that first reached it (−1: not reached). */
+  via: Int8Array;
 }
 
 /** Corner search: the gradient-sign vertex and `random` random vertices of the valid box at growing radii. */
@@ -134,28 +136,35 @@ function cornerSearch(target: AttackTarget, X0: Float64Array, y: Int32Array, row
 /**
  * Decides, per row, whether any valid change of the attacker's fields flips it: exactly for
  * separable monotone targets, otherwise by search (constrained DeepFool, PGD at a radius of `searchRadius` standard
- * deviations, and corner search).
+ * deviations, and corner search). `known`: rows already flipped by the caller's unbounded attack
+ * (DeepFool is then not run again).
  */
-export function reachability(target: AttackTarget, X0: Float64Array, y: Int32Array, rows: number, opts: { seed?: number; steps?: number; random?: number; searchRadius?: number } = {}): Reachability {
+export function reachability(target: AttackTarget, X0: Float64Array, y: Int32Array, rows: number, opts: { seed?: number; steps?: number; random?: number; searchRadius?: number; known?: Uint8Array } = {}): Reachability {
   const dim = target.dim, C = target.numClasses;
   const clean = argmaxRows(target.proba(X0, rows), rows, C);
   const correctRows = Array.from({ length: rows }, (_, r) => r).filter((r) => clean[r] === y[r]);
-  const reached = new Uint8Array(rows), X = Float64Array.from(X0);
+  const reached = new Uint8Array(rows), X = Float64Array.from(X0), via = new Int8Array(rows).fill(-1);
   if (separableMonotone(target)) {
     const ex = exactLinearAttack(target, X0, y, rows, Infinity);
-    for (const r of correctRows) if (ex.flipped[r]) { reached[r] = 1; X.set(ex.X.subarray(r * dim, (r + 1) * dim), r * dim); }
+    for (const r of correctRows) if (ex.flipped[r]) { reached[r] = 1; via[r] = 0; X.set(ex.X.subarray(r * dim, (r + 1) * dim), r * dim); }
     const n = correctRows.filter((r) => reached[r]).length;
-    return { correct: correctRows.length, reachable: n, outOfReach: correctRows.length - n, exact: true, reached, X, methods: ['exact vertex of the valid box (separable monotone model)'] };
+    return { correct: correctRows.length, reachable: n, outOfReach: correctRows.length - n, exact: true, reached, X, methods: ['exact vertex of the valid box (separable monotone model)'], via };
   }
   const methods: string[] = [];
   const rng = new Rng(opts.seed ?? 0);
   const take = (cand: Float64Array, label: string) => {
     methods.push(label);
     const f = fooled(target, cand, rows, y);
-    for (const r of correctRows) if (!reached[r] && f[r]) { reached[r] = 1; X.set(cand.subarray(r * dim, (r + 1) * dim), r * dim); }
+    for (const r of correctRows) if (!reached[r] && f[r]) { reached[r] = 1; via[r] = methods.length - 1; X.set(cand.subarray(r * dim, (r + 1) * dim), r * dim); }
   };
-  const unbounded = threatModel({ epsilon: Infinity, norm: 'l2', steps: opts.steps ?? 20 });
-  take(new DeepFool(50).run({ target, X0, y, rows, threat: unbounded, rng }).X, 'constrained DeepFool (L2, no budget)');
+  if (opts.known) {
+    // Rows the caller's own unbounded attack already flipped (its valid records are its business).
+    methods.push('the unbounded attack under test');
+    for (const r of correctRows) if (opts.known[r]) { reached[r] = 1; via[r] = 0; }
+  } else {
+    const unbounded = threatModel({ epsilon: Infinity, norm: 'l2', steps: opts.steps ?? 20 });
+    take(new DeepFool(50).run({ target, X0, y, rows, threat: unbounded, rng }).X, 'constrained DeepFool (L2, no budget)');
+  }
   const radius = opts.searchRadius ?? 50;
   const todo = correctRows.filter((r) => !reached[r]);
   if (todo.length) {
@@ -166,8 +175,8 @@ export function reachability(target: AttackTarget, X0: Float64Array, y: Int32Arr
   const rest = correctRows.filter((r) => !reached[r]);
   if (rest.length) {
     methods.push(`corner search (gradient-sign and ${opts.random ?? 8} random vertices at radii 1 sd to unbounded)`);
-    for (const [r, v] of cornerSearch(target, X0, y, rows, rest, rng, opts.random ?? 8)) { reached[r] = 1; X.set(v, r * dim); }
+    for (const [r, v] of cornerSearch(target, X0, y, rows, rest, rng, opts.random ?? 8)) { reached[r] = 1; via[r] = methods.length - 1; X.set(v, r * dim); }
   }
   const n = correctRows.filter((r) => reached[r]).length;
-  return { correct: correctRows.length, reachable: n, outOfReach: correctRows.length - n, exact: false, reached, X, methods };
+  return { correct: correctRows.length, reachable: n, outOfReach: correctRows.length - n, exact: false, reached, X, methods, via };
 }

@@ -26,9 +26,12 @@ const FACTORIES: Record<string, () => EvasionAttack> = {
   square: () => new SquareAttack(),
   hopskipjump: () => new HopSkipJump(),
   adam: () => new AdamAttack(),
+  'pgd-margin': () => new PGD('pgd-margin', 0, true, 'margin'),
 };
 
-export const EVASION_ATTACKS = Object.keys(FACTORIES).filter((n) => n !== 'adam');
+/** Attacks the adaptive step of assess adds for flagged models (not in the standard suite). */
+export const ADAPTIVE_ATTACKS = ['pgd-margin'];
+export const EVASION_ATTACKS = Object.keys(FACTORIES).filter((n) => n !== 'adam' && !ADAPTIVE_ATTACKS.includes(n));
 /** Every evasion attack name, including the Adam attack of Ren et al. (unbounded by default, so not in the standard suite). */
 export const ALL_EVASION_ATTACKS = Object.keys(FACTORIES);
 

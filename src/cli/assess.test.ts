@@ -40,13 +40,33 @@ test('assess writes the report, results and tables, and --json prints the result
   assert.ok(vqc.attacks.some((a: { threat: string }) => a.threat === 'quantum'));
   assert.ok(vqc.attacks.some((a: { name: string }) => a.name === 'transfer:logreg'));
   assert.ok(j.checks.length > 0 && j.checks.every((c: { name: string; passed: boolean }) => typeof c.passed === 'boolean' && c.name));
-  for (const f of ['report.html', 'results.json', 'models.csv', 'attacks.csv', 'transfer.csv', 'noise.csv', 'checks.csv', 'leakage.csv', 'models/vqc.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  // Every robust accuracy carries its 95% interval; each model its per-row worst case per ε.
+  type Wc = { epsilon: number; robust_accuracy: number; robust_accuracy_ci: [number, number] };
+  for (const m of j.models) {
+    for (const a of m.attacks) {
+      assert.ok(Array.isArray(a.robust_accuracy_ci) && a.robust_accuracy_ci[0] <= a.robust_accuracy + 1e-12 && a.robust_accuracy <= a.robust_accuracy_ci[1] + 1e-12, `${m.name}/${a.name}@${a.epsilon}: ${a.robust_accuracy_ci}`);
+    }
+    assert.deepEqual(m.worst_case.map((w: Wc) => w.epsilon), small.eps);
+    for (const w of m.worst_case as Wc[]) {
+      // The worst case is never above any single raw-space attack at that ε.
+      for (const a of m.attacks.filter((x: { space: string; epsilon: number; threat: string }) => x.space === 'raw' && x.epsilon === w.epsilon && x.threat !== 'black-box')) assert.ok(w.robust_accuracy <= a.robust_accuracy + 1e-12, `${m.name} ε=${w.epsilon}: worst case ${w.robust_accuracy} > ${a.name} ${a.robust_accuracy}`);
+      assert.ok(w.robust_accuracy_ci[0] <= w.robust_accuracy && w.robust_accuracy <= w.robust_accuracy_ci[1]);
+    }
+    for (let i = 1; i < m.worst_case.length; i++) assert.ok(m.worst_case[i].robust_accuracy <= m.worst_case[i - 1].robust_accuracy, 'the worst case never rises with ε');
+    assert.ok(m.unbounded && m.unbounded.reachable + m.unbounded.out_of_reach === m.unbounded.correct);
+  }
+  // Logistic regression: reachability is exact and the unbounded constrained DeepFool flips every reachable row.
+  assert.equal(j.models[0].unbounded.exact, true);
+  assert.equal(j.models[0].unbounded.flipped.length, j.models[0].unbounded.reachable);
+  // A check that stays failed after the adaptive step says why.
+  for (const c of j.checks) if (!c.passed) assert.ok(c.adaptive && typeof c.explained === 'string' && c.explained.length > 20, `${c.model}: ${c.name} unexplained`);
+  for (const f of ['report.html', 'results.json', 'models.csv', 'attacks.csv', 'worst_case.csv', 'transfer.csv', 'noise.csv', 'checks.csv', 'leakage.csv', 'models/vqc.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
   // what an intercepted state leaks: six encodings, noiseless and noisy, never below guessing
   assert.equal(j.leakage.length, 12);
   for (const l of j.leakage) assert.ok(l.success >= l.guessing - 1e-9 && l.success <= 1, JSON.stringify(l));
   assert.ok(j.summary.some((s: string) => s.startsWith('What a state in transit leaks')));
   const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
-  for (const part of ['<svg', 'Summary', 'Transfer', 'Honest-evaluation checks', 'Noise resilience', 'Quantum-specific attacks', 'Confusion matrices']) assert.ok(html.includes(part), part);
+  for (const part of ['<svg', 'Summary', 'Worst-case robust accuracy', 'Transfer', 'Honest-evaluation checks', 'Noise resilience', 'Quantum-specific attacks', 'Confusion matrices']) assert.ok(html.includes(part), part);
   assert.ok(!/https?:\/\//.test(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')), 'self-contained: no external links');
   // Same seed, same numbers.
   const again = JSON.parse(run(['assess', '--config', cfg, '--out', path.join(tmp, 'r1b'), '--seed', '5', '--json']).stdout.trim().split('\n').pop()!);

@@ -75,13 +75,16 @@ function list(v: unknown, what: string, num: boolean): unknown[] | undefined {
 
 function table(res: AssessResults): string {
   const eps = res.transfer.epsilon || Math.max(0, ...res.models.flatMap((m) => m.attacks.filter((a) => a.space === 'raw').map((a) => a.epsilon)));
-  const lines = [`${'model'.padEnd(9)}${'kind'.padEnd(11)}${'clean'.padStart(8)}${`robust@ε=${eps}`.padStart(16)}  worst attack         ${'quantum worst'.padStart(14)}`];
+  const p = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const lines = [`${'model'.padEnd(9)}${'kind'.padEnd(11)}${'clean'.padStart(8)}${`worst case@ε=${eps} [95% CI]`.padStart(30)}  ${'strongest single attack'.padEnd(24)}${'quantum worst'.padStart(14)}`];
   for (const m of res.models) {
-    const at = m.attacks.filter((a) => a.space === 'raw' && a.epsilon === eps && a.threat !== 'transfer');
+    const at = m.attacks.filter((a) => a.space === 'raw' && a.epsilon === eps);
     const worst = at.length ? at.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a)) : null;
+    const wc = m.worst_case?.find((w) => w.epsilon === eps);
     const q = m.attacks.filter((a) => a.threat === 'quantum');
     const qw = q.length ? q.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a)) : null;
-    lines.push(`${m.name.padEnd(9)}${m.kind.padEnd(11)}${`${(100 * m.clean_accuracy).toFixed(1)}%`.padStart(8)}${(worst ? `${(100 * worst.robust_accuracy).toFixed(1)}%` : '–').padStart(16)}  ${(worst?.name ?? '–').padEnd(20)} ${(qw ? `${(100 * qw.robust_accuracy).toFixed(1)}% ${qw.name}` : '–').padStart(14)}`);
+    const head = wc ? `${p(wc.robust_accuracy)} [${p(wc.robust_accuracy_ci[0])}, ${p(wc.robust_accuracy_ci[1])}]` : worst ? p(worst.robust_accuracy) : '–';
+    lines.push(`${m.name.padEnd(9)}${m.kind.padEnd(11)}${p(m.clean_accuracy).padStart(8)}${head.padStart(30)}  ${(worst ? `${worst.name} ${p(worst.robust_accuracy)}` : '–').padEnd(24)}${(qw ? `${p(qw.robust_accuracy)} ${qw.name}` : '–').padStart(14)}`);
   }
   return lines.join('\n');
 }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AssessResults } from '../assess/run.js';
 import { esc } from './html.js';
-import { barSpec, heatmapSpec, lineSpec, renderSvg, type Bar, type Point } from './plot.js';
+import { barSpec, heatmapSpec, lineSpec, renderSvg, type Bar, type Point, type VlSpec } from './plot.js';
 import { poisonCurve } from './poison-chart.js';
 import type { PoisonRecord } from '../poisoning/experiment.js';
 import { auditSection } from './audit-section.js';
@@ -29,6 +29,13 @@ async function bars(title: string, groups: string[], series: Array<{ name: strin
   return renderSvg({ ...barSpec(title, b, { group: '', value, domain: [0, 1] }), ...(width ? { width } : {}) });
 }
 
+/** The worst-case robust accuracy per model against ε, with the 95% Wilson band, as a Vega-Lite spec. */
+export function worstCaseSpec(res: AssessResults): VlSpec | null {
+  const points: Point[] = res.models.flatMap((m) => (m.worst_case ?? []).map((w) => ({ series: `${m.name} (${m.kind})`, x: w.epsilon, y: w.robust_accuracy, lo: w.robust_accuracy_ci[0], hi: w.robust_accuracy_ci[1] })));
+  if (!points.length) return null;
+  return lineSpec('Worst case over every attack (95% Wilson band)', points, { x: 'ε (standard deviations)', y: 'robust accuracy', series: 'model', yDomain: [0, 1] });
+}
+
 export async function renderReport(res: AssessResults): Promise<string> {
   const models = res.models;
   const s: string[] = [];
@@ -44,6 +51,20 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
   s.push('<h2>Detectors on clean traffic</h2><table><tr><th>model</th><th>kind</th><th>accuracy</th><th>balanced</th><th>F1</th><th>ROC-AUC</th><th>FPR</th><th>ECE</th><th>parameters</th><th>features</th></tr>');
   for (const m of models) s.push(`<tr><td>${esc(m.name)}</td><td>${m.kind}</td><td>${pct(m.test.accuracy)}</td><td>${pct(m.test.balanced_accuracy)}</td><td>${m.test.f1.toFixed(3)}</td><td>${m.test.roc_auc?.toFixed(3) ?? '–'}</td><td>${pct(m.test.false_positive_rate)}</td><td>${m.test.ece.toFixed(3)}</td><td>${m.parameters}</td><td>${m.features}</td></tr>`);
   s.push('</table>');
+
+  if (models.some((m) => m.worst_case?.length)) {
+    const eps = [...new Set(models.flatMap((m) => (m.worst_case ?? []).map((w) => w.epsilon)))].sort((a, b) => a - b);
+    s.push(`<h2>Worst-case robust accuracy</h2><p class="muted">Per row, the worst case over every attack run at that ε or below (white-box, black-box, transfer, adaptive): a row counts as robust only if no attack found a valid adversarial record for it (as AutoAttack reports). In brackets: the 95% Wilson interval over the ${res.rows.attack} attacked rows. ε = 0 is the clean accuracy on the same rows. Out of reach: correct rows no valid change of the attacker's fields can flip.</p>`);
+    s.push('<table><tr><th>model</th><th>kind</th>' + eps.map((e) => `<th>ε = ${e}</th>`).join('') + '<th>out of reach</th></tr>');
+    for (const m of models) {
+      const cells = eps.map((e) => { const w = m.worst_case?.find((x) => x.epsilon === e); return `<td>${w ? `${pct(w.robust_accuracy)} <span class="muted">[${pct(w.robust_accuracy_ci[0])}, ${pct(w.robust_accuracy_ci[1])}]</span>` : '–'}</td>`; }).join('');
+      const ub = m.unbounded;
+      s.push(`<tr><td>${esc(m.name)}</td><td>${m.kind}</td>${cells}<td>${ub ? `${ub.out_of_reach} of ${ub.correct} (${ub.exact ? 'exact' : 'by search'})` : '–'}</td></tr>`);
+    }
+    s.push('</table>');
+    const spec = worstCaseSpec(res);
+    if (spec) s.push(`<div class="card">${await renderSvg(spec)}</div>`);
+  }
 
   s.push(`<h2>Robust accuracy against perturbation size</h2><p class="muted">Raw traffic features, only attacker-controlled fields move, ε in standard deviations of each field (${esc(res.config.norm)}). Dashed: black-box attacks.</p><div class="grid">`);
   for (const m of models) {
@@ -116,15 +137,20 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
   s.push('</div>');
 
   s.push('<h2>Honest-evaluation checks</h2><p class="muted">Robustness that fails these is more likely masked gradients than real (Carlini et al. 2019; Athalye et al. 2018).</p><table><tr><th>model</th><th>check</th><th>result</th><th>detail</th></tr>');
-  for (const c of res.checks) s.push(`<tr><td>${esc(c.model ?? '')}</td><td style="text-align:left">${esc(c.name)}</td><td class="${c.passed ? 'pass' : 'flag'}">${c.passed ? 'pass' : 'FLAG'}</td><td style="text-align:left">${esc(c.detail)}</td></tr>`);
+  for (const c of res.checks) {
+    const result = c.passed ? (c.adaptive?.resolved ? 'pass (adaptive)' : 'pass') : c.explained ? 'FLAG (explained)' : 'FLAG';
+    const extra = c.adaptive ? `<br><span class="muted">adaptive attacks: ${esc(c.adaptive.attacks.join(', '))}; before: ${esc(c.adaptive.before)}</span>` : '';
+    const why = c.explained ? `<br><strong>Why it remains:</strong> ${esc(c.explained)}` : '';
+    s.push(`<tr><td>${esc(c.model ?? '')}</td><td style="text-align:left">${esc(c.name)}</td><td class="${c.passed ? 'pass' : 'flag'}">${result}</td><td style="text-align:left">${esc(c.detail)}${extra}${why}</td></tr>`);
+  }
   s.push('</table>');
 
-  s.push('<h2>All attack results</h2><table><tr><th>model</th><th>attack</th><th>threat</th><th>space</th><th>ε / budget</th><th>robust accuracy</th><th>success rate</th><th>queries/row</th><th>median min. perturbation</th></tr>');
-  for (const m of models) for (const a of m.attacks) s.push(`<tr><td>${esc(m.name)}</td><td>${esc(a.name)}</td><td>${a.threat}</td><td>${esc(a.space)}</td><td>${a.epsilon}</td><td>${pct(a.robust_accuracy)}</td><td>${pct(a.attack_success_rate)}</td><td>${a.mean_queries?.toFixed(0) ?? '–'}</td><td>${a.median_perturbation?.toFixed(3) ?? '–'}</td></tr>`);
+  s.push('<h2>All attack results</h2><table><tr><th>model</th><th>attack</th><th>threat</th><th>space</th><th>ε / budget</th><th>robust accuracy [95% CI]</th><th>success rate [95% CI]</th><th>queries/row</th><th>median min. perturbation</th></tr>');
+  for (const m of models) for (const a of m.attacks) s.push(`<tr><td>${esc(m.name)}</td><td>${esc(a.name)}</td><td>${a.threat}</td><td>${esc(a.space)}</td><td>${a.epsilon}</td><td>${pct(a.robust_accuracy)}${a.robust_accuracy_ci ? ` <span class="muted">[${pct(a.robust_accuracy_ci[0])}, ${pct(a.robust_accuracy_ci[1])}]</span>` : ''}</td><td>${pct(a.attack_success_rate)}${a.attack_success_rate_ci ? ` <span class="muted">[${pct(a.attack_success_rate_ci[0])}, ${pct(a.attack_success_rate_ci[1])}]</span>` : ''}</td><td>${a.mean_queries?.toFixed(0) ?? '–'}</td><td>${a.median_perturbation?.toFixed(3) ?? '–'}</td></tr>`);
   s.push('</table>');
   s.push('<h2>Notes and configuration</h2><ul>', ...res.notes.map((n) => `<li>${esc(n)}</li>`), '</ul>');
   s.push(`<pre style="background:#f8f8f8;padding:.6rem;overflow:auto;font-size:.8rem">${esc(JSON.stringify(res.config, null, 2))}</pre>`);
-  s.push('<p class="muted">Generated by qml6g. Results: results.json; tables: models.csv, attacks.csv, transfer.csv, noise.csv, checks.csv; trained detectors: models/.</p></body></html>');
+  s.push('<p class="muted">Generated by qml6g. Results: results.json; tables: models.csv, attacks.csv, worst_case.csv, transfer.csv, noise.csv, checks.csv; trained detectors: models/.</p></body></html>');
   return s.join('\n');
 }
 

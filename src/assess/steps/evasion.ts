@@ -1,31 +1,54 @@
 /**
  * Step 3: evasion attacks in raw traffic features under the domain constraints (white-box on every
- * attack row, black-box on a subset within a query budget), then the unbounded DeepFool run the
- * honest checks need.
+ * attack row, black-box on a subset within a query budget), then the unbounded check's inputs:
+ * constrained DeepFool with no budget and which rows any valid change can flip at all.
  */
 import { Rng } from '../../core/rng.js';
 import { selectRows } from '../../qml/table.js';
-import { InputTarget, RawTarget } from '../../attacks/target.js';
+import { RawTarget } from '../../attacks/target.js';
 import { evasionAttack } from '../../attacks/registry.js';
-import { runAttack, scoreAdversarial, type AttackReport } from '../../attacks/attack.js';
+import { argmaxRows, runAttack, scoreAdversarial, type AttackReport } from '../../attacks/attack.js';
 import { threatModel } from '../../attacks/threat.js';
-import type { AttackEntry } from '../run.js';
+import { DeepFool } from '../../attacks/evasion/deepfool.js';
+import { reachability } from '../../attacks/reach.js';
+import { wilsonInterval } from '../../core/stats.js';
+import type { AttackEntry, UnboundedEntry } from '../run.js';
 import { evasionOn, reuse, type AssessContext, type AssessStep } from '../state.js';
 
 const MINIMAL = new Set(['cw', 'deepfool', 'hopskipjump']);
 const BLACK_BOX = new Set(['square', 'hopskipjump']);
 const NOT_EVASION = new Set(['transfer', 'encoding', 'readout', 'interception', 'noise-injection']);
 
-/** An attack report as a results entry (white-box ones also scored on the black-box rows alone). */
+/** An attack report as a results entry (white-box ones also scored on the black-box rows alone), with 95% Wilson intervals. */
 export function entryOf(ctx: AssessContext, r: AttackReport, rows: number, name = r.name): AttackEntry {
   const n = ctx.state.bbRows;
   const subsetRobust = r.records.slice(0, n).filter((x) => x.correct && !x.success).length / Math.max(n, 1);
+  const robust = r.records.filter((x) => x.correct && !x.success).length, correct = r.records.filter((x) => x.correct).length;
+  const flipped: number[] = [];
+  r.records.forEach((x, i) => { if (x.success) flipped.push(i); });
   return {
     subset_robust_accuracy: r.threat === 'white-box' ? subsetRobust : undefined,
-    name, threat: r.threat, epsilon: r.epsilon, robust_accuracy: r.robust_accuracy, attack_success_rate: r.attack_success_rate,
+    name, threat: r.threat, epsilon: r.epsilon, robust_accuracy: r.robust_accuracy, robust_accuracy_ci: wilsonInterval(robust, r.records.length),
+    attack_success_rate: r.attack_success_rate, attack_success_rate_ci: wilsonInterval(flipped.length, correct), clean_accuracy: r.clean_accuracy, flipped,
     space: r.space, norm: r.norm, rows, mean_queries: r.mean_queries, mean_perturbation: r.mean_perturbation, median_perturbation: r.median_perturbation,
     ece_clean: r.ece_clean, ece_adversarial: r.ece_adversarial, seconds: r.seconds,
   };
+}
+
+/**
+ * The unbounded check's inputs, sound under the domain constraints: constrained DeepFool with no
+ * budget in the raw attack space, and which rows any valid change can flip at all (exact for linear
+ * models, by search otherwise: see attacks/reach.ts).
+ */
+export function unboundedEntry(target: RawTarget, X0: Float64Array, y: Int32Array, rows: number, seed: number, steps: number): UnboundedEntry {
+  const df = runAttack(new DeepFool(50), target, X0, y, rows, threatModel({ epsilon: Infinity, norm: 'l2', space: 'raw', constraints: target.constraints, steps }), seed);
+  const reach = reachability(target, X0, y, rows, { seed, steps, known: Uint8Array.from(df.records, (x) => (x.success ? 1 : 0)) });
+  // The gradient attacks without a budget (DeepFool, then PGD far outside the data) are the unbounded
+  // attack; rows only the corner search reaches are what the gradients miss.
+  const gradient = new Set(reach.methods.map((m, i) => (m.startsWith('corner') ? -1 : i)).filter((i) => i >= 0));
+  const flipped: number[] = [];
+  for (let r = 0; r < rows; r++) if (reach.reached[r] && gradient.has(reach.via[r]) && !(reach.exact && !df.records[r].success)) flipped.push(r);
+  return { attack: reach.exact ? 'deepfool' : 'deepfool + pgd (no budget)', flipped, correct: reach.correct, reachable: reach.reachable, out_of_reach: reach.outOfReach, exact: reach.exact, methods: reach.methods };
 }
 
 export const evasionStep: AssessStep = {
@@ -75,9 +98,13 @@ export const evasionStep: AssessStep = {
         }
         await ctx.checkpoint();
       }
-      // Unbounded check: DeepFool on the model's own inputs, with no ε limit, must reach nearly every row.
-      const Z = det.inputs(attack.table);
-      ctx.state.unbounded.set(me.name, runAttack(evasionAttack('deepfool'), new InputTarget(det.model), Z.data, y, Z.rows, threatModel({ epsilon: 1e9, steps: cfg.steps, norm: 'l2' }), cfg.seed));
+      const clean = argmaxRows(full.proba(X0, attack.table.rows), attack.table.rows, det.classes.length);
+      me.attack_rows = { n: attack.table.rows, correct: Array.from({ length: attack.table.rows }, (_, i) => i).filter((i) => clean[i] === y[i]) };
+      // Unbounded check: constrained DeepFool in the raw space with no budget, against what any valid change can reach.
+      if (!me.unbounded) {
+        me.unbounded = ctx.previous?.models.find((m) => m.name === me.name)?.unbounded ?? unboundedEntry(full, X0, y, attack.table.rows, cfg.seed, cfg.steps);
+        await ctx.checkpoint();
+      }
     }
   },
 };

@@ -4,6 +4,7 @@
  * fidelity guarantee, adversarially placed depolarising noise.
  */
 import { InputTarget } from '../../attacks/target.js';
+import { wilsonInterval } from '../../core/stats.js';
 import { evasionAttack } from '../../attacks/registry.js';
 import { runAttack } from '../../attacks/attack.js';
 import { threatModel } from '../../attacks/threat.js';
@@ -29,6 +30,8 @@ export const quantumStep: AssessStep = {
       const Z = det.inputs(attack.table);
       const q = (r: QuantumAttackResult, rows: number, seconds: number): AttackEntry => ({
         name: r.name, threat: 'quantum', epsilon: r.budget, robust_accuracy: r.robust_accuracy, attack_success_rate: r.attack_success_rate,
+        robust_accuracy_ci: wilsonInterval(Math.round(r.robust_accuracy * rows), rows), clean_accuracy: r.clean_accuracy,
+        attack_success_rate_ci: wilsonInterval(Math.round(r.attack_success_rate * Math.round(r.clean_accuracy * rows)), Math.round(r.clean_accuracy * rows)),
         space: 'quantum', norm: NORM[r.name] ?? 'radians', rows, details: r.details, seconds,
       });
       if (attacks.includes('encoding') && det.model.type !== 'hybrid') {

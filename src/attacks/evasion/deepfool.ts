@@ -14,6 +14,9 @@ import type { AttackContext, AttackOutput, EvasionAttack } from '../attack.js';
 import { argmaxRows } from '../attack.js';
 import { gatherRows, maskAtBounds, repairRows, shrinkToBoundary } from '../constrained.js';
 
+/** The longest step of one iteration, in scaled units (standard deviations of each field). */
+const MAX_STEP = 1000;
+
 export class DeepFool implements EvasionAttack {
   readonly name = 'deepfool';
   readonly knowledge = 'white-box' as const;
@@ -49,12 +52,17 @@ export class DeepFool implements EvasionAttack {
           if (threat.norm === 'linf') for (let j = 0; j < dim; j++) wn += Math.abs(w[j]);
           else { for (let j = 0; j < dim; j++) wn += w[j] * w[j]; wn = Math.sqrt(wn); }
           const dist = Math.abs(f) / (wn || 1e-300);
-          if (wn > 0 && dist < bestDist) { bestDist = dist; bestW = Float64Array.from(w); bestF = f; }
+          // A near-flat direction (|∇| ≈ 0) would ask for an astronomically long step: not a usable boundary.
+          if (wn > 1e-12 && dist < bestDist) { bestDist = dist; bestW = Float64Array.from(w); bestF = f; }
         }
         // No class boundary can be approached by a valid move (every useful field is on its bound): stop.
         if (!bestW) return;
         const wn2 = threat.norm === 'linf' ? bestW.reduce((a, v) => a + Math.abs(v), 0) : bestW.reduce((a, v) => a + v * v, 0);
-        const size = ((Math.abs(bestF) + 1e-4) / wn2) * (1 + this.overshoot);
+        // The step is capped at MAX_STEP scaled units (one linearisation is not trusted further), so
+        // iterates stay finite on models whose gradient fades far from the data (RBF kernels).
+        let size = ((Math.abs(bestF) + 1e-4) / wn2) * (1 + this.overshoot);
+        const len = threat.norm === 'linf' ? size : size * Math.sqrt(wn2);
+        if (len > MAX_STEP) size *= MAX_STEP / len;
         for (let j = 0; j < dim; j++) X[r * dim + j] += size * (threat.norm === 'linf' ? Math.sign(bestW[j]) : bestW[j]) * sc(j);
         steps[r]++;
         still.push(r);

@@ -7,13 +7,14 @@
  * accumulated, L1-normalised gradient.
  */
 import type { AttackContext, AttackOutput, EvasionAttack } from '../attack.js';
-import { argmaxRows } from '../attack.js';
+import { argmaxRows, margins } from '../attack.js';
 import { ascend, ceAscent, projectRows, randomStart, rowLosses } from './steps.js';
-import { repairRows } from '../constrained.js';
+import { marginGradient, repairRows } from '../constrained.js';
 
 export class PGD implements EvasionAttack {
   readonly knowledge = 'white-box' as const;
-  constructor(readonly name = 'pgd', readonly momentum = 0, readonly random = true) {}
+  /** `loss` 'margin': ascend the logit margin log p_k − log p_y to the runner-up k (Carlini & Wagner 2017's f6; never saturates). */
+  constructor(readonly name = 'pgd', readonly momentum = 0, readonly random = true, readonly loss: 'ce' | 'margin' = 'ce') {}
 
   run({ target, X0, y, rows, threat, rng }: AttackContext): AttackOutput {
     const dim = target.dim, C = target.numClasses, eps = threat.epsilon;
@@ -27,7 +28,7 @@ export class PGD implements EvasionAttack {
       projectRows(target, X, X0, rows, threat.norm, eps);
       const acc = new Float64Array(rows * dim);
       for (let s = 0; s < threat.steps; s++) {
-        let g = ceAscent(target, X, rows, y, threat.eot);
+        let g = this.loss === 'margin' ? marginGradient(target, X, rows, y, threat.eot) : ceAscent(target, X, rows, y, threat.eot);
         if (this.momentum > 0) {
           for (let r = 0; r < rows; r++) {
             let l1 = 0;
@@ -42,7 +43,7 @@ export class PGD implements EvasionAttack {
         // Keep each row's best iterate (misclassified first, then highest loss), scored as the valid record it rounds to.
         const V = Float64Array.from(X);
         target.constrain(V, X0, rows, 'toward');
-        const p = target.proba(V, rows), pred = argmaxRows(p, rows, C), loss = rowLosses(p, y, rows, C);
+        const p = target.proba(V, rows), pred = argmaxRows(p, rows, C), loss = this.loss === 'margin' ? marginLoss(p, y, rows, C) : rowLosses(p, y, rows, C);
         for (let r = 0; r < rows; r++) {
           const wrong = pred[r] !== y[r] ? 1 : 0;
           if (wrong > bestWrong[r] || (wrong === bestWrong[r] && loss[r] > bestLoss[r])) {
@@ -55,4 +56,11 @@ export class PGD implements EvasionAttack {
     // The best continuous iterates become valid records by a rounding search that keeps them adversarial.
     return { X: repairRows(target, best, X0, rows, y, { norm: threat.norm, epsilon: eps, eot: threat.eot }), steps };
   }
+}
+
+/** −(log p_y − max_{k≠y} log p_k): higher is more adversarial. */
+function marginLoss(p: Float64Array, y: Int32Array, rows: number, C: number): Float64Array {
+  const m = margins(p, y, rows, C);
+  for (let r = 0; r < rows; r++) m[r] = -m[r];
+  return m;
 }
