@@ -1,14 +1,30 @@
 /**
- * The governance layer's public API (see docs/architecture.md): the RFC 9162 audit log with signed
- * checkpoints and its verifier.
+ * The governance layer's public API (see docs/architecture.md, "Inside governance"): the RFC 9162
+ * audit log with signed checkpoints and its verifier, KernelSHAP explanations and the shot-noise
+ * check, allocation/route explanations, the human-oversight queue, and compliance rules as data.
  *
  * @example
  * import os from 'node:os';
  * import path from 'node:path';
- * import { AuditLog, verifyLog } from 'qml6g';
+ * import { AuditLog, verifyLog, fromHex, verifyInclusion, OversightQueue, loadDataset, Detector, explainPrediction, loadRuleSets, evaluateRuleSet } from 'qml6g';
+ * // 1. A tamper-evident log: append, prove, verify.
  * const log = AuditLog.open(path.join(os.tmpdir(), `gov-${process.pid}.db`));
- * log.append({ decision_id: 'd1', output: 'attack', confidence: 0.97 });
+ * const { index } = log.append({ decision_id: 'd1', output: 'attack', confidence: 0.97 });
+ * const p = log.inclusionProof(index);
+ * verifyInclusion(p.leaf_index, p.tree_size, fromHex(p.leaf_hash), p.proof.map(fromHex), fromHex(p.root)); // true
  * verifyLog(log).ok; // true
+ * // 2. Human oversight: a low-confidence decision waits for a person.
+ * const q = new OversightQueue(log);
+ * q.submit({ decision_id: 'd2', action: { isolate: 'gNB-7' }, safe_default: { isolate: null }, confidence: 0.4 }).status; // 'pending'
+ * q.override('d2', 'alice', { isolate: null }, 'false alarm');
+ * // 3. An explanation in raw features (exact: 4 features).
+ * const iris = loadDataset('iris');
+ * const det = Detector.train(iris, { type: 'logreg' }, { epochs: 20, seed: 1 });
+ * const e = explainPrediction(det, iris.table, 0, { seed: 1 });
+ * e.exact; // true; Object.values(e.values) sums to e.prediction - e.base_value
+ * // 4. Compliance rules as data, over facts.
+ * const [ai] = loadRuleSets().filter((s) => s.id === 'eu-ai-act');
+ * // evaluateRuleSet(ai, runFacts(gatherRunEvidence('qml6g-report', log), 0.25)) → requirements with evidence
  * log.close();
  */
 export {
