@@ -111,3 +111,21 @@ test('qml6g qkd serve: listens on a free port, serves ETSI 014 requests, answers
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--links/);
 });
+
+test('qml6g qkd --sweep with simulation: results.json after every distance, --resume restores finished distances', () => {
+  const out = path.join(tmp, 'sweep');
+  const args = ['qkd', '--sweep', '10:30:20', '--pulses', '200000', '--repeats', '2', '--out', out, '--json'];
+  const a = run(args);
+  assert.equal(a.code, 0, a.stderr);
+  const sim = a.json.simulated as Array<Record<string, number | string>>;
+  assert.ok(sim.length >= 4 && sim.every((p) => typeof p.rate_mean === 'number' && typeof p.rate_stderr === 'number'));
+  const saved = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  assert.equal(saved.status, 'complete');
+  assert.deepEqual(saved.steps_done, ['simulate:10', 'simulate:30']);
+  const b = run([...args, '--resume']);
+  assert.equal(b.code, 0, b.stderr);
+  assert.deepEqual(b.json.simulated, a.json.simulated);
+  const c = run(['qkd', '--sweep', '10:30:20', '--pulses', '300000', '--repeats', '2', '--out', out, '--resume']);
+  assert.equal(c.code, 2);
+  assert.match(c.stderr, /options differ/);
+});

@@ -142,12 +142,12 @@ export function privacyAmplify(A: Uint32Array, B: Uint32Array, n: number, l: num
  * result.qber;            // ≈ 0.033 at the GYS parameters
  * result.final_key_bits;  // secret bits after Cascade and privacy amplification
  */
-export function runBB84(config: Bb84Config): { result: Bb84Result; key: Uint8Array | null } {
+export function runBB84(config: Bb84Config, hooks: { progress?: (pulsesDone: number, pulses: number) => void } = {}): { result: Bb84Result; key: Uint8Array | null } {
   validateBb84(config);
   const { link, pulses, seed } = config;
   const eve: Eavesdropper | undefined = config.eve ? parseEavesdropper(config.eve) : undefined;
   const rng = new Rng(seed);
-  const s = siftedPulses(link, pulses, rng.nextU32(), eve);
+  const s = siftedPulses(link, pulses, rng.nextU32(), eve, hooks.progress ? (d) => hooks.progress!(d, pulses) : undefined);
 
   // Parameter estimation. Asymptotic mode: a random sample of the sifted signal bits is disclosed;
   // finite mode (Lim et al.): the X basis is disclosed and the Z basis is the key.

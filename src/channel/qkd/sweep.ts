@@ -25,14 +25,24 @@ export function parseSweep(spec: string): number[] {
 
 /** Monte Carlo points: per distance and method with a positive analytic rate, `repeats` seeded runs. */
 export function simulatedPoints(l: LinkParams, distances: number[], o: { pulses: number; repeats: number; seed: number; fixedMu?: number; onPoint?: (done: number, total: number) => void }): SimulatedPoint[] {
-  const rng = new Rng(o.seed);
+  const out: SimulatedPoint[] = [];
+  distances.forEach((d, i) => { out.push(...simulatedPointsAt(l, d, o)); o.onPoint?.(i + 1, distances.length); });
+  return out;
+}
+
+/**
+ * The Monte Carlo points of one distance. The seed depends only on the run's seed and the distance,
+ * so a resumed sweep (or one over other distances) gives the same point.
+ */
+export function simulatedPointsAt(l: LinkParams, d: number, o: { pulses: number; repeats: number; seed: number; fixedMu?: number }): SimulatedPoint[] {
+  const rng = new Rng((Math.imul(o.seed >>> 0, 0x9e3779b1) ^ Math.round(d * 1000)) >>> 0);
   const jobs: Array<{ d: number; m: DecoyMethod; mu: number; analytic: number }> = [];
-  for (const d of distances) for (const m of ['none', 'infinite', 'vacuum+weak'] as DecoyMethod[]) {
+  for (const m of ['none', 'infinite', 'vacuum+weak'] as DecoyMethod[]) {
     const r = rateAt({ ...l, distanceKm: d }, m, o.fixedMu);
     if (r.rate > 0) jobs.push({ d, m, mu: r.mu, analytic: r.rate });
   }
   const out: SimulatedPoint[] = [];
-  jobs.forEach((j, idx) => {
+  jobs.forEach((j) => {
     const rates: number[] = [];
     for (let r = 0; r < o.repeats; r++) {
       const link = { ...l, distanceKm: j.d, decoy: j.m, mu: j.mu };
@@ -42,7 +52,6 @@ export function simulatedPoints(l: LinkParams, distances: number[], o: { pulses:
     const mean = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
     const sd = Math.sqrt(rates.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, rates.length - 1));
     out.push({ distance_km: j.d, method: j.m, mu: j.mu, rate_mean: mean, rate_stderr: sd / Math.sqrt(Math.max(1, rates.length)), analytic: j.analytic, repeats: rates.length, pulses: o.pulses });
-    o.onPoint?.(idx + 1, jobs.length);
   });
   return out;
 }

@@ -11,11 +11,14 @@
 import { QmlError } from '../../core/errors.js';
 import { version } from '../../core/version.js';
 import { parseArgs, usage, type Flags } from '../args.js';
-import { info, printJson, printLine, writeFileAtomic } from '../io.js';
+import { info, printJson, printLine, Progress, writeFileAtomic } from '../io.js';
 import { GYS, DECOY_METHODS, validateLink, type DecoyMethod, type LinkParams } from '../../channel/qkd/params.js';
 import { optimiseMu } from '../../channel/qkd/analytic.js';
 import { BB84_DEFAULTS, runBB84 } from '../../channel/qkd/protocol.js';
-import { analyticSweep, parseSweep, simulatedPoints, sweepChart } from '../../channel/qkd/sweep.js';
+import { analyticSweep, parseSweep, simulatedPointsAt, sweepChart, type SimulatedPoint } from '../../channel/qkd/sweep.js';
+import { runJob } from '../../core/job.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import { CASCADE_SCHEDULES, cascadeMonteCarlo, type CascadeScheduleName } from '../../channel/qkd/cascade.js';
 import { tomamichelKeyLength } from '../../channel/qkd/finite.js';
 import { EAVESDROPPER_NAMES, parseEavesdropper } from '../../channel/qkd/eve/registry.js';
@@ -54,6 +57,8 @@ const mainFlags: Flags = {
   'eps-cor': { type: 'number', help: 'correctness parameter (verification hash)', default: BB84_DEFAULTS.epsCor },
   seed: { type: 'int', help: 'random seed', default: 1 },
   plot: { type: 'string', help: 'with --sweep: write the chart (SVG) to this file' },
+  out: { type: 'string', help: 'with a simulated --sweep: folder of results.json, written after every distance', default: 'qml6g-qkd-sweep' },
+  resume: { type: 'boolean', help: 'with a simulated --sweep: continue an interrupted sweep (same options)' },
   json: { type: 'boolean', help: 'print one JSON object (last line)' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -90,10 +95,11 @@ async function runSingle(f: Record<string, unknown>): Promise<void> {
   if (f.eve !== undefined) {
     try { parseEavesdropper(String(f.eve)); } catch (e) { if (e instanceof QmlError) throw new QmlError(e.message, '--eve'); throw e; }
   }
+  const bar = new Progress('pulses', f.pulses as number);
   const { result } = runBB84({
     ...BB84_DEFAULTS, link, pulses: f.pulses as number, seed: f.seed as number, eve: f.eve as string | undefined, finite: !!f.finite,
     schedule, qberThreshold: f['qber-threshold'] as number, epsSec: f['eps-sec'] as number, epsCor: f['eps-cor'] as number,
-  });
+  }, { progress: (d) => bar.tick(d) });
   if (f.json) { printJson(result); return; }
   const r = result;
   printLine(table([
@@ -121,10 +127,29 @@ async function runSweep(f: Record<string, unknown>): Promise<void> {
   const fixedMu = f.mu as number | undefined;
   const { curve, max_distance_km } = analyticSweep(link, distances, fixedMu);
   if (!f.analytic && (f.repeats as number) < 2) throw new QmlError('--repeats must be ≥ 2 (error bars need two runs)', '--repeats');
-  const simulated = f.analytic ? [] : simulatedPoints(link, distances, {
-    pulses: f.pulses as number, repeats: f.repeats as number, seed: f.seed as number, fixedMu,
-    onPoint: f.json ? undefined : (d, t) => info(`simulated point ${d}/${t}`),
-  });
+  let simulated: SimulatedPoint[] = [];
+  if (!f.analytic) {
+    // Simulated points are long work: one job step per distance, results.json after each, --resume.
+    const dir = String(f.out);
+    fs.mkdirSync(dir, { recursive: true });
+    const o = { pulses: f.pulses as number, repeats: f.repeats as number, seed: f.seed as number, fixedMu };
+    type Rec = { simulated: SimulatedPoint[]; curve: typeof curve; max_distance_km: typeof max_distance_km };
+    const rec = await runJob<Rec>({
+      command: 'qkd-sweep', file: path.join(dir, 'results.json'), seed: o.seed, resume: !!f.resume,
+      config: { link: { ...link, distanceKm: undefined }, sweep: f.sweep, ...o, fixedMu: fixedMu ?? null },
+      init: () => ({ simulated: [], curve, max_distance_km }),
+      steps: distances.map((d, i) => ({
+        name: `simulate:${d}`,
+        restore(ctx) { ctx.record.simulated.push(...ctx.previous!.simulated.filter((p) => p.distance_km === d)); },
+        run(ctx) {
+          ctx.record.simulated.push(...simulatedPointsAt(link, d, o));
+          ctx.log(`simulated ${d} km (${i + 1}/${distances.length})`);
+        },
+      })),
+      hooks: { log: f.json ? () => undefined : info },
+    });
+    simulated = rec.simulated;
+  }
   const mkey: 'gllp' | 'decoy_infinite' | 'decoy_vacuum_weak' = link.decoy === 'none' ? 'gllp' : link.decoy === 'infinite' ? 'decoy_infinite' : 'decoy_vacuum_weak';
   const out = {
     curve: curve.map((p) => ({ distance_km: p.distance_km, rate_gllp: p.rate_gllp, rate_decoy_infinite: p.rate_decoy_infinite, rate_decoy_vacuum_weak: p.rate_decoy_vacuum_weak, mu_opt: rateOf(p, mkey) > 0 ? p.mu_opt[mkey] : null, mu_opt_by_method: p.mu_opt })),
