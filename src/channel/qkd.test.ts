@@ -12,7 +12,7 @@ import { parseEavesdropper } from './qkd/eve/registry.js';
 import { pnsMatchDistance, pnsPlan } from './qkd/eve/pns.js';
 import { NMAX, poisson } from './qkd/eve/eavesdropper.js';
 import { runBB84, BB84_DEFAULTS } from './qkd/protocol.js';
-import { simulatedPoints } from './qkd/sweep.js';
+import { simulatedPoints, simulatedPointsAt } from './qkd/sweep.js';
 
 /** |observed − expected| within `z` standard errors of a binomial proportion over n trials. */
 function withinBinomial(obs: number, p: number, n: number, z = 4, what = 'rate'): void {
@@ -185,15 +185,18 @@ test('bad input is a QmlError naming the parameter', () => {
 });
 
 test('simulated key rates agree with the analytic curves within their error bars (GLLP, infinite decoys, vacuum + weak)', () => {
-  const l = linkParams({ distanceKm: 0 });
-  const pts = simulatedPoints(l, [10, 60], { pulses: 1_000_000, repeats: 4, seed: 21 });
-  assert.equal(pts.filter((p) => p.distance_km === 10).length, 3);
-  assert.equal(pts.filter((p) => p.distance_km === 60).length, 2); // GLLP gives no key at 60 km
+  // Six seeded runs of 10⁶ pulses per point; error bars are standard errors over the runs. The
+  // asymptotic curve is the target, so a small finite-sample allowance (5%) is added to 4.5 s.e.
+  const l = linkParams({ distanceKm: 0, pDecoy: 0.3, pVacuum: 0.2 });
+  const pts = simulatedPoints(l, [10, 25], { pulses: 1_000_000, repeats: 6, seed: 21 });
+  assert.equal(pts.length, 6);
   for (const p of pts) {
-    const tol = 3 * p.rate_stderr + 0.03 * p.analytic;
+    const tol = 4.5 * p.rate_stderr + 0.05 * p.analytic;
     assert.ok(Math.abs(p.rate_mean - p.analytic) <= tol, `${p.method} at ${p.distance_km} km: ${p.rate_mean} ± ${p.rate_stderr} vs analytic ${p.analytic}`);
-    assert.ok(p.rate_stderr > 0 && p.rate_stderr < 0.5 * p.analytic, `error bar ${p.rate_stderr} vs ${p.analytic}`);
+    assert.ok(p.rate_stderr > 0 && p.rate_stderr < 0.7 * p.analytic, `error bar ${p.rate_stderr} vs ${p.analytic}`);
   }
+  // Beyond 40 km GLLP gives nothing, so no simulated GLLP point is drawn there.
+  assert.equal(simulatedPointsAt(l, 45, { pulses: 2000, repeats: 2, seed: 1 }).some((p) => p.method === 'none'), false);
 });
 
 test('sifted records of consecutive chunks merge into one (long runs are simulated chunk by chunk)', async () => {
