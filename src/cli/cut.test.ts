@@ -73,3 +73,23 @@ test('qml6g evaluate --device-qubits: a trained model re-run through cutting kee
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /budget/);
 });
+
+test('qml6g cut --export writes plan.json and every fragment variant as OpenQASM that parses back', async () => {
+  const { parseQasm } = await import('../sim/qasm.js');
+  const dir = path.join(tmp, 'export');
+  const r = run(['cut', qasm, '--max-qubits', '4', '--observable', 'Z0 Z7', '--kinds', 'gate', '--export', dir, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const plan = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(plan.fragments.length, out.fragments);
+  assert.equal(plan.qpd_terms.length, out.cuts);
+  for (const f of plan.fragments) {
+    // gate cuts only: five actions per site
+    assert.equal(f.variants.length, 5 ** f.sites.length);
+    for (const v of f.variants) {
+      const c = parseQasm(fs.readFileSync(path.join(dir, v.file), 'utf8'));
+      assert.ok(c.numQubits <= 4);
+      assert.equal(c.ops.filter((o) => o.kind === 'measure').length, v.sign_clbits.length);
+    }
+  }
+});

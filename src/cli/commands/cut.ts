@@ -14,11 +14,15 @@ import { QmlError } from '../../core/errors.js';
 import { parseQasm } from '../../sim/qasm.js';
 import { pauliTerm, type Observable } from '../../sim/observable.js';
 import { Evaluator } from '../../sim/evaluator.js';
-import { planCuts, DEFAULT_MAX_OVERHEAD } from '../../sim/cutting/fragments.js';
+import { planCuts, gateCutAngle, DEFAULT_MAX_OVERHEAD } from '../../sim/cutting/fragments.js';
 import { reconstructExpectation } from '../../sim/cutting/reconstruct.js';
 import type { CutKinds } from '../../sim/cutting/finder.js';
 import { parseArgs, usage, type Flags } from '../args.js';
-import { info, printJson, printLine, readText } from '../io.js';
+import { info, printJson, printLine, readText, writeFileAtomic } from '../io.js';
+import fs from 'node:fs';
+import { toQasm } from '../../sim/qasm.js';
+import { fragmentVariant, siteRadix, type CutPlan } from '../../sim/cutting/fragments.js';
+import { GATE_ACTIONS, rzzCutTerms, WIRE_CUT_TERMS, WIRE_MEASURES, WIRE_PREPS } from '../../sim/cutting/decompositions.js';
 
 export const help = 'cut a circuit into fragments for small devices and reconstruct an expectation value';
 
@@ -29,6 +33,7 @@ const flags: Flags = {
   seed: { type: 'int', help: 'random seed', default: 0 },
   kinds: { type: 'string', help: 'wire | gate | both', default: 'both' },
   'max-overhead': { type: 'number', help: 'refuse plans whose sampling overhead Π γ² exceeds this', default: DEFAULT_MAX_OVERHEAD },
+  export: { type: 'string', help: 'write the plan (plan.json) and every fragment variant as OpenQASM 2.0 into this folder, for running on devices' },
   json: { type: 'boolean', help: 'print one JSON object' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -56,6 +61,7 @@ export function run(argv: string[]): void {
   }
   const plan = planCuts(circuit, { maxQubits: K, kinds: kinds as CutKinds, maxOverhead: a.flags['max-overhead'] as number, seed: a.flags.seed as number });
   info(`cut: ${plan.cuts.length} cut(s) (${plan.method} search), ${plan.fragments.length} fragment(s) of at most ${K} qubits, sampling overhead ${plan.samplingOverhead.toPrecision(4)}`);
+  if (a.flags.export) exportPlan(plan, obs, a.flags.export as string);
   const seed = a.flags.seed as number;
   const r = reconstructExpectation(plan, obs, { shots, seed });
   const uncut = circuit.numQubits <= UNCUT_MAX_QUBITS ? new Evaluator(circuit, [obs]).values([], [])[0] : null;
@@ -74,4 +80,51 @@ export function run(argv: string[]): void {
   printLine(`sampling overhead Π γ² = ${plan.samplingOverhead.toPrecision(4)}`);
   printLine(`⟨${spec}⟩ = ${r.value.toFixed(8)}${shots ? ` ± ${r.standardError.toFixed(6)} (${shots} samples, ${r.shotsUsed} fragment shots)` : ' (exact)'}`);
   if (uncut !== null) printLine(`uncut     = ${uncut.toFixed(8)}`);
+}
+
+/**
+ * The subexperiments a device run needs: plan.json (cuts, each cut's QPD terms, and per fragment
+ * its qubits, cut sites and variants) and one OpenQASM file per fragment variant. A variant's
+ * estimate is the parity of its sign bits times the measured Pauli product (the observable's
+ * restriction times the wire cuts' upstream factors); plan.json says how terms combine.
+ */
+function exportPlan(plan: CutPlan, obs: Observable, dir: string): void {
+  try { fs.mkdirSync(dir, { recursive: true }); } catch (e) { throw new QmlError(`cannot create the export folder: ${(e as Error).message}`, dir); }
+  const t = obs.terms[0];
+  let files = 0;
+  const fragments = plan.fragments.map((frag, f) => {
+    const restriction = Array.from({ length: frag.circuit.numQubits }, () => 'I');
+    t.wires.forEach((w, j) => { const [ff, q] = plan.outputs[w]; if (ff === f) restriction[q] = t.paulis[j]; });
+    const circuitSites = frag.sites.map((s, i) => (s.role === 'up' ? -1 : i)).filter((i) => i >= 0);
+    const count = circuitSites.reduce((acc, i) => acc * siteRadix(frag.sites[i]), 1);
+    const variants = [];
+    for (let v = 0; v < count; v++) {
+      const actions = new Array<number>(frag.sites.length).fill(0);
+      let r = v;
+      for (const i of circuitSites) { const k = siteRadix(frag.sites[i]); actions[i] = r % k; r = Math.floor(r / k); }
+      const variant = fragmentVariant(plan, f, actions);
+      const file = `fragment-${f}-v${v}.qasm`;
+      writeFileAtomic(`${dir}/${file}`, toQasm(variant.circuit));
+      files++;
+      variants.push({
+        file,
+        actions: frag.sites.map((s, i) => (s.role === 'up' ? 'any' : s.role === 'down' ? `prepare ${WIRE_PREPS[actions[i]]}` : GATE_ACTIONS[actions[i]])),
+        sign_clbits: variant.signClbits,
+      });
+    }
+    return {
+      qubits: frag.qubits, observable: restriction.map((p, q) => (p === 'I' ? '' : `${p}${q}`)).filter(Boolean).join(' ') || 'I',
+      sites: frag.sites.map((s) => ({ cut: s.cut, role: s.role, side: s.side, qubit: s.qubit, actions: s.role === 'up' ? WIRE_MEASURES : s.role === 'down' ? WIRE_PREPS : GATE_ACTIONS })),
+      variants,
+    };
+  });
+  const terms = plan.cuts.map((c, k) => (c.kind === 'wire' ? WIRE_CUT_TERMS : rzzCutTerms(gateCutAngle(plan, k, () => { throw new QmlError('a data-dependent angle cannot be exported'); }))));
+  writeFileAtomic(`${dir}/plan.json`, JSON.stringify({
+    format: 'qml6g-cut-plan', num_qubits: plan.numQubits, max_qubits: plan.maxQubits, cuts: plan.cuts, described: plan.described, gammas: plan.gammas,
+    sampling_overhead: plan.samplingOverhead, observable: `${t.paulis.split('').map((p, j) => p + t.wires[j]).join(' ')}`,
+    qpd_terms: terms,
+    reconstruction: '<P> = sum over one term t_c per cut of prod_c coef(c, t_c) * prod_f E_f, where E_f is the mean of (parity of sign_clbits) x (Pauli product: the fragment observable with the wire cuts\' upstream bases (term.a indexes sites[].actions) on their qubits) for the variant with the sites\' actions (term.a on a cut\'s first side, term.b on its second)',
+    fragments,
+  }, null, 1));
+  info(`cut: exported plan.json and ${files} fragment variant(s) to ${dir}`);
 }
