@@ -21,22 +21,29 @@ export function rowLosses(spec: ModelSpec, numClasses: number, seed: number, par
   return out;
 }
 
-function firstRows(d: ClientData, n: number): ClientData {
-  const k = Math.min(n, d.rows);
-  return { X: d.X.subarray(0, k * d.cols), rows: k, cols: d.cols, y: d.y.subarray(0, k) };
+/** n rows spread evenly over d (so an ordering of the rows, by class or by time, cannot bias the audit). */
+function spreadRows(d: ClientData, n: number): ClientData {
+  const k = Math.min(n, d.rows), cols = d.cols;
+  const X = new Float64Array(k * cols), y = new Int32Array(k);
+  for (let i = 0; i < k; i++) {
+    const r = Math.floor((i * d.rows) / k);
+    X.set(d.X.subarray(r * cols, (r + 1) * cols), i * cols);
+    y[i] = d.y[r];
+  }
+  return { X, rows: k, cols, y };
 }
 
 /** Up to `rows` member rows (taken evenly from every client) against as many held-out rows. */
 export function membershipSets(clients: readonly ClientData[], test: ClientData, rows: number): { members: ClientData; nonMembers: ClientData } {
   const per = Math.max(1, Math.ceil(rows / clients.length));
-  const parts = clients.map((d) => firstRows(d, per));
+  const parts = clients.map((d) => spreadRows(d, per));
   const n = parts.reduce((a, m) => a + m.rows, 0), cols = test.cols;
   const X = new Float64Array(n * cols), y = new Int32Array(n);
   let o = 0;
   for (const m of parts) { X.set(m.X, o * cols); y.set(m.y, o); o += m.rows; }
   const members = { X, rows: n, cols, y };
   const k = Math.min(n, test.rows);
-  return { members: k < n ? firstRows(members, k) : members, nonMembers: firstRows(test, k) };
+  return { members: k < n ? spreadRows(members, k) : members, nonMembers: spreadRows(test, k) };
 }
 
 export function membershipAudit(spec: ModelSpec, numClasses: number, seed: number, params: Float64Array, clients: readonly ClientData[], test: ClientData, rows = 400): MembershipResult & { train_loss: number; test_loss: number } {

@@ -19,3 +19,4 @@ export * from './dp.js';
 export * from './membership.js';
 export * from './utility.js';
 export * from './audit.js';
+export * from './private-strategy.js';
