@@ -90,3 +90,11 @@ test('the --dp spec is parsed strictly', () => {
     assert.throws(() => parseDpSpec(bad), (e: unknown) => e instanceof QmlError && re.test(e.message), bad);
   }
 });
+
+test('the inner strategy\'s quorum policy still applies under secure aggregation', () => {
+  const s = new PrivateStrategy(makeStrategy('fedavg', { policy: { acceptFailures: false } }), { seed: 1, secureAgg: { variant: 'secagg', clip: 1 } });
+  const out = s.aggregate(ctx(1, 3), results(5, 3, 2), [{ client: 5, reason: 'dropout' }]);
+  assert.equal(out.kind, 'skip');
+  if (out.kind === 'skip') assert.match(out.reason, /accepts no failures/);
+  assert.equal(s.report().secure_aggregation!.rounds, 0);
+});

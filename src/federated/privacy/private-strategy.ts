@@ -126,6 +126,10 @@ export class PrivateStrategy implements Strategy {
 
   aggregate(ctx: AggregateContext, results: readonly FitResult[], failures: readonly FitFailure[]): Aggregation {
     if (results.length === 0) return { kind: 'skip', reason: 'no client returned a result' };
+    // The inner strategy's quorum policy still decides whether the round has enough results.
+    const quorum = (this.inner as Strategy & { quorumFailure?: (selected: number, results: number, failures: readonly FitFailure[]) => string | undefined }).quorumFailure;
+    const why = quorum?.call(this.inner, results.length + failures.length, results.length, failures);
+    if (why) return { kind: 'skip', reason: why };
     const dp = this.config.dp, sa = this.config.secureAgg;
     const rng = new Rng((this.config.seed * 1000003 + ctx.round * 7919) >>> 0);
     const info: Record<string, number> = {};
