@@ -259,7 +259,7 @@ export function summarise(res: AssessResults): string[] {
     const clean = lk.filter((x) => x.noise === 'none'), noisy = lk.filter((x) => x.noise === 'nisq');
     const most = clean.reduce((a, b) => (b.success > a.success ? b : a)), least = clean.reduce((a, b) => (b.success < a.success ? b : a));
     const mostNoisy = noisy.find((x) => x.encoding === most.encoding);
-    out.push(`What a state in transit leaks: an eavesdropper intercepting one encoded record guesses its class with probability up to ${pct(most.success)} (${most.encoding} encoding, ${most.qubits} qubits, ${most.measurement === 'helstrom' ? 'Helstrom optimum' : 'pretty-good measurement'}; ${pct(most.guessing)} from class frequencies alone)${mostNoisy ? `, ${pct(mostNoisy.success)} under NISQ noise` : ''}; the least revealing encoding is ${least.encoding} at ${pct(least.success)}.`);
+    out.push(`What a state in transit leaks: an eavesdropper intercepting one encoded record guesses its class with probability up to ${pct(most.success)} (${most.encoding} encoding, ${most.qubits} qubits, ${most.measurement === 'helstrom' ? 'Helstrom optimum' : 'pretty-good measurement'}; ${pct(most.guessing)} from class frequencies alone)${mostNoisy ? `, ${pct(mostNoisy.success)} under NISQ noise` : ''}; the least revealing encoding is ${least.encoding} at ${pct(least.success)}${most.null_success !== null ? `; with shuffled labels (sampling noise alone) the ${most.encoding} estimate is ${pct(most.null_success)}` : ''}.`);
   }
   const flagged = res.checks.filter((c) => !c.passed);
   const resolved = res.checks.filter((c) => c.passed && c.adaptive?.resolved);

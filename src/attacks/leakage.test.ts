@@ -59,3 +59,11 @@ test('bad input: too many features for the encoding, unknown encodings, a class 
   assert.throws(() => encodingLeakage(X, y, 2, { qubits: 4, encoding: 'nope' as 'dense' }), QmlError);
   assert.throws(() => encodingLeakage(X, y, 3, { qubits: 4, encoding: 'angle-y' }), QmlError);
 });
+
+test('the shuffled-label baseline sits near guessing while real class structure stands above it', () => {
+  const rng = new Rng(6);
+  const { X, y } = twoBlobs(rng, 300, 3, 1.0);
+  const r = encodingLeakage(X, y, 2, { qubits: 3, encoding: 'angle-y', nullBaseline: true });
+  assert.ok(r.nullSuccess !== null && r.nullSuccess < r.guessing + 0.03, `null ${r.nullSuccess} vs guessing ${r.guessing}`);
+  assert.ok(r.success > r.nullSuccess + 0.1, `${r.success} vs null ${r.nullSuccess}`);
+});

@@ -40,7 +40,12 @@ export interface LeakageOptions {
   noise?: NoiseModel;
   /** A channel every qubit crosses in transit, before interception (e.g. depolarizing). */
   transit?: ChannelSpec[];
-  /** Rows used per class (seeded sample; default 200). */
+  /**
+   * Also compute the same quantity with the labels shuffled (seeded): what finite-sample noise in the
+   * estimated class states alone would show. The leakage is real only where it clearly exceeds this.
+   */
+  nullBaseline?: boolean;
+  /** Rows used per class (seeded sample; default 1000). */
   maxRowsPerClass?: number;
   seed?: number;
   /** Data re-uploading: layers of angle-y encoding and hea-ring ansatz (default 2), and its trained parameters (default: seeded initial ones). */
@@ -54,6 +59,8 @@ export interface LeakageResult extends Discrimination {
   rowsPerClass: number[];
   /** success − guessing: what the intercepted state adds to knowing the class frequencies. */
   advantage: number;
+  /** With `nullBaseline`: the success for shuffled labels (class states differing by sampling noise only). */
+  nullSuccess: number | null;
   noisy: boolean;
 }
 
@@ -109,7 +116,7 @@ export function classStates(X: RowMatrix, y: Int32Array, C: number, o: LeakageOp
   }
   if (byClass.some((rs) => rs.length === 0)) throw new QmlError('every class needs at least one row', 'labels');
   const priors = byClass.map((rs) => rs.length / y.length);
-  const cap = o.maxRowsPerClass ?? 200;
+  const cap = o.maxRowsPerClass ?? 1000;
   const rng = new Rng(o.seed ?? 0);
   const used = byClass.map((rs) => (rs.length > cap ? rng.shuffle([...rs]).slice(0, cap) : rs) as number[]);
   const N = 2 ** q;
@@ -156,5 +163,11 @@ export function classStates(X: RowMatrix, y: Int32Array, C: number, o: LeakageOp
 export function encodingLeakage(X: RowMatrix, y: Int32Array, C: number, o: LeakageOptions): LeakageResult {
   const { states, priors, rowsPerClass } = classStates(X, y, C, o);
   const r = discriminate(states, o.qubits, priors);
-  return { ...r, encoding: o.encoding, qubits: o.qubits, features: X.cols, rowsPerClass, advantage: r.success - r.guessing, noisy: !!o.noise || !!o.transit?.length };
+  let nullSuccess: number | null = null;
+  if (o.nullBaseline) {
+    const shuffled = new Rng((o.seed ?? 0) + 0x5eed).shuffle(Int32Array.from(y)) as Int32Array;
+    const z = classStates(X, shuffled, C, o);
+    nullSuccess = discriminate(z.states, o.qubits, z.priors).success;
+  }
+  return { ...r, encoding: o.encoding, qubits: o.qubits, features: X.cols, rowsPerClass, advantage: r.success - r.guessing, nullSuccess, noisy: !!o.noise || !!o.transit?.length };
 }

@@ -18,6 +18,8 @@ export interface LeakageEntry {
   upper_bound: number;
   guessing: number;
   advantage: number;
+  /** The same for shuffled labels: the floor that sampling noise in the class states alone reaches. */
+  null_success: number | null;
   measurement: 'helstrom' | 'pgm';
 }
 
@@ -35,9 +37,9 @@ export const leakageStep: AssessStep = {
       const X = Pipeline.fit(train, { components: cap, range: [0, Math.PI] }).transform(train.table);
       for (const noise of ['none', 'nisq'] as const) {
         const r = encodingLeakage(X, train.labels, train.classes.length, {
-          qubits: q, encoding: enc, noise: noise === 'nisq' ? nisqNoise(1) : undefined, maxRowsPerClass: cfg.quick ? 100 : 200, seed: cfg.seed,
+          qubits: q, encoding: enc, noise: noise === 'nisq' ? nisqNoise(1) : undefined, maxRowsPerClass: cfg.quick ? 100 : 300, seed: cfg.seed, nullBaseline: noise === 'none',
         });
-        out.push({ encoding: enc, noise, qubits: q, success: r.success, upper_bound: r.upperBound, guessing: r.guessing, advantage: r.advantage, measurement: r.measurement });
+        out.push({ encoding: enc, noise, qubits: q, success: r.success, upper_bound: r.upperBound, guessing: r.guessing, advantage: r.advantage, null_success: r.nullSuccess, measurement: r.measurement });
       }
       ctx.progress('leakage', i + 1, encodings.length);
     });
