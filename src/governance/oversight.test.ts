@@ -91,3 +91,16 @@ test('malformed decisions are refused with what is wrong', () => {
   assert.equal(log.size, 0);
   log.close();
 });
+
+test('a submitted decision is itself an audit entry with the policy\'s verdict and its routing', () => {
+  const log = AuditLog.open(path.join(tmp, 'e.db'), { keys });
+  const q = new OversightQueue(log);
+  q.submit({ decision_id: 'x1', action: 'reroute', safe_default: 'keep', confidence: 0.95, impact: 'high', risk_flags: ['drift'] });
+  const e = log.entry(0) as Record<string, unknown>;
+  assert.equal(e.type, 'decision');
+  assert.equal(e.oversight, 'sent to a person');
+  assert.deepEqual(e.escalation, ['high impact', 'flagged: drift']);
+  assert.deepEqual((e.policy as Array<{ passed: boolean }>).map((p) => p.passed), [true, false, false]);
+  assert.equal(e.human_action, null);
+  log.close();
+});

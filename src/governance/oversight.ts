@@ -129,7 +129,17 @@ export class OversightQueue {
         d.decision_id, now.toISOString(), deadline, JSON.stringify(d), JSON.stringify(d.safe_default), JSON.stringify(reasons),
         auto ? 'approved' : 'pending', auto ? JSON.stringify(d.action) : null, auto ? 'policy (automatic)' : null, auto ? now.toISOString() : null,
       );
-      this.log.append({ type: 'oversight', event: auto ? 'applied automatically' : 'sent to a person', decision_id: d.decision_id, time: now.toISOString(), reasons, deadline: auto ? null : deadline, safe_default: d.safe_default, policy: this.policy });
+      // The decision itself is the audit entry, with the policy's verdict on it.
+      this.log.append({
+        ...d, type: 'decision', time: typeof d.time === 'string' ? d.time : now.toISOString(), risk_flags: d.risk_flags ?? [], acted: true,
+        oversight: auto ? 'applied automatically' : 'sent to a person', escalation: reasons, deadline: auto ? null : deadline,
+        policy: [
+          { rule: `confidence >= ${this.policy.minConfidence}`, passed: d.confidence >= this.policy.minConfidence },
+          { rule: `impact not in (${this.policy.escalateImpact.join(', ')})`, passed: !(d.impact !== undefined && this.policy.escalateImpact.includes(d.impact)) },
+          { rule: `no escalation flag (${this.policy.escalateFlags.join(', ')})`, passed: !(d.risk_flags ?? []).some((f) => this.policy.escalateFlags.includes(f)) },
+        ],
+        human_action: null,
+      });
       return this.item(d.decision_id);
     }).immediate();
   }
