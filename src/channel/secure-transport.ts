@@ -209,9 +209,9 @@ export class SecureChannelTransport {
   }
 
   /** Per-link totals over the run: rounds, aborts, fallbacks, exclusions, refusals, bytes, mean QBER. */
-  summary(): Array<Record<string, number | string | null>> {
+  summary(log: LinkRound[] = this.log): Array<Record<string, number | string | null>> {
     const by = new Map<number, LinkRound[]>();
-    for (const e of this.log) by.set(e.client, [...(by.get(e.client) ?? []), e]);
+    for (const e of log) by.set(e.client, [...(by.get(e.client) ?? []), e]);
     return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([client, es]) => {
       const q = es.filter((x) => x.qber !== null).map((x) => x.qber as number);
       const tap = this.config.taps.find((t) => t.client === client);

@@ -50,3 +50,18 @@ test('qml6g federate: bad channel options are one line and exit code 2', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   }
 });
+
+test('a resumed federated run keeps the channel records of the rounds it finished before the interruption', async () => {
+  const { federateConfigFromArgs, runFederateJob } = await import('./federate.js');
+  const out = path.join(tmp, 'resume');
+  const o = federateConfigFromArgs(['--quick', '--model', 'logreg', '--clients', '2', '--rounds', '3', '--channel', 'pqc', '--eve', '1:tamper', '--out', out]);
+  let rounds = 0;
+  await assert.rejects(runFederateJob(o.cfg, { out, threads: 1, resume: false, quiet: true, log: () => undefined, handleSignals: false, recorder: false, channel: o.channel, shouldStop: () => rounds++ >= 2 }), /interrupted/);
+  const partial = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  const done = partial.runs[0].rounds.length;
+  assert.ok(done >= 1 && done < 3, `${done} rounds before the stop`);
+  const res = await runFederateJob(o.cfg, { out, threads: 1, resume: true, quiet: true, log: () => undefined, handleSignals: false, recorder: false, channel: o.channel });
+  const ch = res.runs[0].channel as { rounds: Array<{ round: number; client: number; refused: number }>; links: Array<{ refused: number }> };
+  assert.deepEqual([...new Set(ch.rounds.map((x) => x.round))], [1, 2, 3]);
+  assert.equal(ch.links[1].refused, 3);
+});

@@ -8,7 +8,7 @@
 import { QmlError } from '../core/errors.js';
 import type { Flags } from './args.js';
 import { CHANNEL_MODES, type ChannelMode } from '../channel/pqc/session.js';
-import { defaultChannelLink, parseTaps, QKD_POLICIES, SecureChannelTransport, type ChannelTap, type QkdPolicy } from '../channel/secure-transport.js';
+import { defaultChannelLink, parseTaps, QKD_POLICIES, SecureChannelTransport, type ChannelTap, type LinkRound, type QkdPolicy } from '../channel/secure-transport.js';
 
 export const channelFlags: Flags = {
   channel: { type: 'string', help: `send every update through a secure channel: ${CHANNEL_MODES.join(' | ')}` },
@@ -40,15 +40,21 @@ export function channelConfigFromFlags(f: Record<string, unknown>, clients: numb
 }
 
 /** The transport of one strategy × attack run, its record for results.json, and how to close it. */
-export async function channelForRun(o: ChannelOptions, runId: string, clients: number): Promise<{ transport: SecureChannelTransport; record(): Record<string, unknown>; close(): Promise<void> }> {
+export async function channelForRun(o: ChannelOptions, runId: string, clients: number, previous?: Record<string, unknown>): Promise<{ transport: SecureChannelTransport; record(): Record<string, unknown>; close(): Promise<void> }> {
   const link = defaultChannelLink(o.distance_km);
   const transport = await SecureChannelTransport.create({ mode: o.mode, policy: o.policy, link, pulses: o.pulses, taps: o.taps, seed: o.seed, kmsUrl: o.kms ?? undefined }, runId, clients);
+  // A resumed run keeps the link records of the rounds it does not run again.
+  const earlier = ((previous?.rounds as LinkRound[] | undefined) ?? []);
+  const rounds = () => {
+    const first = transport.log.length ? Math.min(...transport.log.map((x) => x.round)) : Infinity;
+    return [...earlier.filter((x) => x.round < first), ...transport.log.map((x) => ({ ...x }))];
+  };
   return {
     transport,
     record: () => ({
       mode: o.mode, policy: o.policy, distance_km: o.distance_km, mu: link.mu, pulses_per_run: o.pulses, taps: o.taps,
       key_manager: o.mode === 'qkd+pqc' ? (o.kms ? o.kms : 'embedded ETSI GS QKD 014') : null,
-      links: transport.summary(), rounds: transport.log.map((x) => ({ ...x })),
+      links: transport.summary(rounds()), rounds: rounds(),
     }),
     close: () => transport.close(),
   };

@@ -238,7 +238,7 @@ export function federateSteps(cfg: FederateConfig, out: string, channel?: Channe
         const label = `${strategy} × ${attack}`;
         if (prev?.state) ctx.log(`${label}: resuming after round ${prev.state.round}`);
         let slot = ctx.record.runs.length;
-        const secure = channel ? await channelForRun(channel, `${strategy}/${attack}`, cfg.clients) : null;
+        const secure = channel ? await channelForRun(channel, `${strategy}/${attack}`, cfg.clients, prev?.channel) : null;
         try {
         const done = await runFederated(ctx.state.prep!, strategy, attack, {
           pool: ctx.state.pool, resume: prev, transport: secure?.transport,

@@ -60,7 +60,8 @@ export function limKeyLength(c: LimCounts): LimResult {
   const [m1, m2, m3] = c.mu;
   if (!(m1 > m2 + m3 && m2 > m3 && m3 >= 0)) throw new QmlError(`Lim et al. need μ1 > μ2 + μ3 and μ2 > μ3 ≥ 0, got ${c.mu.join(', ')}`, 'mu');
   const eps1 = c.epsSec / 21;
-  const tau = (m: number) => c.mu.reduce((s, x, i) => s + c.p[i] * Math.exp(-x) * Math.pow(x, m) / (m === 0 ? 1 : m === 1 ? 1 : 2), 0);
+  // τ_n = Σ_k p_k e^(−k) kⁿ / n!, needed for n = 0 and 1 (where n! = 1).
+  const tau = (m: 0 | 1) => c.mu.reduce((s, x, i) => s + c.p[i] * Math.exp(-x) * Math.pow(x, m), 0);
   const t0 = tau(0), t1 = tau(1);
   const bounds = (counts: [number, number, number]) => {
     const tot = counts[0] + counts[1] + counts[2];
