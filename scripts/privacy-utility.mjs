@@ -2,7 +2,8 @@
 // noise multiplier z (z = 0: no DP): test accuracy, the Rényi accountant's ε (δ = 1e-5) and the
 // loss-threshold membership-inference AUC (Yeom et al. 2018) of the final global model. A control on
 // random labels (pure memorisation) shows what the attack finds when a model does leak.
-// Run after npm run build:  node scripts/privacy-utility.mjs [mlp,vqc,memorise] [rounds] [clients]
+// Run after npm run build:  node scripts/privacy-utility.mjs [mlp,vqc,memorise] [rounds] [clients] [out-dir]
+// With out-dir, the privacy-utility curves (accuracy and membership AUC against ε) are written there as SVG.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { Rng } from '../dist/core/rng.js';
 import { defaultFederateConfig, prepareFederation } from '../dist/federated/experiment.js';
 import { privacyUtility } from '../dist/federated/privacy/utility.js';
 import { ClientPool } from '../dist/federated/pool.js';
+import { lineSpec, renderSvg } from '../dist/report/plot.js';
 const which = (process.argv[2] ?? 'mlp,vqc,memorise').split(','), rounds = Number(process.argv[3] ?? 10), clients = Number(process.argv[4] ?? 20);
 const noises = [0, 0.3, 0.7, 1.5, 4];
 const pool = ClientPool.create(2);
@@ -33,4 +35,15 @@ for (const name of which) {
   out.push(...rows.map((r) => ({ ...r, setting: name })));
 }
 await pool.close();
+const dir = process.argv[5];
+if (dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  // ε = ∞ (no DP) is drawn at the right edge, one decade beyond the largest finite ε.
+  const finite = out.filter((r) => r.epsilon !== null).map((r) => r.epsilon);
+  const edge = 10 * Math.max(...finite);
+  const pts = (key) => out.map((r) => ({ series: r.setting, x: r.epsilon ?? edge, y: r[key] }));
+  fs.writeFileSync(path.join(dir, 'accuracy-vs-epsilon.svg'), await renderSvg(lineSpec(`test accuracy against ε (δ = 1e-5; rightmost point: no DP)`, pts('accuracy'), { x: 'ε', y: 'accuracy', series: 'setting', xLog: true, yDomain: [0, 1] })));
+  fs.writeFileSync(path.join(dir, 'membership-auc-vs-epsilon.svg'), await renderSvg(lineSpec('membership-inference AUC against ε (0.5 = nothing learnt)', pts('mia_auc'), { x: 'ε', y: 'AUC', series: 'setting', xLog: true, yDomain: [0.3, 1] })));
+  console.error(`curves written to ${dir}`);
+}
 console.log(JSON.stringify({ rows: out, rounds, clients, noises }));
