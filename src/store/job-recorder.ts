@@ -36,7 +36,10 @@ export class StoreRecorder implements JobRecorder {
   private warned = false;
   private onExit?: () => void;
 
+  private readonly ownsStore: boolean;
+
   constructor(private readonly opts: StoreRecorderOptions = {}) {
+    this.ownsStore = !(opts.store instanceof Store);
     this.store = opts.store instanceof Store ? opts.store : Store.open(opts.store ?? defaultStoreFile());
   }
 
@@ -101,6 +104,7 @@ export class StoreRecorder implements JobRecorder {
     this.recordOf(record);
     if (this.onExit) { process.off('exit', this.onExit); this.onExit = undefined; }
     this.guard('the end of the run', () => this.store.endRun(this.runId, status === 'running' ? 'interrupted' : status, error));
+    if (this.ownsStore) this.store.close();
   }
 }
 

@@ -48,6 +48,9 @@ export class RunRecorder {
   private warned = false;
   private onExit?: (code: number) => void;
 
+  /** Close the store when the run ends (the recorder opened it). */
+  ownsStore = false;
+
   constructor(readonly store: Store | null, readonly id: string, endOnExit = true) {
     if (store && endOnExit) {
       this.onExit = (code: number) => { if (!this.ended) this.end(code === 0 ? 'complete' : code === 130 ? 'interrupted' : 'failed', code === 0 ? undefined : `exit code ${code}`); };
@@ -90,6 +93,7 @@ export class RunRecorder {
     this.ended = true;
     if (this.onExit) process.off('exit', this.onExit);
     this.guard('the end of the run', () => this.store!.endRun(this.id, status, note));
+    if (this.ownsStore) this.store?.close();
   }
 }
 
@@ -114,5 +118,7 @@ export function recordRun(command: string, config: unknown, seed?: number | null
     if (e instanceof QmlError) throw e;
     throw new QmlError(`cannot record the run: ${(e as Error).message}`, store.file);
   }
-  return new RunRecorder(store, runId, opts.endOnExit ?? true);
+  const rec = new RunRecorder(store, runId, opts.endOnExit ?? true);
+  rec.ownsStore = !(opts.store instanceof Store);
+  return rec;
 }
