@@ -37,6 +37,27 @@ test('X-Wing: sizes of the draft, encapsulation round trip, a corrupted cipher t
   assert.throws(() => hybridEncapsulate(new Uint8Array(10)), /1216/);
 });
 
+test('X-Wing meets the published test vectors (draft-connolly-cfrg-xwing-kem-08, Appendix C, vectors 1 and 2)', () => {
+  // sk (seed), the first 36 bytes of pk and ct, the 64-byte encapsulation seed, and the shared secret,
+  // which depends on every byte of pk and ct.
+  const vectors: Array<[string, string, string, string, string]> = [
+    ['7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26', 'e2236b35a8c24b39b10aa1323a96a919a2ced88400633a7b07131713fc14b2b5b19cfc3d',
+      '3cb1eea988004b93103cfb0aeefd2a686e01fa4a58e8a3639ca8a1e3f9ae57e235b8cc873c23dc62b8d260169afa2f75ab916a58d974918835d25e6a435085b2',
+      'b83aa828d4d62b9a83ceffe1d3d3bb1ef31264643c070c5798927e41fb07914a273f8f96', 'd2df0522128f09dd8e2c92b1e905c793d8f57a54c3da25861f10bf4ca613e384'],
+    ['badfd6dfaac359a5efbb7bcc4b59d538df9a04302e10c8bc1cbf1a0b3a5120ea', '0333285fa253661508c9fb444852caa4061636cb060e69943b431400134ae1fbc0228724',
+      '17cda7cfad765f5623474d368ccca8af0007cd9f5e4c849f167a580b14aabdefaee7eef47cb0fca9767be1fda69419dfb927e9df07348b196691abaeb580b32d',
+      'c93beb22326705699bbc3d1d0aa6339be7a405debe61a7c337e1a91453c097a6f77c1306', 'f2e86241c64d60f6649fbc6c5b7d17180b780a3f34355e64a85749949c45f150'],
+  ];
+  for (const [sk, pk36, eseed, ct36, ss] of vectors) {
+    const kp = hybridKeygen(hex(sk));
+    assert.equal(toHex(kp.publicKey.subarray(0, 36)), pk36);
+    const e = hybridEncapsulate(kp.publicKey, hex(eseed));
+    assert.equal(toHex(e.cipherText.subarray(0, 36)), ct36);
+    assert.equal(toHex(e.sharedSecret), ss);
+    assert.equal(toHex(hybridDecapsulate(e.cipherText, kp.secretKey)), ss);
+  }
+});
+
 test('the combiner is HKDF over both secrets bound to the transcript: each input and the transcript change the key', () => {
   const t = transcriptHash([['client', 'c1'], ['round', 3]]);
   const q = new Uint8Array(32).fill(1), p = new Uint8Array(32).fill(2);
