@@ -40,6 +40,17 @@ test('qml6g cut --shots samples within a few standard errors and reports the fra
   assert.ok(Math.abs(out.expectation - out.uncut_expectation) < 5 * sd, `${out.expectation} vs ${out.uncut_expectation}`);
 });
 
+const noiseFile = path.join(tmp, 'noise.json'), readoutFile = path.join(tmp, 'readout.json');
+fs.writeFileSync(noiseFile, JSON.stringify({ after_1q: [{ channel: 'depolarizing', p: 0.05 }], after_2q: [{ channel: 'depolarizing', p: 0.1 }] }));
+fs.writeFileSync(readoutFile, JSON.stringify({ readout: { p1_given_0: 0.02, p0_given_1: 0.03 } }));
+
+test('qml6g cut --noise runs every fragment on a noisy device: the value moves away from the noiseless one', () => {
+  const r = run(['cut', qasm, '--max-qubits', '4', '--observable', 'Z0 Z7', '--noise', noiseFile, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.ok(Math.abs(out.expectation) < Math.abs(out.uncut_expectation) - 1e-3, `${out.expectation} vs noiseless ${out.uncut_expectation}`);
+});
+
 test('qml6g cut bad input: device too narrow, missing qubit, overhead budget, missing flags → one line, exit 2', () => {
   const cases: string[][] = [
     ['cut', qasm, '--max-qubits', '1', '--observable', 'Z0', '--kinds', 'wire'],
@@ -48,6 +59,8 @@ test('qml6g cut bad input: device too narrow, missing qubit, overhead budget, mi
     ['cut', qasm, '--observable', 'Z0'],
     ['cut', qasm, '--max-qubits', '4', '--observable', 'Q0'],
     ['cut', path.join(tmp, 'missing.qasm'), '--max-qubits', '4', '--observable', 'Z0'],
+    ['cut', qasm, '--max-qubits', '4', '--observable', 'Z0', '--noise', `${noiseFile},${noiseFile},${noiseFile},${noiseFile},${noiseFile}`],
+    ['cut', qasm, '--max-qubits', '4', '--observable', 'Z0', '--noise', readoutFile],
   ];
   for (const args of cases) {
     const r = run(args);

@@ -6,8 +6,8 @@
  * sampling overhead Π γ² on stderr before anything runs, and reconstructs ⟨observable⟩ exactly or
  * from S QPD samples (each running every fragment once). JSON contract (the last stdout line):
  * {"expectation", "uncut_expectation", "fragments", "cuts", "sampling_overhead", "shots_used"} —
- * fragments and cuts are counts; uncut_expectation is null beyond 26 qubits; shots_used is the
- * number of fragment executions (0 when exact).
+ * fragments and cuts are counts; uncut_expectation (noiseless) is null beyond 26 qubits; shots_used
+ * is the number of fragment executions (0 when exact). --noise runs each fragment on a noisy device.
  */
 import path from 'node:path';
 import { QmlError } from '../../core/errors.js';
@@ -18,7 +18,8 @@ import { planCuts, gateCutAngle, DEFAULT_MAX_OVERHEAD } from '../../sim/cutting/
 import { reconstructExpectation } from '../../sim/cutting/reconstruct.js';
 import type { CutKinds } from '../../sim/cutting/finder.js';
 import { parseArgs, usage, type Flags } from '../args.js';
-import { info, printJson, printLine, readText, writeFileAtomic } from '../io.js';
+import { info, printJson, printLine, readJson, readText, writeFileAtomic } from '../io.js';
+import { CompiledNoise, type NoiseModel } from '../../sim/noise.js';
 import fs from 'node:fs';
 import { toQasm } from '../../sim/qasm.js';
 import { fragmentVariant, siteRadix, type CutPlan } from '../../sim/cutting/fragments.js';
@@ -33,6 +34,7 @@ const flags: Flags = {
   seed: { type: 'int', help: 'random seed', default: 0 },
   kinds: { type: 'string', help: 'wire | gate | both', default: 'both' },
   'max-overhead': { type: 'number', help: 'refuse plans whose sampling overhead Π γ² exceeds this', default: DEFAULT_MAX_OVERHEAD },
+  noise: { type: 'string', help: 'device noise: one JSON noise model for every fragment, or FILE1,FILE2,... one per fragment (gate noise; no read-out error)' },
   export: { type: 'string', help: 'write the plan (plan.json) and every fragment variant as OpenQASM 2.0 into this folder, for running on devices' },
   json: { type: 'boolean', help: 'print one JSON object' },
   help: { type: 'boolean', help: 'show this help' },
@@ -60,10 +62,23 @@ export function run(argv: string[]): void {
     if (q >= circuit.numQubits) throw new QmlError(`qubit ${q} does not exist: the circuit has ${circuit.numQubits} qubit(s)`, '--observable');
   }
   const plan = planCuts(circuit, { maxQubits: K, kinds: kinds as CutKinds, maxOverhead: a.flags['max-overhead'] as number, seed: a.flags.seed as number });
+  const seed = a.flags.seed as number;
+  let noise: NoiseModel | Array<NoiseModel | undefined> | undefined;
+  if (a.flags.noise) {
+    const files = String(a.flags.noise).split(',').map((x) => x.trim()).filter(Boolean);
+    const models = files.map((f) => readJson(f, 'noise file') as NoiseModel);
+    if (models.length !== 1 && models.length !== plan.fragments.length) throw new QmlError(`${models.length} noise files for ${plan.fragments.length} fragments (give one, or one per fragment)`, '--noise');
+    noise = models.length === 1 ? models[0] : models;
+    // checked here, so a bad noise file is one line before any output
+    models.forEach((m, i) => {
+      if (m?.readout) throw new QmlError('read-out error is not modelled on cut fragments; give gate noise only', `${files[i]}: readout`);
+      const nq = plan.fragments[models.length === 1 ? 0 : i].circuit.numQubits;
+      try { new CompiledNoise(m, nq); } catch (e) { if (e instanceof QmlError) throw new QmlError(e.message, `${files[i]}${e.where ? `: ${e.where}` : ''}`); throw e; }
+    });
+  }
   info(`cut: ${plan.cuts.length} cut(s) (${plan.method} search), ${plan.fragments.length} fragment(s) of at most ${K} qubits, sampling overhead ${plan.samplingOverhead.toPrecision(4)}`);
   if (a.flags.export) exportPlan(plan, obs, a.flags.export as string);
-  const seed = a.flags.seed as number;
-  const r = reconstructExpectation(plan, obs, { shots, seed });
+  const r = reconstructExpectation(plan, obs, { shots, seed, noise });
   const uncut = circuit.numQubits <= UNCUT_MAX_QUBITS ? new Evaluator(circuit, [obs]).values([], [])[0] : null;
   const result = {
     expectation: r.value,
