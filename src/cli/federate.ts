@@ -104,7 +104,7 @@ function parseCut(s: string): NonNullable<FaultConfig['partitions']> {
   });
 }
 
-const CONFIG_KEYS = new Set(Object.keys(defaultFederateConfig()).concat(['deviceQubits', 'label', 'drop', 'format', 'maxRows', 'clientFiles', 'alpha', 'classesPerClient', 'power', 'partitionColumn', 'policy', 'mu', 'serverLr', 'trigger', 'secureAgg', 'dp']));
+const CONFIG_KEYS = new Set(Object.keys(defaultFederateConfig()).concat(['deviceQubits', 'label', 'drop', 'format', 'maxRows', 'clientFiles', 'localSteps', 'alpha', 'classesPerClient', 'power', 'partitionColumn', 'policy', 'mu', 'serverLr', 'trigger', 'secureAgg', 'dp']));
 
 /** The configuration: defaults, then --config, then flags given on the command line. */
 export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; out: string; threads: number; json: boolean; resume: boolean; help: boolean; channel?: ChannelOptions } {
