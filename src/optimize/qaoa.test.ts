@@ -206,3 +206,23 @@ test('CVaR at alpha = 1 is the expectation and falls to the minimum as alpha shr
   const hits = Array.from(shots).filter((x) => f.costAt(x) <= f.cost.min + 1e-9).length / shots.length;
   assert.ok(Math.abs(hits - pOpt) < 4 * Math.sqrt(pOpt * (1 - pOpt) / shots.length) + 1e-3, `${hits} vs ${pOpt}`);
 });
+
+test('a two-thread QAOA team produces the same state as one thread', async () => {
+  const { QaoaTeam } = await import('./qaoa/team.js');
+  const { costTable } = await import('./qaoa/cost.js');
+  const q = penalized(maxcutProblem(randomRegularGraph(4, 17, 2))).qubo;
+  const one = new FastQaoa({ qubo: q });
+  const shared = new FastQaoa({ qubo: q }, { cost: costTable(q, { shared: true }), state: new Float64Array(new SharedArrayBuffer(16 * 2 ** 17)) });
+  const team = await QaoaTeam.attach(shared, 2);
+  try {
+    const g = [0.4, 0.7, 0.2], b = [0.6, 0.3, 0.1];
+    one.run(g, b);
+    shared.run(g, b);
+    let diff = 0;
+    for (let k = 0; k < one.state.length; k++) diff = Math.max(diff, Math.abs(one.state[k] - shared.state[k]));
+    assert.ok(diff < 1e-13, `max difference ${diff}`);
+    assert.ok(Math.abs(one.expectation() - shared.expectation()) < 1e-10);
+  } finally {
+    await team.close();
+  }
+});

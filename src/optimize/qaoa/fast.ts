@@ -58,8 +58,8 @@ export class FastQaoa {
   private readonly xyPairs: Array<[number, number]>;
   private readonly freeQubits: number[];
   private readonly warmTheta: number[] | null;
-  private cosT: Float64Array;
-  private sinT: Float64Array;
+  readonly cosT: Float64Array;
+  readonly sinT: Float64Array;
   private lastGamma = NaN;
   runner: PassRunner | null = null;
   /** Layers applied since construction (for evaluation counts). */
@@ -74,8 +74,9 @@ export class FastQaoa {
     this.cost = opts.cost ?? costTable(q);
     this.state = opts.state ?? new Float64Array(2 * this.N);
     const L = this.cost.kind === 'levels' ? this.cost.levels : 0;
-    this.cosT = new Float64Array(L);
-    this.sinT = new Float64Array(L);
+    // Shared memory, so a thread team reads the same phase tables.
+    this.cosT = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, L)));
+    this.sinT = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, L)));
     this.xyPairs = [];
     this.freeQubits = [];
     this.warmTheta = null;

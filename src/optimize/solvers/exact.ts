@@ -24,9 +24,15 @@ export async function exactSolve(p: Problem, o: SolveOptions = {}): Promise<Solu
   }
   if (p.data.kind === 'fap' && p.data.mode === 'cost') {
     const start = performance.now();
-    const r = rdsSolve(p.data.instance, { timeLimit: o.timeLimit, log: o.log });
+    // A simulated-annealing incumbent caps every suffix search (its cost is an upper bound).
+    const { simulatedAnnealing } = await import('./heuristics.js');
+    const { decodeFap } = await import('../builders/fap.js');
+    const sa = await simulatedAnnealing(p, { seed: o.seed ?? 0, restarts: 2, ...(o.timeLimit ? { timeLimit: Math.max(0.5, o.timeLimit / 10) } : {}) });
+    const incumbent = sa.feasible ? decodeFap(p.data.instance, sa.x) : undefined;
+    const left = o.timeLimit === undefined ? undefined : Math.max(0.1, o.timeLimit - (performance.now() - start) / 1000);
+    const r = rdsSolve(p.data.instance, { timeLimit: left, log: o.log, incumbent });
     const x = encodeFap(p, r.assignment);
-    return solutionRecord(p, 'exact', x, { start, evaluations: r.nodes, proven: r.proven, bound: r.lowerBound, trace: r.trace.length ? [[r.seconds, r.cost]] : [], details: { method: 'russian-doll-search', suffix_optima: r.trace.map((t) => t[1]) } });
+    return solutionRecord(p, 'exact', x, { start, evaluations: r.nodes, proven: r.proven, bound: r.lowerBound, trace: r.trace.length ? [[r.seconds, r.cost]] : [], details: { method: 'russian-doll-search', incumbent_from_sa: incumbent ? sa.objective : null, suffix_optima: r.trace.map((t) => t[1]) } });
   }
   return milpSolve(p, o);
 }

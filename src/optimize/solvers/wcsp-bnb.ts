@@ -10,8 +10,8 @@
  * with g the cost among assigned variables (unary included) and fc_i(a) the cost of a with the
  * assigned variables (forward checking; Freuder & Wallace 1992). The two sums cover disjoint cost
  * terms, so LB never overestimates. Each suffix starts from the upper bound given by extending the
- * previous suffix's optimum with the best value of the new variable. Costs must be non-negative
- * (WCSP semantics).
+ * previous suffix's optimum with the best value of the new variable, capped by the cost of an
+ * incumbent (a heuristic's solution) when one is given. Costs must be non-negative (WCSP semantics).
  *
  * @example
  * import { rdsSolve, randomFap } from 'qml6g';
@@ -23,7 +23,7 @@ import { wcspCost, type WcspInstance } from '../loaders/wcsp.js';
 
 export interface RdsResult { assignment: number[]; cost: number; lowerBound: number; proven: boolean; nodes: number; seconds: number; trace: Array<[number, number]> }
 
-export function rdsSolve(w: WcspInstance, o: { timeLimit?: number; log?: (m: string) => void } = {}): RdsResult {
+export function rdsSolve(w: WcspInstance, o: { timeLimit?: number; log?: (m: string) => void; incumbent?: number[] } = {}): RdsResult {
   const t0 = performance.now();
   const deadline = o.timeLimit === undefined ? Infinity : t0 + 1000 * o.timeLimit;
   const n = w.domains.length, D = w.domains;
@@ -72,6 +72,21 @@ export function rdsSolve(w: WcspInstance, o: { timeLimit?: number; log?: (m: str
     }
   };
 
+  // Directional arc counts (Wallace 1995; Larrosa & Meseguer 1996): for order position t and value a,
+  // dac[t][a] = unary + Σ_{s>t} min_b C(a, b) over the later variables, a second lower bound on the
+  // suffix that knows the value chosen: LB2 = g + Σ_{s≥t} min_a (fc + dac).
+  const pos = new Int32Array(n);
+  order.forEach((v, t) => { pos[v] = t; });
+  const dac: Float64Array[] = order.map((v, t) => {
+    const d = Float64Array.from(unary[v]);
+    for (const [j, tbl] of T[v]) {
+      if (pos[j] <= t) continue;
+      for (let a = 0; a < D[v]; a++) { let m = Infinity; for (let b = 0; b < D[j]; b++) m = Math.min(m, tbl[a * D[j] + b]); d[a] += m; }
+    }
+    return d;
+  });
+  const cap = o.incumbent ? wcspCost(w, o.incumbent) : Infinity;
+  if (o.incumbent && (o.incumbent.length !== n || o.incumbent.some((a, i) => !Number.isInteger(a) || a < 0 || a >= D[i]))) throw new QmlError('the incumbent is not an assignment of this instance');
   let lastDone = n;
   const cur = new Int32Array(n);
   for (let k = n - 1; k >= 0; k--) {
@@ -85,22 +100,33 @@ export function rdsSolve(w: WcspInstance, o: { timeLimit?: number; log?: (m: str
     }
     let ub = rds[k + 1] + bestC;
     let best: number[] = [bestA, ...rdsSol[k + 1]];
+    // With an incumbent of cost U for the whole problem, no suffix needs solving beyond U: a suffix
+    // whose optimum is ≥ U gets the valid lower bound U, and any full solution below U must beat it.
+    if (ub > cap) ub = cap;
     const search = (t: number, g: number): void => {
       if ((++nodes & 4095) === 0 && performance.now() > deadline) timedOut = true;
       if (timedOut) return;
       if (t === n) { if (g < ub) { ub = g; best = Array.from(cur.subarray(k, n)); } return; }
       // Lower bound over the unassigned suffix order[t..n−1].
-      let lbFc = 0;
-      for (let s2 = t; s2 < n; s2++) { const f = fc[order[s2]]; let m = Infinity; for (let a = 0; a < f.length; a++) if (f[a] < m) m = f[a]; lbFc += m; }
+      let lbFc = 0, lbDac = 0;
+      for (let s2 = t + 1; s2 < n; s2++) {
+        const f = fc[order[s2]], dc = dac[s2];
+        let m = Infinity, m2 = Infinity;
+        for (let a = 0; a < f.length; a++) { if (f[a] < m) m = f[a]; if (f[a] + dc[a] < m2) m2 = f[a] + dc[a]; }
+        lbFc += m; lbDac += m2;
+      }
+      { const f = fc[order[t]]; let m = Infinity; for (let a = 0; a < f.length; a++) if (f[a] < m) m = f[a]; lbFc += m; }
       if (g + lbFc + rds[t] >= ub) return;
       const v = order[t], f = fc[v], u = unary[v];
       let minF = Infinity;
       for (let a = 0; a < f.length; a++) if (f[a] < minF) minF = f[a];
       const rest = lbFc - minF;
       const vals = Array.from({ length: D[v] }, (_, a) => a).sort((a, b) => f[a] + u[a] - (f[b] + u[b]));
+      const dt = dac[t];
       for (const a of vals) {
-        // The value's cost with the past plus the bound on everything after it.
+        // The value's cost with the past plus either bound on everything after it.
         if (g + f[a] + u[a] + rest + rds[t + 1] >= ub) continue;
+        if (g + f[a] + dt[a] + lbDac >= ub) continue;
         cur[t] = a;
         assign(v, a);
         search(t + 1, g + f[a] + u[a]);
@@ -118,7 +144,7 @@ export function rdsSolve(w: WcspInstance, o: { timeLimit?: number; log?: (m: str
   }
   const proven = lastDone === 0;
   // Full assignment: the last solved suffix's optimum, extended greedily when the time ran out.
-  const assignment = new Array<number>(n).fill(0);
+  let assignment = new Array<number>(n).fill(0);
   const sol = rdsSol[lastDone];
   for (let t = lastDone; t < n; t++) assignment[order[t]] = sol[t - lastDone];
   for (let t = lastDone - 1; t >= 0; t--) {
@@ -131,6 +157,7 @@ export function rdsSolve(w: WcspInstance, o: { timeLimit?: number; log?: (m: str
     }
     assignment[v] = bestA;
   }
+  if (o.incumbent && wcspCost(w, assignment) >= cap) assignment = [...o.incumbent];
   const cost = wcspCost(w, assignment);
   // Bound: the solved suffix's optimum plus the smallest unary cost of every other variable.
   let lowerBound = rds[lastDone];
