@@ -5,6 +5,9 @@
  *    12-qubit devices: fragment count, cuts, sampling overhead, the wall time of planning and of the
  *    exact reconstruction against one uncut statevector simulation, and their agreement.
  *    (--quick: 20 qubits onto 10-qubit devices.)
+ * 3. Federated clients on narrow devices: one FedAvg run on iris (4-qubit VQC, 3 clients) with every
+ *    client on a 4-qubit device, on 2-qubit devices (exact), and on 2-qubit devices with 1024
+ *    shots: accuracy, and per round the client seconds, fragment shots and reconstructions.
  * 2. The accuracy cost of shots: an 8-qubit VQC trained on breast-cancer, evaluated uncut, cut for
  *    4-qubit devices exactly, and cut with S QPD samples per read-out term (S = 100, 1000, 10000),
  *    with the fragment shots spent.
@@ -21,6 +24,8 @@ import { modelFromJSON } from '../../qml/models/registry.js';
 import type { Execution } from '../../qml/model.js';
 import type { VariationalClassifier } from '../../qml/models/vqc.js';
 import { version } from '../../core/version.js';
+import { defaultFederateConfig, prepareFederation, runFederated, type FederateConfig } from '../../federated/experiment.js';
+import { ClientPool } from '../../federated/pool.js';
 import { info, printJson, printLine } from '../../cli/io.js';
 import type { SuiteOptions } from '../suite.js';
 
@@ -69,10 +74,24 @@ export async function run({ quick, json }: SuiteOptions): Promise<void> {
   };
   const rows = [{ setting: 'uncut exact', ...rerun({}) }, { setting: 'cut exact', ...rerun({ device: { qubits: 4 } }) }];
   for (const S of quick ? [100, 1000] : [100, 1000, 10000]) rows.push({ setting: `cut, ${S} samples`, ...rerun({ device: { qubits: 4 }, shots: S, seed: 1 }) });
-  const result = { suite: 'cutting', quick, circuit, shots: { dataset: 'breast-cancer', test_rows: testRows.table.rows, rows }, version: version() };
+  info('cutting: federated clients on narrow devices (iris, 4-qubit VQC, 3 clients)...');
+  const base: FederateConfig = { ...defaultFederateConfig(), data: 'iris', model: { type: 'vqc', qubits: 4, layers: 1 }, clients: 3, rounds: quick ? 2 : 4, batchSize: 8, lr: 0.05, rootRows: 10, seed: 0 };
+  const pool = ClientPool.create(1);
+  const federated = [];
+  try {
+    for (const [setting, extra] of [['4-qubit devices', {}], ['2-qubit devices, exact', { deviceQubits: 2 }], ['2-qubit devices, 1024 shots', { deviceQubits: 2, devices: 'shots' }]] as const) {
+      const cfg = { ...base, ...extra } as FederateConfig;
+      const r = await runFederated(prepareFederation(cfg), 'fedavg', 'none', { pool });
+      const per = (k: 'client_seconds' | 'cut_shots' | 'cut_evaluations') => r.rounds.reduce((a, x) => a + x[k], 0) / r.rounds.length;
+      federated.push({ setting, final_accuracy: r.final_accuracy, client_seconds_per_round: per('client_seconds'), fragment_shots_per_round: per('cut_shots'), reconstructions_per_round: per('cut_evaluations') });
+    }
+  } finally { await pool.close(); }
+  const result = { suite: 'cutting', quick, circuit, shots: { dataset: 'breast-cancer', test_rows: testRows.table.rows, rows }, federated, version: version() };
   if (json) { printJson(result); return; }
   printLine(`${n} qubits (${c.ops.length} gates) onto ${K}-qubit devices: ${plan.cuts.length} cut(s) [${plan.described.join('; ')}], ${plan.fragments.length} fragments of ${circuit.fragment_qubits.join(', ')} qubits, sampling overhead ${plan.samplingOverhead}`);
   printLine(`  plan ${planS.toFixed(3)} s; uncut statevector ${uncutS.toFixed(2)} s; exact reconstruction from fragments ${cutS.toFixed(3)} s (${(uncutS / cutS).toFixed(1)}x); max |difference| ${maxDiff.toExponential(2)}`);
   printLine(`accuracy cost of shots (8-qubit VQC, 4-qubit devices, ${testRows.table.rows} test rows):`);
   for (const r of rows) printLine(`  ${r.setting.padEnd(20)} accuracy ${r.accuracy.toFixed(4)}  ROC-AUC ${r.roc_auc === null ? 'n/a' : r.roc_auc.toFixed(4)}  fragment shots ${r.shots_used}  ${r.seconds.toFixed(1)} s`);
+  printLine(`federated (iris, 4-qubit VQC, 3 clients, ${base.rounds} rounds of FedAvg), per round:`);
+  for (const f of federated) printLine(`  ${f.setting.padEnd(28)} final accuracy ${(f.final_accuracy ?? 0).toFixed(4)}  client seconds ${f.client_seconds_per_round.toFixed(2)}  fragment shots ${Math.round(f.fragment_shots_per_round)}  reconstructions ${Math.round(f.reconstructions_per_round)}`);
 }
