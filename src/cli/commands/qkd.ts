@@ -17,6 +17,7 @@ import { optimiseMu } from '../../channel/qkd/analytic.js';
 import { BB84_DEFAULTS, runBB84 } from '../../channel/qkd/protocol.js';
 import { analyticSweep, parseSweep, simulatedPointsAt, sweepChart, type SimulatedPoint } from '../../channel/qkd/sweep.js';
 import { runJob } from '../../core/job.js';
+import { storeRecorder } from '../../store/job-recorder.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CASCADE_SCHEDULES, cascadeMonteCarlo, type CascadeScheduleName } from '../../channel/qkd/cascade.js';
@@ -147,6 +148,16 @@ async function runSweep(f: Record<string, unknown>): Promise<void> {
         },
       })),
       hooks: { log: f.json ? () => undefined : info },
+      // The experiment store follows the sweep: simulated rates per method and distance, and where each curve ends.
+      recorder: storeRecorder({
+        metricsOf: (r) => {
+          const x = r as Rec;
+          return [
+            ...x.simulated.map((p) => ({ key: `simulated_rate/${p.method}`, value: p.rate_mean, step: p.distance_km })),
+            ...Object.entries(x.max_distance_km).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => ({ key: `max_distance_km/${k}`, value: v })),
+          ];
+        },
+      }),
     });
     simulated = rec.simulated;
   }
