@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { assertAllClose } from '../testing/shared.js';
 import { createModel } from '../qml/models/registry.js';
 import { trainLocal, type LocalTask } from './client.js';
-import { defaultFederateConfig, prepareFederation, runFederated, type FederateConfig } from './experiment.js';
+import { clientSpecs, defaultFederateConfig, prepareFederation, runFederated, type FederateConfig } from './experiment.js';
 import { checkFaults, linkStates, partitioned } from './faults.js';
 import { ClientPool } from './pool.js';
 import { decodeFloats, encodeFloats, type Message, type Transport } from './transport.js';
@@ -112,4 +112,14 @@ test('resume: a run continued from a saved state gives the same rounds as one un
   const resumed = await runFederated(prep, 'fedadam', 'none', { pool: pool1, resume: saved as never });
   const strip = (r: typeof full) => JSON.stringify(r.rounds.map(({ seconds: _s, client_seconds: _c, eval_seconds: _e, ...x }) => x));
   assert.equal(strip(resumed), strip(full));
+});
+
+test('quantum devices differ as real ones do: each NISQ client its own noise level, shot clients their own seeds', () => {
+  const prep = prepareFederation({ ...base, maxRows: 400, clients: 5, model: { type: 'vqc', qubits: 3, layers: 1 }, devices: 'nisq', rootRows: 20 });
+  const p2 = clientSpecs(prep).map((s) => (s.model.execution?.noise?.after_2q?.[0] as { p: number }).p);
+  assert.equal(new Set(p2).size, 5);
+  for (const p of p2) assert.ok(p >= 1e-3 && p <= 1e-2, `p = ${p}`);
+  const shots = clientSpecs({ ...prep, config: { ...prep.config, devices: 'shots' } }).map((s) => s.model.execution);
+  assert.ok(shots.every((e) => e?.shots === 1024));
+  assert.equal(new Set(shots.map((e) => e?.seed)).size, 5);
 });
