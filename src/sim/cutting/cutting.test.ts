@@ -133,29 +133,32 @@ test('a gate-cut fragment variant is plain circuit data with a signed mid-circui
   assert.ok(v.circuit.ops.some((o) => o.kind === 'measure'));
 });
 
-test('shot reconstruction is unbiased and its error over seeds matches the predicted variance (γ² − ⟨P⟩²)/S', () => {
+test('shot reconstruction is unbiased and its error over seeds matches the predicted variance (γ² − ⟨P⟩²)/S, for gate and wire cuts', () => {
   const c = new CircuitBuilder(4).ry(0, 0.7).ry(1, -0.4).cx(0, 1).rx(1, 0.9).cz(1, 2).ry(2, 0.3).rzz(2, 3, 0.8).rx(3, 0.5).cx(3, 2).build();
-  const plan = planCuts(c, { maxQubits: 2, kinds: 'gate' });
-  const obs = pauli('Z1 Z2');
-  const exact = simulate(c).statevector!.expectation(obs);
-  const ev = new CutEvaluator(plan, [obs]);
-  const S = 400, R = 300;
-  let sumErr = 0, sumSq = 0, predicted = 0;
-  for (let seed = 0; seed < R; seed++) {
-    const r = ev.sample([], [], { shots: S, seed });
-    const e = r.values[0] - exact;
-    sumErr += e; sumSq += e * e;
-    predicted = r.variance[0];
+  for (const [kinds, K] of [['gate', 2], ['wire', 3]] as const) {
+    const plan = planCuts(c, { maxQubits: K, kinds });
+    assert.ok(plan.cuts.length >= 1 && plan.cuts.every((x) => x.kind === kinds), `${kinds}: ${plan.described.join('; ')}`);
+    const obs = pauli('Z1 Z2');
+    const exact = simulate(c).statevector!.expectation(obs);
+    const ev = new CutEvaluator(plan, [obs]);
+    const S = 400, R = 300;
+    let sumErr = 0, sumSq = 0, predicted = 0;
+    for (let seed = 0; seed < R; seed++) {
+      const r = ev.sample([], [], { shots: S, seed });
+      const e = r.values[0] - exact;
+      sumErr += e; sumSq += e * e;
+      predicted = r.variance[0];
+    }
+    const gamma2 = plan.samplingOverhead;
+    assertClose(predicted, (gamma2 - exact * exact) / S, 1e-12, `${kinds}: predicted variance`);
+    const mse = sumSq / R;
+    // the mean error over R runs has standard deviation √(var/R): within 4 of them
+    assert.ok(Math.abs(sumErr / R) < 4 * Math.sqrt(predicted / R), `${kinds}: bias ${sumErr / R}`);
+    // R replicates: the mean squared error is within ±25% of the prediction (about 4 standard errors)
+    assert.ok(mse > 0.75 * predicted && mse < 1.25 * predicted, `${kinds}: mse ${mse} vs predicted ${predicted}`);
+    const one = reconstructExpectation(plan, obs, { shots: 1000, seed: 1 });
+    assert.equal(one.shotsUsed, 1000 * plan.fragments.length);
   }
-  const gamma2 = plan.samplingOverhead;
-  assertClose(predicted, (gamma2 - exact * exact) / S, 1e-12, 'predicted variance');
-  const mse = sumSq / R;
-  // the mean error over R runs has standard deviation √(var/R): within 4 of them
-  assert.ok(Math.abs(sumErr / R) < 4 * Math.sqrt(predicted / R), `bias ${sumErr / R}`);
-  // R replicates: the mean squared error is within ±25% of the prediction (about 4 standard errors)
-  assert.ok(mse > 0.75 * predicted && mse < 1.25 * predicted, `mse ${mse} vs predicted ${predicted}`);
-  const one = reconstructExpectation(plan, obs, { shots: 1000, seed: 1 });
-  assert.equal(one.shotsUsed, 1000 * plan.fragments.length);
 });
 
 test('each fragment on its own noisy device: noise on the original gates only reproduces the uncut noisy circuit', () => {
