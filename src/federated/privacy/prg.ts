@@ -27,6 +27,8 @@ export function expandMask(seed: Uint8Array, label: MaskLabel, d: number): Uint3
   if (zeros.length < 4 * d) zeros = Buffer.alloc(4 * d);
   const c = crypto.createCipheriv('aes-256-ctr', seed, IV[label]);
   const out = c.update(zeros.subarray(0, 4 * d));
+  // Zero-copy view when the keystream buffer is word-aligned (large buffers are), else a copy.
+  if (LITTLE && out.byteOffset % 4 === 0 && out.length === 4 * d) return new Uint32Array(out.buffer, out.byteOffset, d);
   const words = new Uint32Array(d);
   if (LITTLE) new Uint8Array(words.buffer).set(out);
   else {
