@@ -26,3 +26,6 @@ export * from './solvers/exact.js';
 export * from './solvers/qaoa.js';
 export * from './solvers/uplink.js';
 export * from './solvers/registry.js';
+export * from './qaoa/team.js';
+export * from './qaoa/rqaoa.js';
+export * from './qaoa/noisy.js';

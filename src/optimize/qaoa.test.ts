@@ -226,3 +226,36 @@ test('a two-thread QAOA team produces the same state as one thread', async () =>
     await team.close();
   }
 });
+
+test('noisy QAOA: without noise it equals the fast path; depolarising noise pulls ⟨f⟩ towards the uniform mean; density matrix and trajectories agree', async () => {
+  const { noisyQaoa } = await import('./qaoa/noisy.js');
+  const q = penalized(maxcutProblem(makeGraph(5, [[0, 1], [1, 2], [2, 3], [3, 4], [4, 0], [1, 3]]))).qubo;
+  const g = [0.5, 0.3], b = [0.35, 0.2];
+  const fast = new FastQaoa({ qubo: q });
+  fast.run(g, b);
+  const clean = noisyQaoa(q, g, b, {});
+  assert.ok(Math.abs(clean.expectation - fast.expectation()) < 1e-10);
+  const mean = quboValues(q).reduce((s, v) => s + v, 0) / 32;
+  let prev = clean.expectation;
+  for (const p of [0.02, 0.08, 0.2]) {
+    const r = noisyQaoa(q, g, b, { after_2q: [{ channel: 'depolarizing', p }], after_1q: [{ channel: 'depolarizing', p: p / 10 }] });
+    assert.equal(r.method, 'density_matrix');
+    assert.ok(r.expectation > prev && r.expectation < mean, `p = ${p}: ${r.expectation} not between ${prev} and ${mean}`);
+    prev = r.expectation;
+  }
+  const noise = { after_2q: [{ channel: 'depolarizing' as const, p: 0.05 }] };
+  const dm = noisyQaoa(q, g, b, noise, { method: 'density_matrix' });
+  const tr = noisyQaoa(q, g, b, noise, { method: 'trajectories', trajectories: 400, seed: 2 });
+  assert.ok(Math.abs(dm.expectation - tr.expectation) < 5 * (tr.standardError ?? 0) + 0.05, `${dm.expectation} vs ${tr.expectation} ± ${tr.standardError}`);
+});
+
+test('recursive QAOA finds the maximum cut of small 3-regular graphs', async () => {
+  const { rqaoa } = await import('./qaoa/rqaoa.js');
+  for (const seed of [1, 2]) {
+    const prob = maxcutProblem(randomRegularGraph(3, 12, seed));
+    const q = penalized(prob).qubo;
+    const r = rqaoa(q, { cutoff: 5 });
+    assert.equal(r.eliminations.length, 7);
+    assert.equal(-r.value, bruteForce(prob).objective, `seed ${seed}`);
+  }
+});

@@ -15,7 +15,7 @@ import { version } from '../../core/version.js';
 import { info, printJson, printLine } from '../../cli/io.js';
 import { measureBandwidth } from '../bandwidth.js';
 import type { SuiteOptions } from '../suite.js';
-import { randomRegularGraph, mycielGraph, queenGraph } from '../../optimize/graph.js';
+import { cycleGraph, randomRegularGraph, mycielGraph, queenGraph } from '../../optimize/graph.js';
 import { maxcutProblem } from '../../optimize/builders/maxcut.js';
 import { coloringProblem } from '../../optimize/builders/coloring.js';
 import { fapProblem, randomFap } from '../../optimize/builders/fap.js';
@@ -107,9 +107,9 @@ interface EqualTimeRow { instance: string; qubits: number; optimum: number; qaoa
 async function equalTime(quick: boolean): Promise<EqualTimeRow[]> {
   const cases: Array<[Problem, SolveOptions]> = [
     [maxcutProblem(randomRegularGraph(3, quick ? 14 : 18, 2)), { p: 3, angles: 'fixed' }],
-    [coloringProblem(randomRegularGraph(3, 6, 3), 3), { p: 2, mixer: 'xy-ring', angles: 'interp' }],
+    [coloringProblem(cycleGraph(5), 3), { p: 1, mixer: 'xy-ring', angles: 'interp' }],
     [fapProblem(randomFap({ links: 4, channels: 3, seed: 4 })), { p: 2, mixer: 'xy-ring', angles: 'interp' }],
-    [tasksProblem(randomFleet({ agents: 2, tasks: 5, seed: 5 })), { p: 2, angles: 'interp' }],
+    [tasksProblem(randomFleet({ agents: 2, tasks: 4, seed: 5 })), { p: 2, angles: 'interp' }],
   ];
   const rows: EqualTimeRow[] = [];
   for (const [p, o] of cases) {

@@ -99,7 +99,7 @@ export function landscape(sim: FastQaoa, gammas: number[], betas: number[]): num
  */
 export function interpSchedule(sim: FastQaoa, p: number, o: TrainOptions & { grid?: number } = {}): TrainResult & { perDepth: number[] } {
   if (!Number.isInteger(p) || p < 1) throw new QmlError(`QAOA depth p must be a positive integer, got ${p}`);
-  const G = o.grid ?? 12;
+  const G = o.grid ?? 8;
   let best = { g: 0, b: 0, v: Infinity };
   for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) {
     const g = ((i + 0.5) / G) * Math.PI * 0.5, b = ((j + 0.5) / G) * Math.PI * 0.5;

@@ -141,3 +141,20 @@ export const qaoa: Solver = {
   },
   solve: (p, o) => qaoaSolve(p, o),
 };
+
+/** Recursive QAOA (Bravyi et al. 2020) on the penalised QUBO, the last `cutoff` variables solved exactly. */
+export const rqaoaSolver: Solver = {
+  name: 'rqaoa',
+  description: 'recursive QAOA (p = 1 correlations, one variable eliminated per round, exact remainder)',
+  supports: (p) => {
+    try { checkQaoaSize(penalized(p).qubo.n); return null; } catch (e) { return (e as Error).message; }
+  },
+  solve: async (p, o = {}) => {
+    const start = performance.now();
+    const { rqaoa } = await import('../qaoa/rqaoa.js');
+    const pq = penalized(p, o.penalty === undefined ? {} : { penalty: o.penalty });
+    checkQaoaSize(pq.qubo.n);
+    const r = rqaoa(pq.qubo, { cutoff: Math.min(8, pq.qubo.n) });
+    return solutionRecord(p, 'rqaoa', r.x.slice(0, p.n), { start, evaluations: r.evaluations, seed: o.seed ?? 0, details: { eliminations: r.eliminations.length, qubits: pq.qubo.n } });
+  },
+};

@@ -3,7 +3,7 @@
  *
  * @example
  * import { solverNames, solverByName } from 'qml6g';
- * solverNames();              // ['brute', 'dsatur', 'exact', 'greedy', 'milp', 'qaoa', 'sa', 'tabu', 'uplink-greedy']
+ * solverNames();              // ['brute', 'dsatur', 'exact', 'greedy', 'milp', 'qaoa', 'rqaoa', 'sa', 'tabu', 'uplink-greedy']
  * solverByName('tabu').description;
  */
 import { QmlError } from '../../core/errors.js';
@@ -13,7 +13,7 @@ import { dsatur, greedyColor } from './coloring.js';
 import { exact } from './exact.js';
 import { greedyDescent, sa, tabu } from './heuristics.js';
 import { milp } from './milp.js';
-import { qaoa } from './qaoa.js';
+import { qaoa, rqaoaSolver } from './qaoa.js';
 import { uplinkGreedy } from './uplink.js';
 import type { Solver } from './solver.js';
 
@@ -25,7 +25,7 @@ const greedy: Solver = {
   solve: (p: Problem, o) => (p.kind === 'coloring' ? greedyColor.solve(p, o) : greedyDescent(p, o)),
 };
 
-const registry: Record<string, Solver> = { brute, dsatur, exact, greedy, milp, qaoa, sa, tabu, 'uplink-greedy': uplinkGreedy };
+const registry: Record<string, Solver> = { brute, dsatur, exact, greedy, milp, qaoa, rqaoa: rqaoaSolver, sa, tabu, 'uplink-greedy': uplinkGreedy };
 
 export function registerSolver(s: Solver): void {
   registry[s.name] = s;
