@@ -335,10 +335,35 @@ export class Pipeline {
       throw new QmlError('pipeline arrays have inconsistent sizes (corrupt file?)', 'pipeline');
     }
     for (const [name, arr] of [['A', st.A], ['b', st.b], ['W', st.W], ['scale', st.scale]] as const) {
-      if (arr.some((v) => !Number.isFinite(v))) throw new QmlError(`pipeline.${name} holds a non-finite number (corrupt file?)`, 'pipeline');
+      if (!Array.isArray(arr) || arr.some((v) => typeof v !== 'number' || !Number.isFinite(v))) throw new QmlError(`pipeline.${name} holds a non-finite number (corrupt file?)`, 'pipeline');
     }
+    validateColumns(st);
     return new Pipeline(st);
   }
+}
+
+/** Every column state, the expanded feature names and the selection agree (a corrupt file fails here, not mid-transform). */
+function validateColumns(st: PipelineState): void {
+  const at = (i: number) => `pipeline.columns[${i}]`;
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  let expanded = 0;
+  const names = new Set<string>();
+  st.columns.forEach((c, i) => {
+    if (!c || typeof c !== 'object' || typeof c.name !== 'string' || !c.name) throw new QmlError('a column needs a name', at(i));
+    if (names.has(c.name)) throw new QmlError(`column "${c.name}" appears twice`, at(i));
+    names.add(c.name);
+    if (c.kind === 'numeric') {
+      if (typeof c.log !== 'boolean' || !finite(c.median) || !finite(c.mean) || !finite(c.std) || !(c.std > 0)) throw new QmlError(`numeric column "${c.name}" needs log, median, mean and a positive std`, at(i));
+      expanded++;
+    } else if (c.kind === 'categorical') {
+      if ((c.mode !== 'onehot' && c.mode !== 'ordinal') || !Array.isArray(c.categories) || c.categories.some((k) => typeof k !== 'string')) throw new QmlError(`categorical column "${c.name}" needs a mode (onehot or ordinal) and a list of categories`, at(i));
+      const width = c.mode === 'onehot' ? c.categories.length : 1;
+      if (!Array.isArray(c.mean) || !Array.isArray(c.std) || c.mean.length !== width || c.std.length !== width || c.mean.some((v) => !finite(v)) || c.std.some((v) => !finite(v) || !(v > 0))) throw new QmlError(`categorical column "${c.name}" needs ${width} means and positive stds`, at(i));
+      expanded += width;
+    } else throw new QmlError('kind must be numeric or categorical', at(i));
+  });
+  if (!Array.isArray(st.expanded) || st.expanded.length !== expanded) throw new QmlError(`pipeline.expanded must list ${expanded} features`, 'pipeline');
+  if (st.selected.some((j) => !Number.isInteger(j) || j < 0 || j >= expanded)) throw new QmlError(`pipeline.selected must hold feature indices below ${expanded}`, 'pipeline');
 }
 
 function variance(U: Float64Array, rows: number, D: number, j: number): number {

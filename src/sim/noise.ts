@@ -284,6 +284,7 @@ export function channelKraus(spec: ChannelSpec, qubits = 1, at = 'channel'): Kra
 
 /** Channels that act jointly on all of a multi-qubit gate's wires; the rest act qubit by qubit. */
 function isJoint(spec: ChannelSpec): boolean {
+  if (!spec || typeof spec !== 'object') return false;
   return spec.channel === 'depolarizing' || spec.channel === 'pauli_depolarizing'
     || (spec.channel === 'kraus' && Array.isArray(spec.operators) && Array.isArray(spec.operators[0]) && spec.operators[0].length > 2);
 }
@@ -302,12 +303,15 @@ export class CompiledNoise {
     const known = new Set(['after_1q', 'after_2q', 'gates', 'rules', 'readout']);
     for (const k of Object.keys(model)) if (!known.has(k)) throw new QmlError(`unknown key "${k}" (known: ${[...known].join(', ')})`, `${at}.${k}`);
     const lists: Array<[unknown, string]> = [[model.after_1q, 'after_1q'], [model.after_2q, 'after_2q']];
+    if (model.gates !== undefined && (!model.gates || typeof model.gates !== 'object' || Array.isArray(model.gates))) throw new QmlError('gates must map gate names to lists of channels', `${at}.gates`);
     for (const [name, l] of Object.entries(model.gates ?? {})) lists.push([l, `gates.${name}`]);
+    if (model.rules !== undefined && !Array.isArray(model.rules)) throw new QmlError('rules must be a list of {gates, qubits, channels} objects', `${at}.rules`);
     (model.rules ?? []).forEach((r, i) => {
       if (!r || typeof r !== 'object') throw new QmlError('a rule must be an object', `${at}.rules[${i}]`);
       if (r.qubits !== undefined && (!Array.isArray(r.qubits) || r.qubits.some((q) => !Number.isInteger(q) || q < 0))) {
         throw new QmlError('qubits must be a list of qubit indices', `${at}.rules[${i}].qubits`);
       }
+      if (r.gates !== undefined && (!Array.isArray(r.gates) || r.gates.some((g) => typeof g !== 'string'))) throw new QmlError('gates must be a list of gate names', `${at}.rules[${i}].gates`);
       lists.push([r.channels, `rules[${i}].channels`]);
     });
     for (const [l, name] of lists) {

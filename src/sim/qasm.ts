@@ -190,6 +190,8 @@ class Parser {
     this.expect(']');
     this.expect(';');
     if (size < 1) this.fail('a register needs at least one bit', name);
+    // A bound on what a program may declare, so a corrupt size fails here instead of exhausting memory.
+    if ((kw.v === 'qreg' ? this.nq : this.nc) + size > MAX_BITS) this.fail(`at most ${MAX_BITS} ${kw.v === 'qreg' ? 'qubits' : 'classical bits'} in all registers, got ${(kw.v === 'qreg' ? this.nq : this.nc) + size}`, name);
     if (this.qregs.some((r) => r.name === name.v) || this.cregs.some((r) => r.name === name.v)) this.fail(`register "${name.v}" is declared twice`, name);
     if (kw.v === 'qreg') { this.qregs.push({ name: name.v, size, offset: this.nq }); this.nq += size; }
     else { this.cregs.push({ name: name.v, size, offset: this.nc }); this.nc += size; }
@@ -434,6 +436,7 @@ class Parser {
     const op: GateOp = { kind: 'gate', gate: name === 'CX' ? 'cx' : name === 'U' ? 'u3' : name, wires };
     if (values.length) op.params = values;
     if (cond) op.condition = cond;
+    if (this.ops.length >= MAX_OPS) this.fail(`the program expands to more than ${MAX_OPS} operations`, this.peek());
     this.ops.push(op);
   }
 
@@ -541,6 +544,10 @@ export function unitaryOf(c: Circuit, params: ArrayLike<number> = [], inputs: Ar
 
 import { Statevector } from './statevector.js';
 import { runProgram } from './execute.js';
+
+/** Limits on a parsed program (far above any circuit a statevector simulator can run). */
+const MAX_BITS = 4096;
+const MAX_OPS = 2_000_000;
 function runOnRaw(prog: ReturnType<typeof compile>, state: Float64Array, params: ArrayLike<number>, inputs: ArrayLike<number>): void {
   runProgram(prog, new Statevector(prog.numQubits, state), { params, inputs });
 }

@@ -20,15 +20,27 @@ export function keyFileOf(k: KeyPair, withSecret: boolean): KeyFile {
 }
 
 export function readKeyFile(file: string): { publicKey: Uint8Array; secretKey?: Uint8Array } {
-  let j: KeyFile;
+  let text: string;
   try {
-    j = JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile;
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new QmlError(`cannot read key: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, file);
   }
-  if (!j || typeof j.public_key !== 'string') throw new QmlError('not a qml6g key file (public_key missing)', file);
+  return parseKeyText(text, file);
+}
+
+/** A key file's text → its keys; anything else is a QmlError naming `file`. */
+export function parseKeyText(text: string, file: string): { publicKey: Uint8Array; secretKey?: Uint8Array } {
+  let j: KeyFile;
+  try {
+    j = JSON.parse(text) as KeyFile;
+  } catch (e) {
+    throw new QmlError(`cannot read key: ${(e as Error).message}`, file);
+  }
+  if (!j || typeof j !== 'object' || typeof j.public_key !== 'string') throw new QmlError('not a qml6g key file (public_key missing)', file);
   const publicKey = new Uint8Array(Buffer.from(j.public_key, 'base64'));
   if (publicKey.length !== 1952) throw new QmlError(`malformed public key (${publicKey.length} bytes; ML-DSA-65 keys have 1952)`, file);
+  if (j.secret_key !== undefined && typeof j.secret_key !== 'string') throw new QmlError('secret_key must be base64 text', file);
   return { publicKey, secretKey: j.secret_key ? new Uint8Array(Buffer.from(j.secret_key, 'base64')) : undefined };
 }
 
