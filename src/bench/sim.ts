@@ -18,6 +18,8 @@ import { BatchPool } from '../sim/batch-pool.js';
 import { AdjointWorkspace, adjointPass } from '../sim/gradients.js';
 import { compileObservable, Z } from '../sim/observable.js';
 import { measureBandwidth } from './bandwidth.js';
+import { simdStatus, type SimdStatus } from '../sim/simd.js';
+import type { HistoryEntry } from './history.js';
 import { layeredSteps, runPeers, type PeerResult } from './peers.js';
 
 export interface SizeResult {
@@ -26,6 +28,12 @@ export interface SizeResult {
   seconds_per_cnot: number;
   seconds_per_1q_gate_one_thread: number;
   seconds_per_cnot_one_thread: number;
+  /** One thread, TypeScript kernels on an ordinary array (the reference and fallback path). */
+  seconds_per_1q_gate_typescript: number;
+  /** One thread, WebAssembly SIMD kernels (null when they are not active). */
+  seconds_per_1q_gate_simd: number | null;
+  /** TypeScript time / SIMD time, one thread each. */
+  simd_speedup: number | null;
   floor_seconds: number;
   ratio_to_floor: number;
   cnot_ratio_to_floor: number;
@@ -40,6 +48,8 @@ export interface SimBenchResult {
   bandwidth_source: 'c' | 'js';
   bandwidth_all_cores_bytes_per_second: number | null;
   bandwidth_js_bytes_per_second: number;
+  /** Whether the WebAssembly SIMD kernels ran, and why not when they did not. */
+  simd: SimdStatus;
   sizes: SizeResult[];
   batch: { circuits: number; qubits: number; layers: number; circuits_per_second: number; circuits_per_second_one_thread: number; microseconds_per_circuit: number };
   adjoint: Array<{ parameters: number; qubits: number; ratio_to_forward: number; ratio_to_fused_forward: number; seconds: number }>;
@@ -112,6 +122,8 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
   const log = opts.log ?? (() => {});
   const t0 = performance.now();
   const threads = os.availableParallelism?.() ?? os.cpus().length;
+  const simd = simdStatus();
+  log(simd.active ? 'kernels: WebAssembly SIMD (TypeScript kernels measured beside them)' : `kernels: TypeScript only (${simd.reason})`);
   log('measuring memory bandwidth ...');
   const bw = measureBandwidth();
   log(`  one core ${(bw.oneCore / 1e9).toFixed(1)} GB/s (${bw.source})${bw.allCores ? `, all cores ${(bw.allCores / 1e9).toFixed(1)} GB/s` : ''}, JavaScript loop ${(bw.js / 1e9).toFixed(1)} GB/s`);
@@ -121,9 +133,12 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
   const ns = opts.quick ? [10, 14, 18, 20] : [10, 14, 18, 20, 22, 24];
   for (const n of ns) {
     const reps = n >= 22 ? 4 : 8;
+    // Statevector.zero allocates in the SIMD memory when the kernels are active.
     const plain = Statevector.zero(n);
     plain.data.fill(1 / Math.sqrt(2 ** (n + 1)));
     const one = gateTimes(plain, n, reps);
+    const tsState = new Statevector(n, new Float64Array(2 << n).fill(1 / Math.sqrt(2 ** (n + 1))));
+    const ts = simd.active ? gateTimes(tsState, n, reps) : one;
     let shared = one;
     if (threads > 1 && n >= team.minQubits) {
       const sv = team.statevector(n);
@@ -135,9 +150,10 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     const floor = (2 ** n * 32) / bw.oneCore;
     sizes.push({
       n, seconds_per_1q_gate: g1, seconds_per_cnot: cx, seconds_per_1q_gate_one_thread: one.g1, seconds_per_cnot_one_thread: one.cx,
+      seconds_per_1q_gate_typescript: ts.g1, seconds_per_1q_gate_simd: simd.active ? one.g1 : null, simd_speedup: simd.active ? ts.g1 / one.g1 : null,
       floor_seconds: floor, ratio_to_floor: g1 / floor, cnot_ratio_to_floor: cx / floor, threads: shared === one ? 1 : threads,
     });
-    log(`  n=${n}: rotation ${(g1 * 1e3).toFixed(3)} ms (${(g1 / floor).toFixed(2)}x floor), CNOT ${(cx * 1e3).toFixed(3)} ms (${(cx / floor).toFixed(2)}x)`);
+    log(`  n=${n}: rotation ${(g1 * 1e3).toFixed(3)} ms (${(g1 / floor).toFixed(2)}x floor; one thread: SIMD ${simd.active ? `${(one.g1 / floor).toFixed(2)}x` : 'n/a'}, TypeScript ${(ts.g1 / floor).toFixed(2)}x), CNOT ${(cx * 1e3).toFixed(3)} ms (${(cx / floor).toFixed(2)}x)`);
   }
   await team.close();
 
@@ -201,7 +217,7 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     bench: 'sim', version: version(),
     machine: { cpus: threads, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     bandwidth_bytes_per_second: bw.oneCore, bandwidth_source: bw.source, bandwidth_all_cores_bytes_per_second: bw.allCores, bandwidth_js_bytes_per_second: bw.js,
-    sizes,
+    simd, sizes,
     batch: { circuits, qubits: 8, layers: 10, circuits_per_second: circuits / tBatch, circuits_per_second_one_thread: circuits / tOne, microseconds_per_circuit: (tBatch / circuits) * 1e6 },
     adjoint, peers,
     seconds: (performance.now() - t0) / 1000,
@@ -212,13 +228,29 @@ export function formatSimBench(r: SimBenchResult): string {
   const lines = [
     `qml6g ${r.version} simulator benchmark (${r.machine.cpus} cores, ${r.machine.model}, Node ${r.machine.node})`,
     `memory bandwidth (in place, one core, ${r.bandwidth_source}): ${(r.bandwidth_bytes_per_second / 1e9).toFixed(1)} GB/s`,
+    `kernels: ${r.simd.active ? 'WebAssembly SIMD' : `TypeScript only — WebAssembly SIMD not active (${r.simd.reason})`}`,
     '',
-    '  n   1q gate (s)   CNOT (s)     floor (s)    1q/floor  CNOT/floor  threads',
-    ...r.sizes.map((s) => `${String(s.n).padStart(3)}   ${s.seconds_per_1q_gate.toExponential(3)}     ${s.seconds_per_cnot.toExponential(3)}    ${s.floor_seconds.toExponential(3)}    ${s.ratio_to_floor.toFixed(2).padStart(6)}    ${s.cnot_ratio_to_floor.toFixed(2).padStart(6)}     ${s.threads}`),
+    '  n   1q gate (s)   CNOT (s)     floor (s)    1q/floor  CNOT/floor  threads   1 thread: SIMD/floor  TS/floor  TS/SIMD',
+    ...r.sizes.map((s) => `${String(s.n).padStart(3)}   ${s.seconds_per_1q_gate.toExponential(3)}     ${s.seconds_per_cnot.toExponential(3)}    ${s.floor_seconds.toExponential(3)}    ${s.ratio_to_floor.toFixed(2).padStart(6)}    ${s.cnot_ratio_to_floor.toFixed(2).padStart(6)}     ${s.threads}         ${s.seconds_per_1q_gate_simd === null ? '   n/a' : (s.seconds_per_1q_gate_simd / s.floor_seconds).toFixed(2).padStart(6)}       ${(s.seconds_per_1q_gate_typescript / s.floor_seconds).toFixed(2).padStart(6)}   ${s.simd_speedup === null ? ' n/a' : s.simd_speedup.toFixed(2).padStart(5)}`),
     '',
     `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers: ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each)`,
     `adjoint gradient / one forward pass: ${r.adjoint.map((a) => `P=${a.parameters}: ${a.ratio_to_forward.toFixed(2)}x`).join(', ')}`,
     ...r.peers.map((p) => (p.error ? `peer ${p.name}: not measured (${p.error})` : `peer ${p.name}: ${p.gate_speedup!.toFixed(0)}x slower per gate (n=${p.n}), ${p.batch_speedup!.toFixed(0)}x slower per 8-qubit circuit`)),
   ];
   return lines.join('\n');
+}
+
+/** The ratios of one run as a history line (lower is better for each). */
+export function simHistoryEntry(r: SimBenchResult, quick: boolean, load: number): HistoryEntry {
+  const ratios: Record<string, number> = {};
+  for (const s of r.sizes) {
+    ratios[`rotation_n${s.n}_floor`] = s.ratio_to_floor;
+    ratios[`cnot_n${s.n}_floor`] = s.cnot_ratio_to_floor;
+    ratios[`rotation_n${s.n}_typescript_floor`] = s.seconds_per_1q_gate_typescript / s.floor_seconds;
+    if (s.seconds_per_1q_gate_simd !== null) ratios[`rotation_n${s.n}_simd_floor`] = s.seconds_per_1q_gate_simd / s.floor_seconds;
+  }
+  ratios.batch_us_per_circuit = r.batch.microseconds_per_circuit;
+  for (const a of r.adjoint) ratios[`adjoint_P${a.parameters}_forward`] = a.ratio_to_forward;
+  for (const p of r.peers) if (p.gate_speedup) ratios[`peer_${p.name}_inverse_speedup`] = 1 / p.gate_speedup;
+  return { suite: 'sim', ratios, version: r.version, quick, load_per_core: load, simd: r.simd.active };
 }

@@ -6,6 +6,7 @@
  */
 import { ApplyScratch } from './apply.js';
 import { apply1, applyDiag1 } from './kernels.js';
+import { simdApply1, simdDiag1 } from './simd.js';
 import { prepareGate, type Program } from './program.js';
 import type { Statevector } from './statevector.js';
 
@@ -58,7 +59,7 @@ export class FusedRunner {
     for (let i = 0; i < 8; i++) m[i] = P[o + i];
     const diag = m[2] === 0 && m[3] === 0 && m[4] === 0 && m[5] === 0;
     if (sv.team && sv.applyParallel(diag ? 'diag' : 'dense', q, m, 0)) return;
-    if (diag) applyDiag1(s, n, q, m[0], m[1], m[6], m[7], 0);
-    else apply1(s, n, q, m, 0);
+    if (diag) { if (!simdDiag1(s, n, q, m[0], m[1], m[6], m[7])) applyDiag1(s, n, q, m[0], m[1], m[6], m[7], 0); }
+    else if (!simdApply1(s, n, q, m)) apply1(s, n, q, m, 0);
   }
 }

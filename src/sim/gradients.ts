@@ -29,6 +29,7 @@ import { adjointStep1, derivativeInner } from './kernels.js';
 import { applyObservableSV, compileObservable, expectationSV, type Observable } from './observable.js';
 import { checkBindings, compile, type GateInstr, type Program } from './program.js';
 import { Statevector } from './statevector.js';
+import { allocAmplitudes } from './simd.js';
 
 export type GradientMethod = 'adjoint' | 'parameter-shift' | 'finite-diff' | 'spsa';
 
@@ -130,9 +131,10 @@ export class AdjointWorkspace {
   constructor(readonly prog: Program) {
     const n = prog.numQubits;
     this.psi = Statevector.zero(n);
-    this.lam = new Float64Array(2 * 2 ** n);
-    this.phi = new Float64Array(2 * 2 ** n);
-    this.saved = new Float64Array(2 * 2 ** n);
+    // In the SIMD memory when active, so the non-parametric gates of the backward pass run there too.
+    this.lam = allocAmplitudes(2 * 2 ** n);
+    this.phi = allocAmplitudes(2 * 2 ** n);
+    this.saved = allocAmplitudes(2 * 2 ** n);
   }
 }
 

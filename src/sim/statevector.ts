@@ -18,6 +18,7 @@ import { applyDense, marginalOf, normSquared, probabilitiesInto, reducedDensity 
 import type { GateInstr } from './program.js';
 import type { NoiseStep } from './noise.js';
 import type { ThreadTeam } from './parallel.js';
+import { allocAmplitudes } from './simd.js';
 
 export class Statevector {
   readonly n: number;
@@ -29,7 +30,8 @@ export class Statevector {
     if (!Number.isInteger(n) || n < 1) throw new QmlError(`qubit count must be a positive integer, got ${n}`);
     if (!data) checkStateMemory(2 ** n, `a ${n}-qubit statevector`);
     this.n = n;
-    this.data = data ?? new Float64Array(2 * 2 ** n);
+    // In the SIMD kernels' memory when they run (simd.ts), else an ordinary array.
+    this.data = data ?? allocAmplitudes(2 * 2 ** n);
     if (this.data.length !== 2 * 2 ** n) throw new QmlError(`a ${n}-qubit state needs ${2 * 2 ** n} numbers, got ${this.data.length}`);
     if (!data) this.data[0] = 1;
   }

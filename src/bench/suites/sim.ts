@@ -1,10 +1,17 @@
-import { benchSim, formatSimBench } from '../sim.js';
+import { benchSim, formatSimBench, simHistoryEntry } from '../sim.js';
+import { appendHistory, compareWithHistory, historyPath, loadPerCore, readHistory } from '../history.js';
 import { info, printJson, printLine } from '../../cli/io.js';
 import type { SuiteOptions } from '../suite.js';
 
-export const help = 'statevector kernels, batches and gradients against the memory-bandwidth floor and npm peers';
+export const help = 'statevector kernels, batches and gradients against the memory-bandwidth floor and npm peers (appends bench/history.jsonl)';
 export async function run({ quick, json }: SuiteOptions): Promise<void> {
+  const load = loadPerCore();
   const r = await benchSim({ quick, log: info });
-  if (json) printJson(r);
+  const entry = simHistoryEntry(r, quick, load);
+  const worse = compareWithHistory(entry, readHistory('sim'));
+  appendHistory(entry);
+  info(`history: appended to ${historyPath().split(/[\\/]/).slice(-2).join('/')} (load ${load.toFixed(2)} per core at the start)`);
+  for (const w of worse) info(`  slower than the median of recent runs: ${w.key} ${w.now.toFixed(2)} (was ${w.median.toFixed(2)})`);
+  if (json) printJson({ ...r, load_per_core: load, regressions: worse });
   else printLine(formatSimBench(r));
 }

@@ -1,0 +1,114 @@
+/**
+ * WebAssembly SIMD kernels (AssemblyScript, compiled by `npm run build:wasm` with asc from npm).
+ *
+ * Same conventions as src/sim/kernels.ts: a state of n qubits is 2^n interleaved complex
+ * amplitudes (re, im) of f64, q[0] least significant, and one-qubit kernels visit a range
+ * [lo, hi) of PAIR indices so worker threads can split one gate (pair j is the index with a 0
+ * inserted at bit q; its partner has bit q set). One amplitude is one v128 (re, im), so a complex
+ * product m·x is splat(mr)·x + (−mi, mi)·swap(x): two multiplies, one add and one shuffle per
+ * amplitude and matrix entry, with no scalar bookkeeping in the inner loop.
+ *
+ * `ptr` is the byte offset of amplitude 0 in the (shared, imported) linear memory. The kernels
+ * never allocate; the TypeScript side owns the memory layout (src/sim/simd.ts).
+ */
+
+/** (−x, x): the factor that turns swap(a) into the imaginary part of a complex product. */
+@inline function imagPair(x: f64): v128 {
+  return f64x2.replace_lane(f64x2.splat(-x), 1, x);
+}
+
+@inline function swapLanes(x: v128): v128 {
+  return v128.shuffle<f64>(x, x, 1, 0);
+}
+
+/** Byte address of the first amplitude of pair j (bit q of its index is 0). */
+@inline function pairAddress(ptr: usize, q: i32, j: i32): usize {
+  const low = (1 << q) - 1;
+  return ptr + ((<usize>(((j >>> q) << (q + 1)) | (j & low))) << 4);
+}
+
+/** General complex 2x2 matrix on qubit q over pairs [lo, hi). */
+export function apply1(
+  ptr: usize, q: i32, lo: i32, hi: i32,
+  m00r: f64, m00i: f64, m01r: f64, m01i: f64, m10r: f64, m10i: f64, m11r: f64, m11i: f64,
+): void {
+  const r00 = f64x2.splat(m00r), i00 = imagPair(m00i), r01 = f64x2.splat(m01r), i01 = imagPair(m01i);
+  const r10 = f64x2.splat(m10r), i10 = imagPair(m10i), r11 = f64x2.splat(m11r), i11 = imagPair(m11i);
+  const stride = 1 << q, off = (<usize>stride) << 4;
+  let j = lo;
+  while (j < hi) {
+    let count = stride - (j & (stride - 1));
+    if (count > hi - j) count = hi - j;
+    let a = pairAddress(ptr, q, j);
+    const end = a + ((<usize>count) << 4);
+    j += count;
+    for (; a < end; a += 16) {
+      const x = v128.load(a), y = v128.load(a + off);
+      const xs = swapLanes(x), ys = swapLanes(y);
+      v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
+      v128.store(a + off, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))));
+    }
+  }
+}
+
+/** Real 2x2 matrix (RY, H, ...) on qubit q over pairs [lo, hi): half the multiplies of apply1. */
+export function apply1Real(ptr: usize, q: i32, lo: i32, hi: i32, m00: f64, m01: f64, m10: f64, m11: f64): void {
+  const a00 = f64x2.splat(m00), a01 = f64x2.splat(m01), a10 = f64x2.splat(m10), a11 = f64x2.splat(m11);
+  const stride = 1 << q, off = (<usize>stride) << 4;
+  let j = lo;
+  while (j < hi) {
+    let count = stride - (j & (stride - 1));
+    if (count > hi - j) count = hi - j;
+    let a = pairAddress(ptr, q, j);
+    const end = a + ((<usize>count) << 4);
+    j += count;
+    for (; a < end; a += 16) {
+      const x = v128.load(a), y = v128.load(a + off);
+      v128.store(a, f64x2.add(f64x2.mul(a00, x), f64x2.mul(a01, y)));
+      v128.store(a + off, f64x2.add(f64x2.mul(a10, x), f64x2.mul(a11, y)));
+    }
+  }
+}
+
+/** Diagonal (d0, d1) on qubit q over pairs [lo, hi); when d0 = 1 only the |1⟩ half is touched. */
+export function diag1(ptr: usize, q: i32, lo: i32, hi: i32, d0r: f64, d0i: f64, d1r: f64, d1i: f64): void {
+  const r0 = f64x2.splat(d0r), i0 = imagPair(d0i), r1 = f64x2.splat(d1r), i1 = imagPair(d1i);
+  const phaseOnly = d0r == 1.0 && d0i == 0.0;
+  const stride = 1 << q, off = (<usize>stride) << 4;
+  let j = lo;
+  while (j < hi) {
+    let count = stride - (j & (stride - 1));
+    if (count > hi - j) count = hi - j;
+    let a = pairAddress(ptr, q, j);
+    const end = a + ((<usize>count) << 4);
+    j += count;
+    if (!phaseOnly) {
+      for (let p = a; p < end; p += 16) {
+        const x = v128.load(p);
+        v128.store(p, f64x2.add(f64x2.mul(r0, x), f64x2.mul(i0, swapLanes(x))));
+      }
+    }
+    for (let p = a + off; p < end + off; p += 16) {
+      const y = v128.load(p);
+      v128.store(p, f64x2.add(f64x2.mul(r1, y), f64x2.mul(i1, swapLanes(y))));
+    }
+  }
+}
+
+/** Pauli X on qubit q over pairs [lo, hi): a swap of whole amplitudes. */
+export function applyX(ptr: usize, q: i32, lo: i32, hi: i32): void {
+  const stride = 1 << q, off = (<usize>stride) << 4;
+  let j = lo;
+  while (j < hi) {
+    let count = stride - (j & (stride - 1));
+    if (count > hi - j) count = hi - j;
+    let a = pairAddress(ptr, q, j);
+    const end = a + ((<usize>count) << 4);
+    j += count;
+    for (; a < end; a += 16) {
+      const x = v128.load(a);
+      v128.store(a, v128.load(a + off));
+      v128.store(a + off, x);
+    }
+  }
+}

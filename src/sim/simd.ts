@@ -1,0 +1,210 @@
+/**
+ * WebAssembly SIMD kernels: loader, state memory and dispatch.
+ *
+ * The kernels (asm/kernels.ts, AssemblyScript compiled with `--enable simd` by `npm run build:wasm`,
+ * part of `npm run build`/`prepare`/`test`/`bench`) work on one shared `WebAssembly.Memory`. A
+ * state can only be handed to them if its amplitudes live in that memory, so statevectors are
+ * allocated there (`allocAmplitudes`) whenever the module loads; their `data` stays an ordinary
+ * Float64Array view, so every TypeScript kernel (the reference, and the path for controlled and
+ * multi-qubit gates) reads and writes the same numbers.
+ *
+ * Fallback, stated once: when WebAssembly SIMD is unavailable (the engine rejects the module), the
+ * module was not built, or `QML6G_SIMD=0` is set, `simd()` is null, states are plain Float64Arrays
+ * and the TypeScript kernels run everything; `simdStatus()` says which and why, and the bench
+ * prints it.
+ *
+ * Memory: blocks are power-of-two sized (every state is 2^n amplitudes), recycled through free
+ * lists when their Float64Array view is garbage-collected (FinalizationRegistry). The memory is
+ * shared (a SharedArrayBuffer underneath), so growing it never detaches existing views.
+ *
+ * @example
+ * import { simdStatus, Statevector } from 'qml6g';
+ * console.log(simdStatus().active);        // true where WebAssembly SIMD runs
+ * const sv = Statevector.zero(20);         // amplitudes in the SIMD kernels' memory when active
+ */
+import fs from 'node:fs';
+
+/** The exports of asm/kernels.ts; `ptr` is a byte offset, [lo, hi) a range of pair indices. */
+export interface SimdExports {
+  apply1(ptr: number, q: number, lo: number, hi: number, m00r: number, m00i: number, m01r: number, m01i: number, m10r: number, m10i: number, m11r: number, m11i: number): void;
+  apply1Real(ptr: number, q: number, lo: number, hi: number, m00: number, m01: number, m10: number, m11: number): void;
+  diag1(ptr: number, q: number, lo: number, hi: number, d0r: number, d0i: number, d1r: number, d1i: number): void;
+  applyX(ptr: number, q: number, lo: number, hi: number): void;
+}
+
+export interface SimdKernels {
+  readonly exports: SimdExports;
+  /** The compiled module and the shared memory, for worker threads that instantiate their own copy. */
+  readonly module: object;
+  readonly memory: WasmMemory;
+}
+
+export interface SimdStatus {
+  active: boolean;
+  /** Why the TypeScript kernels run instead, when they do. */
+  reason: string | null;
+}
+
+/** The part of the WebAssembly JS API used here (the project's lib settings carry no DOM/wasm types). */
+interface WasmMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+const PAGE = 65536;
+/** 65,536 pages = 4 GiB, the wasm32 limit: reserved address space, committed only as it grows. */
+const MAX_PAGES = 65536;
+/** Blocks start above the first page (the module has no data, but keep address 0 unused). */
+const HEAP_START = PAGE;
+const MIN_BLOCK = 64;
+
+let loaded: SimdKernels | null | undefined;
+let status: SimdStatus = { active: false, reason: 'not loaded yet' };
+
+/** The compiled module's bytes, or null (with the reason recorded) when it is missing. */
+function readModule(): Uint8Array | null {
+  const url = new URL('../wasm/kernels.wasm', import.meta.url);
+  try {
+    return fs.readFileSync(url);
+  } catch {
+    status = { active: false, reason: 'dist/wasm/kernels.wasm is missing (run npm run build)' };
+    return null;
+  }
+}
+
+/** Loads the SIMD kernels once, synchronously; null when they cannot run here. */
+export function simd(): SimdKernels | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.env.QML6G_SIMD === '0') {
+    status = { active: false, reason: 'disabled by QML6G_SIMD=0' };
+    return null;
+  }
+  const bytes = readModule();
+  if (!bytes) return null;
+  if (!WA) {
+    status = { active: false, reason: 'this engine has no WebAssembly' };
+    return null;
+  }
+  try {
+    if (!WA.validate(bytes)) {
+      status = { active: false, reason: 'this engine rejects the module (no WebAssembly SIMD or threads)' };
+      return null;
+    }
+    const module = new WA.Module(bytes);
+    const memory = new WA.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+    const instance = new WA.Instance(module, { env: { memory } });
+    loaded = { exports: instance.exports as unknown as SimdExports, module, memory };
+    ours.add(memory.buffer);
+    top = HEAP_START;
+    status = { active: true, reason: null };
+  } catch (e) {
+    status = { active: false, reason: `WebAssembly SIMD unavailable: ${(e as Error).message}` };
+  }
+  return loaded;
+}
+
+/** Whether the SIMD kernels run, and if not why. */
+export function simdStatus(): SimdStatus {
+  simd();
+  return { ...status };
+}
+
+// ---- memory: power-of-two blocks in the shared memory --------------------------------------
+
+/** Every SharedArrayBuffer the memory has exposed (a new one after each grow). */
+const ours = new WeakSet<ArrayBufferLike>();
+let top = HEAP_START;
+/** free[c] holds offsets of free blocks of 2^c bytes. */
+const free: number[][] = Array.from({ length: 33 }, () => []);
+const registry = new FinalizationRegistry<number>((packed) => {
+  // packed = offset · 64 + class (offsets are multiples of 64).
+  free[packed & 63].push(Math.floor(packed / 64));
+});
+
+function blockClass(bytes: number): number {
+  let c = Math.log2(MIN_BLOCK);
+  while (2 ** c < bytes) c++;
+  return c;
+}
+
+function takeBlock(k: SimdKernels, c: number): number | null {
+  const list = free[c];
+  if (list.length > 0) return list.pop()!;
+  const size = 2 ** c;
+  // Align to the block size (up to 64 KiB): keeps large states on page boundaries.
+  const align = Math.min(size, PAGE);
+  const off = Math.ceil(top / align) * align;
+  const end = off + size;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) {
+    const pages = Math.ceil((end - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) return null;
+    try {
+      k.memory.grow(pages);
+    } catch {
+      return null;
+    }
+    ours.add(k.memory.buffer);
+  }
+  top = end;
+  return off;
+}
+
+/**
+ * A zeroed Float64Array of `doubles` numbers, inside the SIMD kernels' memory when they are
+ * active (and it fits), else an ordinary one. Either way callers treat it as a plain array.
+ */
+export function allocAmplitudes(doubles: number): Float64Array {
+  const k = simd();
+  if (!k) return new Float64Array(doubles);
+  const c = blockClass(8 * doubles);
+  const off = takeBlock(k, c);
+  if (off === null) return new Float64Array(doubles);
+  const buf = k.memory.buffer;
+  ours.add(buf);
+  const view = new Float64Array(buf, off, doubles);
+  view.fill(0);
+  registry.register(view, off * 64 + c);
+  return view;
+}
+
+/** Byte offset of `s` in the SIMD memory, or −1 when it lives elsewhere (then use the TS kernels). */
+export function simdPointer(s: Float64Array): number {
+  return loaded && ours.has(s.buffer) ? s.byteOffset : -1;
+}
+
+// ---- dispatch: true when the SIMD kernel ran ---------------------------------------------------
+
+/** Uncontrolled general 2x2 on qubit q (real matrices take the cheaper real kernel). */
+export function simdApply1(s: Float64Array, n: number, q: number, m: Float64Array): boolean {
+  const ptr = simdPointer(s);
+  if (ptr < 0) return false;
+  simdApply1Range(loaded!.exports, ptr, q, m, 0, 2 ** (n - 1));
+  return true;
+}
+
+export function simdApply1Range(x: SimdExports, ptr: number, q: number, m: Float64Array, lo: number, hi: number): void {
+  if (m[1] === 0 && m[3] === 0 && m[5] === 0 && m[7] === 0) x.apply1Real(ptr, q, lo, hi, m[0], m[2], m[4], m[6]);
+  else x.apply1(ptr, q, lo, hi, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+}
+
+/** Uncontrolled diagonal (d0, d1) on qubit q. */
+export function simdDiag1(s: Float64Array, n: number, q: number, d0r: number, d0i: number, d1r: number, d1i: number): boolean {
+  const ptr = simdPointer(s);
+  if (ptr < 0) return false;
+  loaded!.exports.diag1(ptr, q, 0, 2 ** (n - 1), d0r, d0i, d1r, d1i);
+  return true;
+}
+
+/** Uncontrolled Pauli X on qubit q. */
+export function simdX(s: Float64Array, n: number, q: number): boolean {
+  const ptr = simdPointer(s);
+  if (ptr < 0) return false;
+  loaded!.exports.applyX(ptr, q, 0, 2 ** (n - 1));
+  return true;
+}
