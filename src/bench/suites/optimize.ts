@@ -75,13 +75,13 @@ async function layerBench(sizes: number[], bw: ReturnType<typeof measureBandwidt
   return rows;
 }
 
-interface SolverRow { instance: string; solver: string; objective: number; feasible: boolean; optimum: number | null; optimum_source: string; proven: boolean; gap_to_optimum: number | null; bound: number | null; seconds: number; evaluations: number }
+interface SolverRow { instance: string; solver: string; objective: number; feasible: boolean; optimum: number | null; optimum_source: string; proven: boolean; gap_to_optimum: number | null; bound: number | null; seconds: number; seconds_to_best: number | null; evaluations: number }
 
 async function solve(p: Problem, name: string, o: SolveOptions, optimum: number | null, source: string): Promise<SolverRow> {
   info(`  ${p.name}: ${name} ...`);
   const s: Solution = await solverByName(name).solve(p, o);
   const gap = optimum === null || !s.feasible ? null : Math.abs(s.objective - optimum) / Math.max(1, Math.abs(optimum));
-  return { instance: p.name, solver: name, objective: s.objective, feasible: s.feasible, optimum, optimum_source: source, proven: s.proven, gap_to_optimum: gap, bound: s.bound, seconds: s.seconds, evaluations: s.evaluations };
+  return { instance: p.name, solver: name, objective: s.objective, feasible: s.feasible, optimum, optimum_source: source, proven: s.proven, gap_to_optimum: gap, bound: s.bound, seconds: s.seconds, seconds_to_best: s.trace.length ? s.trace[s.trace.length - 1][0] : null, evaluations: s.evaluations };
 }
 
 async function solverBench(quick: boolean): Promise<SolverRow[]> {
