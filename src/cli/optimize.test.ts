@@ -85,3 +85,16 @@ function writeText(name: string, s: string): string {
   fs.writeFileSync(f, s);
   return f;
 }
+
+test('optimize on the shipped CELAR6-SUB0 reports the heuristics against the published optimum 159', () => {
+  const r = run(['--problem', 'fap', '--instance', path.join(repoRoot, 'data', 'fap', 'CELAR6-SUB0.wcsp.gz'), '--solvers', 'sa,greedy', '--time-limit', '2', '--seed', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = lastJson(r.stdout);
+  assert.equal(j.problem, 'fap');
+  assert.equal(j.optimum, 159);
+  assert.match(String(j.optimum_source), /CELAR6-SUB0/);
+  for (const x of j.results as Array<Record<string, number>>) {
+    assert.ok(x.objective >= 159, `${x.solver} below the proven optimum: ${x.objective}`);
+    assert.ok(x.ratio > 0 && x.ratio <= 1);
+  }
+});
