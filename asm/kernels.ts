@@ -112,3 +112,72 @@ export function applyX(ptr: usize, q: i32, lo: i32, hi: i32): void {
     }
   }
 }
+
+/**
+ * One backward step of adjoint differentiation for an uncontrolled one-qubit gate with one
+ * derivative D, fused into a single pass over ψ and λ (as adjointStep1 in src/sim/kernels.ts):
+ * ψ ← U†ψ, returns Re Σ conj(λ)·(D ψ') with ψ' the new ψ, then λ ← U†λ. `u` is U† (row-major, re/im
+ * interleaved), `d` the derivative matrix.
+ */
+export function adjoint1(
+  psi: usize, lam: usize, q: i32, pairs: i32,
+  u00r: f64, u00i: f64, u01r: f64, u01i: f64, u10r: f64, u10i: f64, u11r: f64, u11i: f64,
+  d00r: f64, d00i: f64, d01r: f64, d01i: f64, d10r: f64, d10i: f64, d11r: f64, d11i: f64,
+): f64 {
+  const r00 = f64x2.splat(u00r), i00 = imagPair(u00i), r01 = f64x2.splat(u01r), i01 = imagPair(u01i);
+  const r10 = f64x2.splat(u10r), i10 = imagPair(u10i), r11 = f64x2.splat(u11r), i11 = imagPair(u11i);
+  const e00 = f64x2.splat(d00r), j00 = imagPair(d00i), e01 = f64x2.splat(d01r), j01 = imagPair(d01i);
+  const e10 = f64x2.splat(d10r), j10 = imagPair(d10i), e11 = f64x2.splat(d11r), j11 = imagPair(d11i);
+  const stride = 1 << q, off = (<usize>stride) << 4, dl = lam - psi;
+  let acc = f64x2.splat(0);
+  let j = 0;
+  while (j < pairs) {
+    const count = stride;
+    let a = pairAddress(psi, q, j);
+    const end = a + ((<usize>count) << 4);
+    j += count;
+    for (; a < end; a += 16) {
+      const x = v128.load(a), y = v128.load(a + off);
+      const xs = swapLanes(x), ys = swapLanes(y);
+      const f0 = f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys)));
+      const f1 = f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys)));
+      v128.store(a, f0);
+      v128.store(a + off, f1);
+      const f0s = swapLanes(f0), f1s = swapLanes(f1);
+      const g0 = f64x2.add(f64x2.add(f64x2.mul(e00, f0), f64x2.mul(j00, f0s)), f64x2.add(f64x2.mul(e01, f1), f64x2.mul(j01, f1s)));
+      const g1 = f64x2.add(f64x2.add(f64x2.mul(e10, f0), f64x2.mul(j10, f0s)), f64x2.add(f64x2.mul(e11, f1), f64x2.mul(j11, f1s)));
+      const la = v128.load(a + dl), lb = v128.load(a + dl + off);
+      // Re conj(λ)·g = λr·gr + λi·gi: the lane-wise product, summed over lanes at the end.
+      acc = f64x2.add(acc, f64x2.add(f64x2.mul(la, g0), f64x2.mul(lb, g1)));
+      const las = swapLanes(la), lbs = swapLanes(lb);
+      v128.store(a + dl, f64x2.add(f64x2.add(f64x2.mul(r00, la), f64x2.mul(i00, las)), f64x2.add(f64x2.mul(r01, lb), f64x2.mul(i01, lbs))));
+      v128.store(a + dl + off, f64x2.add(f64x2.add(f64x2.mul(r10, la), f64x2.mul(i10, las)), f64x2.add(f64x2.mul(r11, lb), f64x2.mul(i11, lbs))));
+    }
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+/** adjoint1 for real U† and D (RY and its derivative): a quarter of the multiplies. */
+export function adjoint1Real(psi: usize, lam: usize, q: i32, pairs: i32, u00: f64, u01: f64, u10: f64, u11: f64, d00: f64, d01: f64, d10: f64, d11: f64): f64 {
+  const a00 = f64x2.splat(u00), a01 = f64x2.splat(u01), a10 = f64x2.splat(u10), a11 = f64x2.splat(u11);
+  const b00 = f64x2.splat(d00), b01 = f64x2.splat(d01), b10 = f64x2.splat(d10), b11 = f64x2.splat(d11);
+  const stride = 1 << q, off = (<usize>stride) << 4, dl = lam - psi;
+  let acc = f64x2.splat(0);
+  let j = 0;
+  while (j < pairs) {
+    let a = pairAddress(psi, q, j);
+    const end = a + ((<usize>stride) << 4);
+    j += stride;
+    for (; a < end; a += 16) {
+      const x = v128.load(a), y = v128.load(a + off);
+      const f0 = f64x2.add(f64x2.mul(a00, x), f64x2.mul(a01, y)), f1 = f64x2.add(f64x2.mul(a10, x), f64x2.mul(a11, y));
+      v128.store(a, f0);
+      v128.store(a + off, f1);
+      const la = v128.load(a + dl), lb = v128.load(a + dl + off);
+      acc = f64x2.add(acc, f64x2.add(f64x2.mul(la, f64x2.add(f64x2.mul(b00, f0), f64x2.mul(b01, f1))), f64x2.mul(lb, f64x2.add(f64x2.mul(b10, f0), f64x2.mul(b11, f1)))));
+      v128.store(a + dl, f64x2.add(f64x2.mul(a00, la), f64x2.mul(a01, lb)));
+      v128.store(a + dl + off, f64x2.add(f64x2.mul(a10, la), f64x2.mul(a11, lb)));
+    }
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}

@@ -29,7 +29,7 @@ import { adjointStep1, derivativeInner } from './kernels.js';
 import { applyObservableSV, compileObservable, expectationSV, type Observable } from './observable.js';
 import { checkBindings, compile, type GateInstr, type Program } from './program.js';
 import { Statevector } from './statevector.js';
-import { allocAmplitudes } from './simd.js';
+import { allocAmplitudes, simdAdjoint1 } from './simd.js';
 
 export type GradientMethod = 'adjoint' | 'parameter-shift' | 'finite-diff' | 'spsa';
 
@@ -169,7 +169,10 @@ export function adjointBackward(ws: AdjointWorkspace, inputs: ArrayLike<number>,
     if (ins.targets.length === 1 && ins.def.shape !== 'x') {
       let nd = 0;
       for (let j = 0; j < slots; j++) if (isTrainable(ins, j)) ins.def.dfill(ins.values, j, ws.ds[nd++]);
-      adjointStep1(psi.data, lam, n, ins.targets[0], ws.ud, ws.ds, nd, ws.acc, ins.cmask);
+      // One derivative on an uncontrolled gate (RX/RY/RZ/P, the common case) runs in SIMD.
+      if (!(nd === 1 && ins.cmask === 0 && simdAdjoint1(psi.data, lam, n, ins.targets[0], ws.ud, ws.ds[0], ws.acc))) {
+        adjointStep1(psi.data, lam, n, ins.targets[0], ws.ud, ws.ds, nd, ws.acc, ins.cmask);
+      }
       nd = 0;
       for (let j = 0; j < slots; j++) {
         if (!isTrainable(ins, j)) continue;

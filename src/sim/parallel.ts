@@ -16,6 +16,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { QmlError } from '../core/errors.js';
 import { apply1Range, applyDiag1Range, applyXRange, pairCount } from './kernels.js';
+import { allocAmplitudes, simd, simdApply1Range, simdPointer, type SimdExports } from './simd.js';
 import { checkStateMemory } from './memory.js';
 import { Statevector } from './statevector.js';
 
@@ -30,7 +31,16 @@ export function partRange(total: number, parts: number, id: number): [number, nu
   return [lo, lo + per + (id < extra ? 1 : 0)];
 }
 
-export function runPart(state: Float64Array, kind: number, q: number, cmask: number, m: Float64Array, lo: number, hi: number): void {
+/**
+ * Runs pairs [lo, hi) of one gate. With `wasm` (the SIMD kernels instantiated on the memory the
+ * state lives in, at byte offset `ptr`), uncontrolled gates run there; everything else in TypeScript.
+ */
+export function runPart(state: Float64Array, kind: number, q: number, cmask: number, m: Float64Array, lo: number, hi: number, wasm: SimdExports | null = null, ptr = -1): void {
+  if (wasm && ptr >= 0 && cmask === 0) {
+    if (kind === KIND.APPLY1) return simdApply1Range(wasm, ptr, q, m, lo, hi);
+    if (kind === KIND.DIAG1) return wasm.diag1(ptr, q, lo, hi, m[0], m[1], m[6], m[7]);
+    if (kind === KIND.X) return wasm.applyX(ptr, q, lo, hi);
+  }
   if (kind === KIND.APPLY1) apply1Range(state, q, m, cmask, lo, hi);
   else if (kind === KIND.DIAG1) applyDiag1Range(state, q, m[0], m[1], m[6], m[7], cmask, lo, hi);
   else if (kind === KIND.X) applyXRange(state, q, cmask, lo, hi);
@@ -65,7 +75,9 @@ export class ThreadTeam {
   /** A zeroed |0…0⟩ statevector in shared memory, attached to this team. */
   statevector(n: number): Statevector {
     checkStateMemory(2 ** n, `a ${n}-qubit statevector`);
-    const data = new Float64Array(new SharedArrayBuffer(16 * 2 ** n));
+    // In the SIMD kernels' (shared) memory when they run, so every thread runs the SIMD kernels.
+    const inWasm = allocAmplitudes(2 * 2 ** n);
+    const data = inWasm.buffer instanceof SharedArrayBuffer ? inWasm : new Float64Array(new SharedArrayBuffer(16 * 2 ** n));
     data[0] = 1;
     const sv = new Statevector(n, data);
     sv.team = this;
@@ -77,7 +89,9 @@ export class ThreadTeam {
     await this.detach();
     await Promise.all(this.workers.map((w) => new Promise<void>((resolve, reject) => {
       w.once('message', (m) => (m === 'attached' ? resolve() : reject(new Error(String(m)))));
-      w.postMessage({ state: state.buffer });
+      // The worker instantiates the same compiled module on the same memory (once per memory).
+      const k = simdPointer(state) >= 0 ? simd() : null;
+      w.postMessage({ state: state.buffer, byteOffset: state.byteOffset, length: state.length, wasm: k ? { module: k.module, memory: k.memory } : null });
     })));
     this.attached = state;
   }
@@ -107,7 +121,8 @@ export class ThreadTeam {
     Atomics.notify(c, CTRL.SEQ);
     if (kind !== KIND.DETACH && this.attached) {
       const [lo, hi] = partRange(total, parts, 0);
-      runPart(this.attached, kind, q, cmask, this.mat, lo, hi);
+      const ptr = simdPointer(this.attached);
+      runPart(this.attached, kind, q, cmask, this.mat, lo, hi, ptr >= 0 ? simd()!.exports : null, ptr);
     }
     const want = this.workers.length;
     let spins = 0, d: number;

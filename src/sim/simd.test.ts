@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { Rng } from '../core/rng.js';
-import { apply1Range, applyDense, applyDiag1Range, applyXRange } from './kernels.js';
-import { allocAmplitudes, simd, simdApply1Range, simdPointer, simdStatus } from './simd.js';
+import { adjointStep1, apply1Range, applyDense, applyDiag1Range, applyXRange } from './kernels.js';
+import { allocAmplitudes, simd, simdAdjoint1, simdApply1Range, simdPointer, simdStatus } from './simd.js';
 import { ApplyScratch, applyGateMatrix } from './apply.js';
 import { Statevector } from './statevector.js';
 import { CircuitBuilder, param } from './circuit.js';
@@ -154,4 +154,56 @@ test('freed SIMD states are recycled, so the memory stops growing', () => {
   // 64 states of 1 MiB were live at once at most; four more rounds must reuse the freed blocks.
   assert.ok(out.before >= 64 * 2 ** 20, `first round allocated ${out.before} bytes`);
   assert.ok(out.after <= out.before + 2 ** 21, `memory grew from ${out.before} to ${out.after} bytes`);
+});
+
+test('the SIMD adjoint step equals adjointStep1 (ψ, λ and Re⟨λ|D|ψ⟩) for real and complex gates', () => {
+  const rng = new Rng(18);
+  for (let t = 0; t < 60; t++) {
+    const n = 1 + rng.int(10), q = rng.int(n);
+    const real = t % 2 === 0;
+    const rand = () => Float64Array.from({ length: 8 }, (_, i) => (real && i % 2 ? 0 : rng.normal()));
+    const u = rand(), d = rand();
+    const psi0 = randomStateInto(rng, new Float64Array(2 << n)), lam0 = randomStateInto(rng, new Float64Array(2 << n));
+    const psiS = allocAmplitudes(psi0.length), lamS = allocAmplitudes(lam0.length);
+    psiS.set(psi0); lamS.set(lam0);
+    const accS = new Float64Array(2), accT = new Float64Array(6);
+    assert.ok(simdAdjoint1(psiS, lamS, n, q, u, d, accS));
+    const psiT = Float64Array.from(psi0), lamT = Float64Array.from(lam0);
+    adjointStep1(psiT, lamT, n, q, u, [d], 1, accT, 0);
+    assertAllClose(psiS, psiT, 1e-12, `ψ n=${n} q=${q}`);
+    assertAllClose(lamS, lamT, 1e-12, `λ n=${n} q=${q}`);
+    assert.ok(Math.abs(accS[0] - accT[0]) <= 1e-12 * Math.max(1, Math.abs(accT[0])), `Re⟨λ|D|ψ⟩ ${accS[0]} vs ${accT[0]}`);
+    // And against a direct computation: apply U to ψ densely, then D, then the inner product.
+    const f = Float64Array.from(psi0);
+    applyDense(f, n, [q], u, 0);
+    applyDense(f, n, [q], d, 0);
+    // λ before its update is the one in the inner product.
+    let re = 0;
+    for (let i = 0; i < f.length; i += 2) re += lam0[i] * f[i] + lam0[i + 1] * f[i + 1];
+    assert.ok(Math.abs(accS[0] - re) <= 1e-12 * Math.max(1, Math.abs(re)), `Re⟨λ|D U ψ⟩ ${accS[0]} vs dense ${re}`);
+  }
+});
+
+test('a thread team runs the SIMD kernels on a state in the shared SIMD memory and matches the TypeScript kernels', async () => {
+  const { ThreadTeam } = await import('./parallel.js');
+  const n = 17, b = new CircuitBuilder(n);
+  for (let l = 0; l < 2; l++) {
+    for (let q = 0; q < n; q++) { b.ry(q, 0.1 * q + l); b.rz(q, 0.2 * q); b.rx(q, 0.3 + l); }
+    for (let q = 0; q + 1 < n; q++) b.cx(q, q + 1);
+    b.x(3); b.h(16);
+  }
+  const prog = compile(b.build());
+  const team = ThreadTeam.create(2);
+  try {
+    const sv = team.statevector(n);
+    assert.ok(simdPointer(sv.data) >= 0, 'the team state lives in the SIMD memory');
+    await team.ready(sv);
+    runProgram(prog, sv);
+    const plain = new Float64Array(2 << n);
+    plain[0] = 1;
+    runProgram(prog, new Statevector(n, plain));
+    assertAllClose(sv.data, plain, 1e-12, 'two threads with SIMD vs one thread TypeScript');
+  } finally {
+    await team.close();
+  }
 });

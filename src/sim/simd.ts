@@ -30,6 +30,8 @@ export interface SimdExports {
   apply1Real(ptr: number, q: number, lo: number, hi: number, m00: number, m01: number, m10: number, m11: number): void;
   diag1(ptr: number, q: number, lo: number, hi: number, d0r: number, d0i: number, d1r: number, d1i: number): void;
   applyX(ptr: number, q: number, lo: number, hi: number): void;
+  adjoint1(psi: number, lam: number, q: number, pairs: number, ...uAndD: number[]): number;
+  adjoint1Real(psi: number, lam: number, q: number, pairs: number, u00: number, u01: number, u10: number, u11: number, d00: number, d01: number, d10: number, d11: number): number;
 }
 
 export interface SimdKernels {
@@ -206,5 +208,22 @@ export function simdX(s: Float64Array, n: number, q: number): boolean {
   const ptr = simdPointer(s);
   if (ptr < 0) return false;
   loaded!.exports.applyX(ptr, q, 0, 2 ** (n - 1));
+  return true;
+}
+
+/**
+ * One fused adjoint step (ψ ← U†ψ, Re⟨λ|D|ψ⟩, λ ← U†λ) for an uncontrolled one-qubit gate with
+ * one derivative; writes the real part into acc[0] (acc[1] = 0) as adjointStep1 does for real
+ * gates. False (nothing done) when either state is outside the SIMD memory.
+ */
+export function simdAdjoint1(psi: Float64Array, lam: Float64Array, n: number, q: number, u: Float64Array, d: Float64Array, acc: Float64Array): boolean {
+  const pp = simdPointer(psi), pl = simdPointer(lam);
+  if (pp < 0 || pl < 0) return false;
+  const x = loaded!.exports, pairs = 2 ** (n - 1);
+  const real = u[1] === 0 && u[3] === 0 && u[5] === 0 && u[7] === 0 && d[1] === 0 && d[3] === 0 && d[5] === 0 && d[7] === 0;
+  acc[0] = real
+    ? x.adjoint1Real(pp, pl, q, pairs, u[0], u[2], u[4], u[6], d[0], d[2], d[4], d[6])
+    : x.adjoint1(pp, pl, q, pairs, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+  acc[1] = 0;
   return true;
 }
