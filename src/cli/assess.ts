@@ -84,7 +84,9 @@ function table(res: AssessResults): string {
     const q = m.attacks.filter((a) => a.threat === 'quantum');
     const qw = q.length ? q.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a)) : null;
     const head = wc ? `${p(wc.robust_accuracy)} [${p(wc.robust_accuracy_ci[0])}, ${p(wc.robust_accuracy_ci[1])}]` : worst ? p(worst.robust_accuracy) : '–';
-    lines.push(`${m.name.padEnd(9)}${m.kind.padEnd(11)}${p(m.clean_accuracy).padStart(8)}${head.padStart(30)}  ${(worst ? `${worst.name} ${p(worst.robust_accuracy)}` : '–').padEnd(24)}${(qw ? `${p(qw.robust_accuracy)} ${qw.name}` : '–').padStart(14)}`);
+    // Clean accuracy on the attacked rows themselves, so both columns are measured on the same rows.
+    const clean = m.attack_rows ? m.attack_rows.correct.length / m.attack_rows.n : m.clean_accuracy;
+    lines.push(`${m.name.padEnd(9)}${m.kind.padEnd(11)}${p(clean).padStart(8)}${head.padStart(30)}  ${(worst ? `${worst.name} ${p(worst.robust_accuracy)}` : '–').padEnd(24)}${(qw ? `${p(qw.robust_accuracy)} ${qw.name}` : '–').padStart(14)}`);
   }
   return lines.join('\n');
 }
