@@ -19,7 +19,7 @@
  * import { FastQaoa, maxcutProblem, penalized, cycleGraph } from 'qml6g';
  * const q = new FastQaoa({ qubo: penalized(maxcutProblem(cycleGraph(6))).qubo });
  * q.run([0.6155], [0.3927]);
- * q.expectation();        // ⟨f⟩ = −⟨cut⟩, about −4.5 on the 6-cycle
+ * q.expectation();        // ⟨f⟩ = −⟨cut⟩ = −6·(1/2 + sin γ cos γ / 2) ≈ −4.41 on the 6-cycle
  * q.probabilityOptimal(); // weight on the optimal cuts
  */
 import { QmlError } from '../../core/errors.js';
