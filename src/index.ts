@@ -97,6 +97,7 @@ export { fineTuneHead } from './qml/train.js';
 
 export { runJob, configHashOf, writeFileAtomic, writeJsonAtomic, readJobRecord, Interrupted, type JobSpec, type JobStep, type JobContext, type JobRecorder, type JobRecord, type JobFields, type JobStatus, type JobHooks } from './core/job.js';
 export { openDatabase, migrationsFrom, type Db, type Migration, type OpenOptions } from './core/sqlite.js';
+export { sweepChart } from './report/qkd-chart.js';
 export { renderSvg, lineSpec, barSpec, heatmapSpec, type VlSpec, type Point, type Bar, type Cell } from './report/plot.js';
 
 // Layers added after the first landing: each keeps its public API in its own index.ts.

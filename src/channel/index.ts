@@ -38,7 +38,7 @@ export { cascade, cascadeMonteCarlo, cascadeSchedule, CASCADE_SCHEDULES, type Ca
 export { toeplitzHash, toeplitzSeed, verificationBits } from './qkd/toeplitz.js';
 export { tomamichelKeyLength, tomamichelMu, limKeyLength, type LimCounts, type LimResult } from './qkd/finite.js';
 export { runBB84, validateBb84, BB84_DEFAULTS, type Bb84Config, type Bb84Result } from './qkd/protocol.js';
-export { parseSweep, simulatedPoints, simulatedPointsAt, sweepChart, type SimulatedPoint } from './qkd/sweep.js';
+export { parseSweep, simulatedPoints, simulatedPointsAt, type SimulatedPoint } from './qkd/sweep.js';
 export { type Eavesdropper, type ChannelAction, honestAction, poisson as photonNumberDistribution } from './qkd/eve/eavesdropper.js';
 export { InterceptResend } from './qkd/eve/intercept.js';
 export { PhotonNumberSplitting, pnsPlan, pnsMatchDistance } from './qkd/eve/pns.js';

@@ -15,7 +15,8 @@ import { info, printJson, printLine, Progress, writeFileAtomic } from '../io.js'
 import { GYS, DECOY_METHODS, validateLink, type DecoyMethod, type LinkParams } from '../../channel/qkd/params.js';
 import { optimiseMu } from '../../channel/qkd/analytic.js';
 import { BB84_DEFAULTS, runBB84 } from '../../channel/qkd/protocol.js';
-import { analyticSweep, parseSweep, simulatedPointsAt, sweepChart, type SimulatedPoint } from '../../channel/qkd/sweep.js';
+import { analyticSweep, parseSweep, simulatedPointsAt, type SimulatedPoint } from '../../channel/qkd/sweep.js';
+import { sweepChart } from '../../report/qkd-chart.js';
 import { runJob } from '../../core/job.js';
 import { storeRecorder } from '../../store/job-recorder.js';
 import fs from 'node:fs';
