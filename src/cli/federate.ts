@@ -22,6 +22,8 @@ import {
 import type { FaultConfig } from '../federated/faults.js';
 import { parseDpSpec, type SecureAggConfig } from '../federated/privacy/private-strategy.js';
 import { ClientPool } from '../federated/pool.js';
+import { connectNats } from '../cluster/connect.js';
+import { runRemoteFederated } from '../cluster/fl.js';
 import { summariseFederated, writeFederatedReport, writeFederatedTables, type FederatedResults } from '../report/federated.js';
 import { storeRecorder } from '../store/job-recorder.js';
 import type { MetricPoint } from '../store/store.js';
@@ -71,6 +73,9 @@ const flags: Flags = {
   'secure-agg-degree': { type: 'int', help: 'SecAgg+ graph degree k (even; default 2⌈log₂ n⌉)' },
   dp: { type: 'string', help: 'DP-FedAvg: noise=Z,clip=S,delta=D[,adaptive] (client-level, Rényi accountant)' },
   'root-rows': { type: 'int', help: "rows of the server's clean root set (FLTrust)", default: 100 },
+  nats: { type: 'string', help: 'train on real clients across machines: qml6g fl-client --nats URL --id K --data FILE, one per client' },
+  run: { type: 'string', help: 'with --nats: the run name the clients were started with', default: 'default' },
+  'client-timeout': { type: 'number', help: 'with --nats: seconds a client may take to answer before it counts as failed', default: 30 },
   'test-fraction': { type: 'number', help: 'fraction of the rows held out as the global test set', default: 0.2 },
   threads: { type: 'int', help: 'worker threads training clients (results do not depend on it)', default: Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2)) },
   seed: { type: 'int', help: 'random seed', default: 0 },
@@ -312,6 +317,8 @@ export function federateJson(res: FederatedResults): Record<string, unknown> {
 export async function runFederate(argv: string[]): Promise<void> {
   const o = federateConfigFromArgs(argv);
   if (o.help) { printLine(usage('federate', '--data D --model M --clients N --rounds R [options]', flags)); return; }
+  const raw = parseArgs(argv, flags, 'federate').flags;
+  if (raw.nats !== undefined) { await runFederateNats(o.cfg, raw, o.out, o.json); return; }
   const res = await runFederateJob(o.cfg, { out: o.out, threads: o.threads, resume: o.resume, quiet: o.json, channel: o.channel });
   if (o.json) { printJson(federateJson(res)); return; }
   printLine(`${'strategy'.padEnd(18)}${'attack'.padEnd(19)}${'final accuracy'.padStart(15)}${'backdoor'.padStart(10)}${'skipped'.padStart(9)}`);
@@ -319,4 +326,26 @@ export async function runFederate(argv: string[]): Promise<void> {
   printLine(`central reference: ${pct(res.centralized_accuracy)}`);
   for (const s of res.summary) printLine(`- ${s}`);
   printLine(`report: ${path.join(o.out, 'report.html')}  (results.json, runs.csv, rounds.csv, failures.csv beside it; ${res.seconds.toFixed(0)} s)`);
+}
+
+/** `federate --nats`: the coordinator of clients on other machines (src/cluster/fl.ts); results.json in --out. */
+async function runFederateNats(cfg: FederateConfig, f: Record<string, unknown>, out: string, json: boolean): Promise<void> {
+  const timeout = f['client-timeout'] as number;
+  if (!(timeout > 0)) throw new QmlError(`must be positive, got ${timeout}`, '--client-timeout');
+  const nc = await connectNats(f.nats as string, { name: 'qml6g-federate' });
+  fs.mkdirSync(out, { recursive: true });
+  const file = path.join(out, 'results.json');
+  const save = (v: unknown) => { fs.writeFileSync(`${file}.tmp`, JSON.stringify(v, null, 1)); fs.renameSync(`${file}.tmp`, file); };
+  try {
+    const res = await runRemoteFederated(nc, cfg, {
+      run: f.run as string, timeoutMs: 1000 * timeout, log: info,
+      onRound: (rec) => save({ format: 'qml6g-federate-nats', status: 'running', config: cfg, seed: cfg.seed, runs: [rec] }),
+    });
+    save({ ...res, status: 'complete' });
+    if (json) { printJson({ runs: res.runs.map((r) => ({ strategy: r.strategy, final_accuracy: r.final_accuracy, rounds: r.rounds.map((x) => ({ round: x.round, accuracy: x.accuracy, loss: x.loss, participants: x.participants, failures: x.failures, skipped: x.skipped, failed: x.failed })) })), client_rows: res.client_rows, run: res.run, config: res.config, seed: res.seed, version: res.version, seconds: res.seconds }); return; }
+    for (const r of res.runs) printLine(`${r.strategy.padEnd(18)}final accuracy ${pct(r.final_accuracy)}, ${r.rounds.reduce((a, x) => a + x.failures, 0)} client failures over ${r.rounds.length} rounds`);
+    printLine(`results: ${file}`);
+  } finally {
+    await nc.close();
+  }
 }

@@ -44,7 +44,8 @@ export interface SimulationSpec {
   /** Parameters from here on are the classical head (quantum models), for param-tamper. */
   headOffset: number;
   transport?: Transport;
-  pool: ClientPool;
+  /** Where local training runs: worker threads (ClientPool) or remote clients (qml6g fl-client over NATS). */
+  pool: Pick<ClientPool, 'run'>;
 }
 
 export interface RoundRecord {

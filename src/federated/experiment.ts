@@ -152,7 +152,7 @@ export interface Prepared {
   notes: string[];
 }
 
-function pipelineConfigFor(spec: ModelSpec): PipelineConfig {
+export function pipelineConfigFor(spec: ModelSpec): PipelineConfig {
   const budget = featureBudget(spec, Number.MAX_SAFE_INTEGER);
   const classical = spec.type === 'logreg' || spec.type === 'mlp' || spec.type === 'hybrid';
   return { components: budget === Number.MAX_SAFE_INTEGER ? 10_000 : budget, range: classical ? null : [0, Math.PI] };
@@ -163,8 +163,8 @@ export function toClientData(p: Pipeline, d: LabeledData): ClientData {
   return { X: X.data, rows: X.rows, cols: X.cols, y: Int32Array.from(d.labels) };
 }
 
-export function prepareFederation(cfg: FederateConfig): Prepared {
-  checkFederateConfig(cfg);
+/** The server's side of the data: loaded, the test rows held out, the root set taken; `pool` is the rest (the clients' rows in simulation). */
+export function sharedSplit(cfg: FederateConfig): { data: LabeledData; C: number; trainData: LabeledData; test: number[]; rootIdx: Set<number>; pool: LabeledData } {
   const seed = cfg.seed;
   const data = loadDataset(cfg.data, { label: cfg.label, drop: cfg.drop, maxRows: cfg.maxRows, seed, format: isNamedDataset(cfg.data) ? undefined : cfg.format });
   const C = data.classes.length;
@@ -174,7 +174,13 @@ export function prepareFederation(cfg: FederateConfig): Prepared {
   if (cfg.rootRows >= trainData.table.rows / 2) throw new QmlError(`the root set of ${cfg.rootRows} rows would take half of the ${trainData.table.rows} training rows`, '--root-rows');
   const rootIdx = new Set(stratifiedSplit(trainData.labels, cfg.rootRows / trainData.table.rows, subSeed(seed, 0x2007)).test);
   const clientRows = Array.from({ length: trainData.table.rows }, (_, i) => i).filter((i) => !rootIdx.has(i));
-  const pool = selectRows(trainData, clientRows);
+  return { data, C, trainData, test, rootIdx, pool: selectRows(trainData, clientRows) };
+}
+
+export function prepareFederation(cfg: FederateConfig): Prepared {
+  checkFederateConfig(cfg);
+  const seed = cfg.seed;
+  const { data, C, trainData, test, rootIdx, pool } = sharedSplit(cfg);
   let groups: string[] | undefined;
   if (cfg.partition === 'column') {
     const col = pool.table.columns.find((c) => c.name === cfg.partitionColumn);
@@ -217,7 +223,7 @@ function clientFile(file: string, cfg: FederateConfig, ref: LabeledData): Labele
 }
 
 /** Each client's training spec: the shared settings, with its own quantum device. */
-export function clientSpecs(prep: Prepared): ClientSpec[] {
+export function clientSpecs(prep: Pick<Prepared, 'config'>): ClientSpec[] {
   const c = prep.config, quantum = isQuantumType(c.model.type);
   const rng = new Rng(subSeed(c.seed, 0xde71c));
   return Array.from({ length: c.clients }, (_, i) => {

@@ -156,27 +156,33 @@ export function projectionStats(table: Table, projection: Pipeline): ProjectionS
   return out;
 }
 
-/**
- * The three exchanges between a server and clients that each hold a labelled table. `clients` can
- * be local tables (simulation) or anything answering the same three questions.
- */
-export function fitFederatedPipeline(clients: readonly LabeledData[], config: PipelineConfig): Pipeline {
-  if (!clients.length) throw new QmlError('federated preprocessing needs at least one client');
+/** After exchange 1: the column transforms and the identity pipeline clients compute exchange 2 with. */
+export interface FitPhase1 { config: PipelineConfig; C: number; cols: { columns: PipelineState['columns']; expanded: string[] }; identity: Pipeline }
+/** After exchange 2: the selected features and projection clients compute exchange 3 with. */
+export interface FitPhase2 extends FitPhase1 { rows: number; S: number[]; W: Float64Array; k: number; reduce: string; explained: number[] | null; projection: Pipeline }
+
+function checkFitConfig(config: PipelineConfig): void {
   if (!Number.isInteger(config.components) || config.components < 1) throw new QmlError(`components must be a positive integer, got ${config.components}`, 'pipeline.components');
-  const C = clients[0].classes.length;
-  clients.forEach((c, i) => {
-    if (c.classes.length !== C || c.classes.some((x, j) => x !== clients[0].classes[j])) throw new QmlError(`client ${i}'s data does not fit: classes ${c.classes.join(', ')} differ from client 0's ${clients[0].classes.join(', ')}`, 'client data');
-  });
-  const cols = columnStates(mergeColumnStats(clients.map((c) => columnStats(c.table))), config);
+}
+
+/** Server side of exchange 1: merged column statistics → column transforms (pure data in, data out). */
+export function fitPhase1(stats: ColumnStats[][], config: PipelineConfig, C: number): FitPhase1 {
+  if (!stats.length) throw new QmlError('federated preprocessing needs at least one client');
+  checkFitConfig(config);
+  const cols = columnStates(mergeColumnStats(stats), config);
   const D = cols.expanded.length;
   const ident = new Float64Array(D * D);
   for (let i = 0; i < D; i++) ident[i * D + i] = 1;
-  const identity = linearPipeline(config, cols, Array.from({ length: D }, (_, i) => i), ident, D);
-  // Exchange 2.
+  return { config, C, cols, identity: linearPipeline(config, cols, Array.from({ length: D }, (_, i) => i), ident, D) };
+}
+
+/** Server side of exchange 2: summed feature moments → ANOVA F, selection or PCA, the projection. */
+export function fitPhase2(p1: FitPhase1, feats: FeatureStats[]): FitPhase2 {
+  const { config, C, cols } = p1, D = cols.expanded.length;
   let rows = 0;
   const uu = new Float64Array(D * D), cnt = new Float64Array(C), sum = new Float64Array(C * D), sq = new Float64Array(C * D);
-  for (const c of clients) {
-    const f = featureStats(c, identity, C);
+  for (const f of feats) {
+    if (f.D !== D || f.uu.length !== D * D || f.classCount.length !== C || f.classSum.length !== C * D || f.classSq.length !== C * D) throw new QmlError(`feature statistics of the wrong shape (${f.D} features, ${f.classCount.length} classes; expected ${D} and ${C})`, 'client statistics');
     rows += f.rows;
     for (let i = 0; i < D * D; i++) uu[i] += f.uu[i];
     for (let i = 0; i < C; i++) cnt[i] += f.classCount[i];
@@ -225,11 +231,15 @@ export function fitFederatedPipeline(clients: readonly LabeledData[], config: Pi
       if (W[i * d + m] < 0) for (let j = 0; j < d; j++) W[i * d + j] = -W[i * d + j];
     }
   } else throw new QmlError(`unknown reduction "${String(reduce)}" (pca, select, none)`, 'pipeline.reduce');
-  // Exchange 3.
-  const projection = linearPipeline(config, cols, S, W, k);
+  return { ...p1, rows, S, W, k, reduce, explained, projection: linearPipeline(config, cols, S, W, k) };
+}
+
+/** Server side of exchange 3: projection ranges (or moments) → the fitted pipeline. */
+export function fitPhase3(p2: FitPhase2, projs: ProjectionStats[]): Pipeline {
+  const { config, cols, S, W, k, rows, reduce, explained } = p2;
   const lo = new Array(k).fill(Infinity), hi = new Array(k).fill(-Infinity), s1 = new Array(k).fill(0), s2 = new Array(k).fill(0);
-  for (const c of clients) {
-    const p = projectionStats(c.table, projection);
+  for (const p of projs) {
+    if (p.min.length !== k) throw new QmlError(`projection statistics of ${p.min.length} outputs, expected ${k}`, 'client statistics');
     for (let i = 0; i < k; i++) { lo[i] = Math.min(lo[i], p.min[i]); hi[i] = Math.max(hi[i], p.max[i]); s1[i] += p.s1[i]; s2[i] += p.s2[i]; }
   }
   const range = config.range === undefined ? [0, Math.PI] : config.range;
@@ -251,4 +261,20 @@ export function fitFederatedPipeline(clients: readonly LabeledData[], config: Pi
     outputs: reduce === 'pca' ? Array.from({ length: k }, (_, i) => `pc${i + 1}`) : S.map((j) => cols.expanded[j]),
     explainedVariance: explained,
   });
+}
+
+/**
+ * The three exchanges between a server and clients that each hold a labelled table (here all in
+ * one process; qml6g fl-client answers the same three questions over NATS).
+ */
+export function fitFederatedPipeline(clients: readonly LabeledData[], config: PipelineConfig): Pipeline {
+  if (!clients.length) throw new QmlError('federated preprocessing needs at least one client');
+  checkFitConfig(config);
+  const C = clients[0].classes.length;
+  clients.forEach((c, i) => {
+    if (c.classes.length !== C || c.classes.some((x, j) => x !== clients[0].classes[j])) throw new QmlError(`client ${i}'s data does not fit: classes ${c.classes.join(', ')} differ from client 0's ${clients[0].classes.join(', ')}`, 'client data');
+  });
+  const p1 = fitPhase1(clients.map((c) => columnStats(c.table)), config, C);
+  const p2 = fitPhase2(p1, clients.map((c) => featureStats(c, p1.identity, C)));
+  return fitPhase3(p2, clients.map((c) => projectionStats(c.table, p2.projection)));
 }
