@@ -33,6 +33,9 @@ test('sign flip reverses and boosts; model replacement scales by n/m; IPM sends 
   const own = [v(1, -2)];
   assertAllClose(signFlip(5).craft!(knowledge(own, benign))[0], [-5, 10], 0);
   assertAllClose(modelReplacement().craft!(knowledge([v(1, 1), v(2, 0)], benign))[1], [10, 0], 0); // n = 10, m = 2 → γ = 5
+  // Single-shot: the attacker acts in its attack round only (default ⌈0.75·R⌉, near convergence).
+  assert.deepEqual([2, 3, 4].map((r) => modelReplacement(0.5, [3]).active!(r, 8)), [false, true, false]);
+  assert.deepEqual([5, 6, 7].map((r) => modelReplacement().active!(r, 8)), [false, true, false]);
   const mu = mean([...benign, v(1, 1)]);
   assertAllClose(ipm(0.1).craft!(knowledge([v(1, 1)], benign))[0], [-0.1 * mu[0], -0.1 * mu[1]], 1e-15);
 });

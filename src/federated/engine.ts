@@ -179,7 +179,11 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
         if (o.cut) { cutClients++; cutShots += o.cut.shots; cutEvaluations += o.cut.evaluations; }
         done.push(o);
       }
-      // Byzantine clients replace their honest updates before uploading.
+      // Byzantine clients outside their attack rounds withhold; the others replace their honest updates.
+      if (spec.attack?.active && !spec.attack.active(r, spec.rounds)) {
+        for (const o of done.filter((x) => spec.malicious[x.client])) failed.push({ client: o.client, reason: 'withheld' });
+        done.splice(0, done.length, ...done.filter((x) => !spec.malicious[x.client]));
+      }
       const mal = done.filter((o) => spec.malicious[o.client]);
       if (spec.attack?.craft && mal.length) {
         const crafted = spec.attack.craft({

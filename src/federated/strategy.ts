@@ -53,7 +53,7 @@ export interface FitResult {
   staleness: number;
 }
 
-export type FailureReason = 'dropout' | 'straggler' | 'link-down' | 'partition' | 'invalid-update' | 'error' | 'refused';
+export type FailureReason = 'dropout' | 'straggler' | 'link-down' | 'partition' | 'invalid-update' | 'error' | 'refused' | 'withheld';
 export interface FitFailure { client: number; reason: FailureReason; detail?: string }
 
 export interface AggregateContext {

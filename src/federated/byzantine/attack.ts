@@ -47,6 +47,11 @@ export interface ByzantineAttack {
   device?(spec: ClientSpec): ClientSpec;
   /** One crafted update per malicious participant (same order as `k.own`). */
   craft?(k: AttackKnowledge): Float64Array[];
+  /**
+   * Whether the malicious clients take part in round `round` (1-based) of `totalRounds`; when false
+   * they withhold their updates (an attacker that acts only in its attack rounds). Default: always.
+   */
+  active?(round: number, totalRounds: number): boolean;
 }
 
 /** Inverse of the standard normal CDF (Acklam 2003; relative error < 1.2e-9). */

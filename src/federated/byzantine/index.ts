@@ -22,7 +22,8 @@ import { noisyDevice } from './noisy-device.js';
 const FACTORIES: Record<string, () => ByzantineAttack> = {
   'sign-flip': () => signFlip(),
   scale: () => scaleAttack(),
-  'model-replacement': () => modelReplacement(0.1),
+  // Bagdasaryan et al. mix about 20 backdoored rows into each batch of 64: about 0.3.
+  'model-replacement': () => modelReplacement(0.3),
   gaussian: () => gaussianAttack(),
   'label-flip': () => labelFlipAttack(),
   backdoor: () => backdoorAttack(),
@@ -75,4 +76,5 @@ export { alieZ } from './alie.js';
 export { fangKrum, fangTrimmed } from './fang.js';
 export { optimiseGamma } from './min-max.js';
 export { backdoorRows } from './backdoor.js';
+export { replacementRound } from './model-replacement.js';
 export { ADVERSARIAL_NOISE } from './noisy-device.js';
