@@ -335,11 +335,12 @@ async function runFederateNats(cfg: FederateConfig, f: Record<string, unknown>, 
   const nc = await connectNats(f.nats as string, { name: 'qml6g-federate' });
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, 'results.json');
+  const runs = new Map<string, unknown>();
   const save = (v: unknown) => { fs.writeFileSync(`${file}.tmp`, JSON.stringify(v, null, 1)); fs.renameSync(`${file}.tmp`, file); };
   try {
     const res = await runRemoteFederated(nc, cfg, {
       run: f.run as string, timeoutMs: 1000 * timeout, log: info,
-      onRound: (rec) => save({ format: 'qml6g-federate-nats', status: 'running', config: cfg, seed: cfg.seed, runs: [rec] }),
+      onRound: (rec) => { runs.set(rec.strategy, rec); save({ format: 'qml6g-federate-nats', status: 'running', config: cfg, seed: cfg.seed, runs: [...runs.values()] }); },
     });
     save({ ...res, status: 'complete' });
     if (json) { printJson({ runs: res.runs.map((r) => ({ strategy: r.strategy, final_accuracy: r.final_accuracy, rounds: r.rounds.map((x) => ({ round: x.round, accuracy: x.accuracy, loss: x.loss, participants: x.participants, failures: x.failures, skipped: x.skipped, failed: x.failed })) })), client_rows: res.client_rows, run: res.run, config: res.config, seed: res.seed, version: res.version, seconds: res.seconds }); return; }

@@ -57,6 +57,19 @@ test('federated over NATS: 5 client processes match the in-process run; with one
     for (const x of r.rounds) { assert.equal(x.participants, 5); assert.equal(x.failures, 0); }
     assert.ok(r.final_accuracy! > r.initial!.accuracy + 0.1, `training must improve on the initial model: ${r.initial!.accuracy} → ${r.final_accuracy}`);
     assert.ok(Math.abs(r.final_accuracy! - local.final_accuracy!) <= 0.01, `over NATS ${r.final_accuracy}, in process ${local.final_accuracy}`);
+    // The same through the command line: qml6g federate --nats, JSON on stdout, results.json written.
+    const out = path.join(dir, 'out');
+    const cmd = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [cli, 'federate', '--nats', server.url, '--run', 't1', '--data', 'nsl-kdd', '--max-rows', '1500', '--model', 'logreg', '--clients', '5', '--rounds', '4', '--lr', '0.05', '--seed', '7', '--strategies', 'fedavg', '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let so = '', se = '';
+      p.stdout!.on('data', (b: Buffer) => { so += b; });
+      p.stderr!.on('data', (b: Buffer) => { se += b; });
+      p.on('exit', (code) => resolve({ code, stdout: so, stderr: se }));
+    });
+    assert.equal(cmd.code, 0, cmd.stderr);
+    const j = JSON.parse(cmd.stdout.trim().split('\n').pop()!) as { runs: Array<{ final_accuracy: number }> };
+    assert.equal(j.runs[0].final_accuracy, r.final_accuracy);
+    assert.equal((JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { status: string }).status, 'complete');
     // Kill client 2 when round 2's training request reaches it.
     const victim = children[2];
     let killedIn = 0;
