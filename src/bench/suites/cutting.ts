@@ -44,7 +44,8 @@ function twoBlocks(n: number, layers: number): Circuit {
 
 const time = <T>(f: () => T): [T, number] => { const t = performance.now(); const r = f(); return [r, (performance.now() - t) / 1000]; };
 
-export async function run({ quick, json }: SuiteOptions): Promise<void> {
+/** Part 1: the wide circuit cut for half-width devices against one uncut simulation (also in the sim suite). */
+export function benchCutCircuit(quick: boolean) {
   const n = quick ? 20 : 24, K = n / 2, layers = 3;
   const c = twoBlocks(n, layers);
   const obs = [pauli(`Z0 Z${n - 1}`), pauli(`X${K - 1} Z${K}`), pauli(`Y3 Y${n - 3}`)];
@@ -54,12 +55,22 @@ export async function run({ quick, json }: SuiteOptions): Promise<void> {
   const [uncut, uncutS] = time(() => new Evaluator(c, obs).values([], []));
   const [cut, cutS] = time(() => new CutEvaluator(plan, obs).values([], []));
   const maxDiff = Math.max(...Array.from(cut, (v, i) => Math.abs(v - uncut[i])));
-  const circuit = {
+  return {
     qubits: n, device_qubits: K, gates: c.ops.length, cuts: plan.cuts.length, described: plan.described, fragments: plan.fragments.length,
     fragment_qubits: plan.fragments.map((f) => f.circuit.numQubits), sampling_overhead: plan.samplingOverhead, method: plan.method,
     plan_seconds: planS, uncut_seconds: uncutS, cut_exact_seconds: cutS, speedup: uncutS / cutS, max_abs_difference: maxDiff,
   };
+}
 
+export function formatCutCircuit(c: ReturnType<typeof benchCutCircuit>): string[] {
+  return [
+    `${c.qubits} qubits (${c.gates} gates) onto ${c.device_qubits}-qubit devices: ${c.cuts} cut(s) [${c.described.join('; ')}], ${c.fragments} fragments of ${c.fragment_qubits.join(', ')} qubits, sampling overhead ${c.sampling_overhead}`,
+    `  plan ${c.plan_seconds.toFixed(3)} s; uncut statevector ${c.uncut_seconds.toFixed(2)} s; exact reconstruction from fragments ${c.cut_exact_seconds.toFixed(3)} s (${c.speedup.toFixed(1)}x); max |difference| ${c.max_abs_difference.toExponential(2)}`,
+  ];
+}
+
+export async function run({ quick, json }: SuiteOptions): Promise<void> {
+  const circuit = benchCutCircuit(quick);
   info('cutting: accuracy cost of shots (8-qubit VQC on 4-qubit devices, breast-cancer)...');
   const data = loadDataset('breast-cancer', { seed: 0 });
   const s = stratifiedSplit(data.labels, 0.3, 1);
@@ -88,8 +99,7 @@ export async function run({ quick, json }: SuiteOptions): Promise<void> {
   } finally { await pool.close(); }
   const result = { suite: 'cutting', quick, circuit, shots: { dataset: 'breast-cancer', test_rows: testRows.table.rows, rows }, federated, version: version() };
   if (json) { printJson(result); return; }
-  printLine(`${n} qubits (${c.ops.length} gates) onto ${K}-qubit devices: ${plan.cuts.length} cut(s) [${plan.described.join('; ')}], ${plan.fragments.length} fragments of ${circuit.fragment_qubits.join(', ')} qubits, sampling overhead ${plan.samplingOverhead}`);
-  printLine(`  plan ${planS.toFixed(3)} s; uncut statevector ${uncutS.toFixed(2)} s; exact reconstruction from fragments ${cutS.toFixed(3)} s (${(uncutS / cutS).toFixed(1)}x); max |difference| ${maxDiff.toExponential(2)}`);
+  for (const l of formatCutCircuit(circuit)) printLine(l);
   printLine(`accuracy cost of shots (8-qubit VQC, 4-qubit devices, ${testRows.table.rows} test rows):`);
   for (const r of rows) printLine(`  ${r.setting.padEnd(20)} accuracy ${r.accuracy.toFixed(4)}  ROC-AUC ${r.roc_auc === null ? 'n/a' : r.roc_auc.toFixed(4)}  fragment shots ${r.shots_used}  ${r.seconds.toFixed(1)} s`);
   printLine(`federated (iris, 4-qubit VQC, 3 clients, ${base.rounds} rounds of FedAvg), per round:`);
