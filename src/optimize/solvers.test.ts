@@ -107,6 +107,31 @@ test('Russian Doll Search agrees with HiGHS on a CELAR6-SUB0 sub-instance and wi
   }
 });
 
+test('Specialised RDS proves the same optimum under different variable orders and with an incumbent cap', () => {
+  // A wrong bound would prune differently under different orders; the incumbent cap must not change
+  // the optimum, and an incumbent that is optimal comes back proven with a zero gap.
+  const w = loadWcsp(path.join(repoRoot, 'data', 'fap', 'CELAR6-SUB0.wcsp.gz'));
+  const sub = subInstance(w, [0, 1, 2, 3, 5, 8, 12, 14]);
+  const a = rdsSolve(sub);
+  const b = rdsSolve(sub, { order: [7, 6, 5, 4, 3, 2, 1, 0] });
+  const c = rdsSolve(sub, { order: [0, 2, 4, 6, 1, 3, 5, 7] });
+  assert.ok(a.proven && b.proven && c.proven);
+  assert.equal(wcspCost(sub, a.assignment), a.cost);
+  assert.equal(b.cost, a.cost);
+  assert.equal(c.cost, a.cost);
+  const capped = rdsSolve(sub, { incumbent: a.assignment });
+  assert.ok(capped.proven);
+  assert.equal(capped.cost, a.cost);
+  assert.equal(capped.lowerBound, a.cost);
+  for (const seed of [4, 5, 6, 7]) {
+    const inst = randomFap({ links: 6, channels: 3, seed });
+    const want = bruteForce(fapProblem(inst)).objective;
+    assert.equal(rdsSolve(inst, { order: [5, 4, 3, 2, 1, 0] }).cost, want, `seed ${seed}`);
+    assert.equal(rdsSolve(inst, { incumbent: new Array(6).fill(0) }).cost, want, `seed ${seed}, capped`);
+  }
+  assert.throws(() => rdsSolve(sub, { order: [0, 0, 1, 2, 3, 4, 5, 6] }), /not a permutation/);
+});
+
 test('HiGHS MILP equals brute force on constrained random problems (min and max, =, ≤, ≥)', async () => {
   const rng = new Rng(5);
   let compared = 0;

@@ -1,7 +1,7 @@
 /**
  * The exact solver, one name for the method that fits the problem: DSATUR branch and bound for
- * colouring (chromatic number with proof, or zero conflicts proven when χ ≤ K), Russian Doll Search
- * for frequency assignment with the instance's cost (a weighted CSP whose pairwise tables are too
+ * colouring (chromatic number with proof, or zero conflicts proven when χ ≤ K), Specialised Russian
+ * Doll Search for frequency assignment with the instance's cost (a weighted CSP whose pairwise tables are too
  * large to linearise), and HiGHS MILP for everything else. With a time limit each reports its gap.
  *
  * @example
@@ -32,14 +32,14 @@ export async function exactSolve(p: Problem, o: SolveOptions = {}): Promise<Solu
     const left = o.timeLimit === undefined ? undefined : Math.max(0.1, o.timeLimit - (performance.now() - start) / 1000);
     const r = rdsSolve(p.data.instance, { timeLimit: left, log: o.log, incumbent });
     const x = encodeFap(p, r.assignment);
-    return solutionRecord(p, 'exact', x, { start, evaluations: r.nodes, proven: r.proven, bound: r.lowerBound, trace: r.trace.length ? [[r.seconds, r.cost]] : [], details: { method: 'russian-doll-search', incumbent_from_sa: incumbent ? sa.objective : null, suffix_optima: r.trace.map((t) => t[1]) } });
+    return solutionRecord(p, 'exact', x, { start, evaluations: r.nodes, proven: r.proven, bound: r.lowerBound, trace: r.trace.length ? [[r.seconds, r.cost]] : [], details: { method: 'specialised-russian-doll-search', incumbent_from_sa: incumbent ? sa.objective : null, suffix_optima: r.trace.map((t) => t[1]) } });
   }
   return milpSolve(p, o);
 }
 
 export const exact: Solver = {
   name: 'exact',
-  description: 'exact: DSATUR branch and bound (colouring), Russian Doll Search (frequency assignment), HiGHS MILP (the rest)',
+  description: 'exact: DSATUR branch and bound (colouring), Specialised Russian Doll Search (frequency assignment), HiGHS MILP (the rest)',
   supports: () => null,
   solve: (p, o) => exactSolve(p, o),
 };
