@@ -18,6 +18,7 @@ export * from './sim/observable.js';
 export * from './sim/noise.js';
 export { simulate, chooseMethod, type SimulateOptions, type SimulationResult, type SimulationMethod } from './sim/simulate.js';
 export { parseQasm, toQasm, unitaryOf, equalUpToPhase, type ParseOptions, type ExportOptions } from './sim/qasm.js';
+export { parseQasm3, parseQasmAny, qasmVersion, type Qasm3Options } from './sim/qasm3.js';
 export { inverse } from './sim/inverse.js';
 export { Evaluator, type EvalOptions } from './sim/evaluator.js';
 export { gradient, jacobian, type GradientMethod, type GradientOptions, type GradientResult, type JacobianResult } from './sim/gradients.js';

@@ -41,6 +41,25 @@ test('simulate --json prints the contract fields and matches the reference', () 
   assert.ok(out.version && out.seed === 0);
 });
 
+test('simulate reads OpenQASM 3 (chosen by the version line) and binds input parameters with --params', () => {
+  const { ref } = refQasm('qasmbench_small_deutsch_n2');
+  const q3 = (ref.qasm as string).replace(/OPENQASM 2\.0;/, 'OPENQASM 3.0;').replace('qelib1.inc', 'stdgates.inc')
+    .replace(/qreg (\w+)\[(\d+)\];/g, 'qubit[$2] $1;').replace(/creg (\w+)\[(\d+)\];/g, 'bit[$2] $1;')
+    .replace(/measure ([^;]+?) -> ([^;]+?);/g, '$2 = measure $1;');
+  const r = run(['simulate', write('deutsch3.qasm', q3), '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  for (const [k, v] of Object.entries(ref.probabilities as Record<string, number>)) assertClose(out.probabilities[k], v, 1e-9, k);
+  const pf = write('p3.qasm', 'OPENQASM 3;\ninclude "stdgates.inc";\ninput float[64] t;\nqubit q;\nfor int k in [1:2] ry(t / 2) q;\n');
+  const p = run(['simulate', pf, '--json', '--params', String(Math.PI / 3)]);
+  assert.equal(p.code, 0, p.stderr);
+  assertClose(JSON.parse(p.stdout.trim().split('\n').pop()!).probabilities['1'], Math.sin(Math.PI / 6) ** 2, 1e-12, 'p(1) = sin^2(t/2)');
+  const bad = run(['simulate', write('w3.qasm', 'OPENQASM 3;\nqubit q;\n  while (true) { }\n')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /w3\.qasm:3:3: "while" is outside the OpenQASM 3 subset/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+});
+
 test('simulate with a noise file gives the density matrix and no statevector; shots are seeded', () => {
   const { file, ref } = refQasm('noisy_03_n3');
   const noise = write('noise.json', JSON.stringify({

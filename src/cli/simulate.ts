@@ -1,5 +1,7 @@
 /**
- * `qml6g simulate FILE.qasm [--json] [--shots N] [--seed S] [--noise NOISE.json]`
+ * `qml6g simulate FILE.qasm [--json] [--shots N] [--seed S] [--noise NOISE.json] [--params 0.1,0.2]`
+ *
+ * FILE is OpenQASM 2.0 or 3 (chosen by its version line; see sim/qasm3.ts for the OpenQASM 3 subset).
  *
  * JSON contract (one object on stdout): num_qubits; probabilities (bitstring → p for p > 1e-12,
  * q[0] the rightmost character); statevector ([[re, im], ...], index = basis state, q[0] least
@@ -10,7 +12,7 @@
 import path from 'node:path';
 import { QmlError } from '../core/errors.js';
 import { version } from '../core/version.js';
-import { parseQasm } from '../sim/qasm.js';
+import { parseQasmAny } from '../sim/qasm3.js';
 import { simulate, bitstring, type SimulationMethod } from '../sim/simulate.js';
 import type { NoiseModel } from '../sim/noise.js';
 import { parseArgs, usage, type Flags } from './args.js';
@@ -23,6 +25,7 @@ const flags: Flags = {
   noise: { type: 'string', help: 'noise model JSON file (see README)' },
   method: { type: 'string', help: 'auto | statevector | density_matrix | trajectories', default: 'auto' },
   trajectories: { type: 'int', help: 'trajectories for the trajectories method', default: 1000 },
+  params: { type: 'string', help: 'comma-separated values of the trainable parameters (OpenQASM 3 "input float" declarations, in order)' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -32,12 +35,22 @@ export function probabilitiesRecord(p: Float64Array, n: number): Record<string, 
   return out;
 }
 
+/** "0.1,-2" → [0.1, -2]; every entry must be a finite number. */
+function numberList(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((t, i) => {
+    const v = Number(t.trim());
+    if (t.trim() === '' || !Number.isFinite(v)) throw new QmlError(`entry ${i} is not a number: "${t}"`, flag);
+    return v;
+  });
+}
+
 export function runSimulate(argv: string[]): void {
   const a = parseArgs(argv, flags, 'simulate');
   if (a.flags.help) { printLine(usage('simulate', 'FILE.qasm [options]', flags)); return; }
-  if (a.positional.length !== 1) throw new QmlError('simulate needs exactly one OpenQASM 2.0 file');
+  if (a.positional.length !== 1) throw new QmlError('simulate needs exactly one OpenQASM 2.0 or 3 file');
   const file = a.positional[0];
-  const circuit = parseQasm(readText(file, 'QASM file'), { file: path.basename(file) });
+  const circuit = parseQasmAny(readText(file, 'QASM file'), { file: path.basename(file) });
   const noiseFile = a.flags.noise as string | undefined;
   const noise = noiseFile ? (readJson(noiseFile, 'noise file') as NoiseModel) : undefined;
   const method = a.flags.method as string;
@@ -46,7 +59,7 @@ export function runSimulate(argv: string[]): void {
   const seed = a.flags.seed as number;
   let r;
   try {
-    r = simulate(circuit, { noise, shots, seed, method: method as SimulationMethod, trajectories: a.flags.trajectories as number });
+    r = simulate(circuit, { params: numberList(a.flags.params as string | undefined, '--params'), noise, shots, seed, method: method as SimulationMethod, trajectories: a.flags.trajectories as number });
   } catch (e) {
     if (e instanceof QmlError && noiseFile && /^noise/.test(e.where ?? '')) throw new QmlError(e.message, `${noiseFile}: ${e.where}`);
     throw e;
