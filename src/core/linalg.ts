@@ -76,3 +76,21 @@ export function softmaxInto(z: ArrayLike<number>, out: Float64Array, off = 0, k 
   for (let i = 0; i < k; i++) { const e = Math.exp(z[off + i] - m); out[off + i] = e; s += e; }
   for (let i = 0; i < k; i++) out[off + i] /= s;
 }
+
+/**
+ * The top-k principal directions of a d×d covariance matrix (rows of `W`, k×d) with each one's
+ * share of the variance; each direction's sign is fixed (largest |weight| positive) so that two
+ * fits of the same data, central or federated, give the same projection.
+ */
+export function principalComponents(cov: Float64Array, d: number, k: number): { W: Float64Array; explained: number[] } {
+  const eig = symmetricEigen(cov, d);
+  const W = eig.vectors.slice(0, k * d);
+  const total = eig.values.reduce((a, v) => a + Math.max(0, v), 0) || 1;
+  const explained = Array.from(eig.values.slice(0, k), (v) => Math.max(0, v) / total);
+  for (let i = 0; i < k; i++) {
+    let m = 0;
+    for (let j = 0; j < d; j++) if (Math.abs(W[i * d + j]) > Math.abs(W[i * d + m])) m = j;
+    if (W[i * d + m] < 0) for (let j = 0; j < d; j++) W[i * d + j] = -W[i * d + j];
+  }
+  return { W, explained };
+}

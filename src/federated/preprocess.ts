@@ -17,7 +17,7 @@
  * const p = fitFederatedPipeline(clients, { components: 2 }); // p.transform(table) as for Pipeline.fit
  */
 import { QmlError } from '../core/errors.js';
-import { symmetricEigen } from '../core/linalg.js';
+import { principalComponents } from '../core/linalg.js';
 import { Pipeline, type PipelineConfig, type PipelineState } from '../qml/pipeline.js';
 import type { LabeledData, Table } from '../qml/table.js';
 
@@ -221,15 +221,7 @@ export function fitPhase2(p1: FitPhase1, feats: FeatureStats[]): FitPhase2 {
       const a = Math.min(S[i], S[j]), b = Math.max(S[i], S[j]);
       cov[i * d + j] = cov[j * d + i] = uu[a * D + b] / den;
     }
-    const eig = symmetricEigen(cov, d);
-    W = eig.vectors.slice(0, k * d);
-    const total = eig.values.reduce((a, v) => a + Math.max(0, v), 0) || 1;
-    explained = Array.from(eig.values.slice(0, k), (v) => Math.max(0, v) / total);
-    for (let i = 0; i < k; i++) {
-      let m = 0;
-      for (let j = 0; j < d; j++) if (Math.abs(W[i * d + j]) > Math.abs(W[i * d + m])) m = j;
-      if (W[i * d + m] < 0) for (let j = 0; j < d; j++) W[i * d + j] = -W[i * d + j];
-    }
+    ({ W, explained } = principalComponents(cov, d, k));
   } else throw new QmlError(`unknown reduction "${String(reduce)}" (pca, select, none)`, 'pipeline.reduce');
   return { ...p1, rows, S, W, k, reduce, explained, projection: linearPipeline(config, cols, S, W, k) };
 }

@@ -16,7 +16,7 @@
  * const back = Pipeline.fromJSON(JSON.parse(JSON.stringify(p)));
  */
 import { QmlError } from '../core/errors.js';
-import { covariance, symmetricEigen } from '../core/linalg.js';
+import { covariance, principalComponents } from '../core/linalg.js';
 import type { RowMatrix } from '../sim/batch.js';
 import type { LabeledData, Table } from './table.js';
 
@@ -150,16 +150,7 @@ export class Pipeline {
       for (let r = 0; r < table.rows; r++) for (let j = 0; j < d; j++) X[r * d + j] = U[r * D + S[j]];
       const mean = new Float64Array(d);
       const cov = covariance(X, table.rows, d, mean);
-      const eig = symmetricEigen(cov, d);
-      W = eig.vectors.slice(0, k * d);
-      const total = eig.values.reduce((a, v) => a + Math.max(0, v), 0) || 1;
-      explained = Array.from(eig.values.slice(0, k), (v) => Math.max(0, v) / total);
-      // Fix each direction's sign (largest |weight| positive) so fits are reproducible.
-      for (let i = 0; i < k; i++) {
-        let m = 0;
-        for (let j = 0; j < d; j++) if (Math.abs(W[i * d + j]) > Math.abs(W[i * d + m])) m = j;
-        if (W[i * d + m] < 0) for (let j = 0; j < d; j++) W[i * d + j] = -W[i * d + j];
-      }
+      ({ W, explained } = principalComponents(cov, d, k));
     } else throw new QmlError(`unknown reduction "${String(reduce)}" (pca, select, none)`, 'pipeline.reduce');
     const d = S.length;
     // Projections of the training rows, then min-max into the range.
