@@ -8,7 +8,7 @@
  * @example
  * import { Store, parseSweepSpec, runSweepNats } from 'qml6g';
  * const spec = parseSweepSpec('{"command":"train","options":{"data":"iris"},"grid":{"model":["logreg"]}}', 'spec.json');
- * const res = await runSweepNats(spec, { store: Store.open('/tmp/runs.db'), url: 'nats://127.0.0.1:4222' });
+ * const res = await runSweepNats(spec, { store: Store.open('runs.db'), url: 'nats://127.0.0.1:4222' });
  */
 import { QmlError } from '../core/errors.js';
 import type { RunExport, Store } from '../store/store.js';

@@ -13,7 +13,7 @@
  * @example
  * import { runJob } from 'qml6g';
  * const rec = await runJob({
- *   command: 'demo', file: '/tmp/demo-results.json', config: { n: 3 }, seed: 1,
+ *   command: 'demo', file: 'demo-results.json', config: { n: 3 }, seed: 1,
  *   init: () => ({ squares: [] as number[] }),
  *   steps: [{ name: 'squares', run: async (ctx) => {
  *     for (let i = ctx.record.squares.length; i < 3; i++) { ctx.record.squares.push(i * i); await ctx.checkpoint(); }

@@ -7,7 +7,7 @@
  *
  * @example
  * import { runJob, storeRecorder } from 'qml6g';
- * await runJob({ command: 'demo', file: '/tmp/demo.json', config: {}, seed: 1, init: () => ({}),
+ * await runJob({ command: 'demo', file: 'demo.json', config: {}, seed: 1, init: () => ({}),
  *   steps: [{ name: 'one', run: (ctx) => ctx.metric('x', 1) }], recorder: storeRecorder({ store: ':memory:' }) });
  */
 import fs from 'node:fs';

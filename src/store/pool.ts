@@ -13,7 +13,7 @@
  * @example
  * import { Store, parseSweepSpec, runSweepLocal } from 'qml6g';
  * const spec = parseSweepSpec('{"command":"train","options":{"data":"iris","epochs":2},"grid":{"model":["logreg"]}}', 'spec.json');
- * const res = await runSweepLocal(spec, { store: Store.open('/tmp/runs.db'), workers: 2 });
+ * const res = await runSweepLocal(spec, { store: Store.open('runs.db'), workers: 2 });
  * res.completed; // 1
  */
 import { spawn, type ChildProcess } from 'node:child_process';
