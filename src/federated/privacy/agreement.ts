@@ -35,7 +35,8 @@ const pubCache = new WeakMap<Uint8Array, crypto.KeyObject>();
 /**
  * The key object of a raw secret key. The JWK form wants the public coordinate x; OpenSSL derives it
  * from d itself, so a known x is passed when there is one (the server rebuilding a key has the
- * advertised public key) and a placeholder otherwise, with the DER import as the fallback.
+ * advertised public key) and an all-zero x otherwise (which OpenSSL replaces with the value it
+ * derives), with the DER import as the fallback.
  */
 function privObj(sk: Uint8Array, pk?: Uint8Array): crypto.KeyObject {
   let k = privCache.get(sk);
