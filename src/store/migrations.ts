@@ -1,8 +1,7 @@
 /**
- * The store's schema migrations. The numbered files in ./migrations/ are the source; their text is
- * embedded here so that the compiled package (plain `tsc`, which copies no .sql files) carries them.
- * A test (store.test.ts) checks that every file and its embedded copy are identical, so they never
- * drift apart.
+ * The store's schema migrations, kept here as the one source: the compiled package (plain `tsc`,
+ * which copies no .sql files) then carries them with no build step, and there is no second copy to
+ * drift. Append a new entry for a schema change; never edit an applied one.
  */
 import type { Migration } from '../core/sqlite.js';
 

@@ -11,14 +11,17 @@ import { QmlError } from '../core/errors.js';
 import { Store } from './store.js';
 import { recordRun } from './recorder.js';
 import { STORE_MIGRATIONS } from './migrations.js';
-import { repoRoot } from '../testing/shared.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-store-'));
 
-test('embedded migrations are byte for byte the numbered .sql files', () => {
-  const files = migrationsFrom(path.join(repoRoot, 'src', 'store', 'migrations'));
-  assert.deepEqual(STORE_MIGRATIONS.map((m) => [m.version, m.name, m.sql]), files.map((m) => [m.version, m.name, m.sql]));
+test('migrations are numbered 1, 2, 3, ... and read back the same from numbered .sql files', () => {
+  assert.deepEqual(STORE_MIGRATIONS.map((m) => m.version), STORE_MIGRATIONS.map((_, i) => i + 1));
+  const dir = tmp();
+  for (const m of STORE_MIGRATIONS) fs.writeFileSync(path.join(dir, `${m.name}.sql`), m.sql);
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a migration');
+  const files = migrationsFrom(dir);
+  assert.deepEqual(files.map((m) => [m.version, m.name, m.sql]), STORE_MIGRATIONS.map((m) => [m.version, m.name, m.sql]));
 });
 
 test('a run keeps its configuration, parameters, metric history, latest values, tags and status', () => {
