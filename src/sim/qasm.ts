@@ -15,64 +15,12 @@
  * toQasm(c); // 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\nrx(1.5707963267948966) q[0];\n'
  */
 import { QmlError } from '../core/errors.js';
+import { lexQasm, QASM2, type Tok } from './qasm-lex.js';
 import { evalAngle, type Angle, type Circuit, type GateOp, type Operation, type Register } from './circuit.js';
 import { baseGate, resolveGate } from './gates.js';
 import { compile, macroNames } from './program.js';
 
-type Tok = { t: 'id' | 'num' | 'str' | 'sym' | 'eof'; v: string; line: number; col: number };
-
-function lex(src: string, file: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0, line = 1, col = 1;
-  const adv = (k: number) => {
-    for (let j = 0; j < k; j++) {
-      if (src[i] === '\n') { line++; col = 1; } else col++;
-      i++;
-    }
-  };
-  while (i < src.length) {
-    const c = src[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { adv(1); continue; }
-    if (c === '/' && src[i + 1] === '/') { while (i < src.length && src[i] !== '\n') adv(1); continue; }
-    if (c === '/' && src[i + 1] === '*') {
-      const l0 = line, c0 = col;
-      adv(2);
-      while (i < src.length && !(src[i] === '*' && src[i + 1] === '/')) adv(1);
-      if (i >= src.length) throw new QmlError('unterminated /* comment', `${file}:${l0}:${c0}`);
-      adv(2);
-      continue;
-    }
-    const l = line, co = col;
-    if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < src.length && /[A-Za-z0-9_]/.test(src[j])) j++;
-      out.push({ t: 'id', v: src.slice(i, j), line: l, col: co });
-      adv(j - i);
-      continue;
-    }
-    if (/[0-9.]/.test(c)) {
-      const m = /^(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)/.exec(src.slice(i, i + 64));
-      if (!m) throw new QmlError(`unexpected character "${c}"`, `${file}:${l}:${co}`);
-      out.push({ t: 'num', v: m[0], line: l, col: co });
-      adv(m[0].length);
-      continue;
-    }
-    if (c === '"') {
-      const j = src.indexOf('"', i + 1);
-      const nl = src.indexOf('\n', i + 1);
-      if (j < 0 || (nl >= 0 && nl < j)) throw new QmlError('unterminated string', `${file}:${l}:${co}`);
-      out.push({ t: 'str', v: src.slice(i + 1, j), line: l, col: co });
-      adv(j + 1 - i);
-      continue;
-    }
-    const two = src.slice(i, i + 2);
-    if (two === '->' || two === '==') { out.push({ t: 'sym', v: two, line: l, col: co }); adv(2); continue; }
-    if (';,()[]{}+-*/^'.includes(c)) { out.push({ t: 'sym', v: c, line: l, col: co }); adv(1); continue; }
-    throw new QmlError(`unexpected character "${c}"`, `${file}:${l}:${co}`);
-  }
-  out.push({ t: 'eof', v: '', line, col });
-  return out;
-}
+const lex = (src: string, file: string): Tok[] => lexQasm(src, file, QASM2);
 
 type Expr =
   | { k: 'num'; v: number }

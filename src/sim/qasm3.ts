@@ -24,69 +24,14 @@
  * c.numParams; // 1
  */
 import { QmlError } from '../core/errors.js';
+import { lexQasm, QASM3, type Tok } from './qasm-lex.js';
 import type { Angle, AngleTerm, Circuit, Condition, GateOp, Operation, Register } from './circuit.js';
 import { inverse } from './inverse.js';
 import { resolveGate } from './gates.js';
 import { macroNames } from './program.js';
 import { parseQasm, type ParseOptions } from './qasm.js';
 
-type Tok = { t: 'id' | 'num' | 'str' | 'sym' | 'eof'; v: string; line: number; col: number };
-
-const SYMS2 = ['->', '==', '!=', '<=', '>=', '**', '&&', '||', '++', '+=', '-=', '*=', '/=', '<<', '>>'];
-
-function lex(src: string, file: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0, line = 1, col = 1;
-  const adv = (k: number) => {
-    for (let j = 0; j < k; j++) {
-      if (src[i] === '\n') { line++; col = 1; } else col++;
-      i++;
-    }
-  };
-  while (i < src.length) {
-    const c = src[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\uFEFF') { adv(1); continue; }
-    if (c === '/' && src[i + 1] === '/') { while (i < src.length && src[i] !== '\n') adv(1); continue; }
-    if (c === '/' && src[i + 1] === '*') {
-      const l0 = line, c0 = col;
-      adv(2);
-      while (i < src.length && !(src[i] === '*' && src[i + 1] === '/')) adv(1);
-      if (i >= src.length) throw new QmlError('unterminated /* comment', `${file}:${l0}:${c0}`);
-      adv(2);
-      continue;
-    }
-    const l = line, co = col;
-    if (/[A-Za-z_πτℯ]/.test(c)) {
-      let j = i + 1;
-      if (/[A-Za-z_]/.test(c)) while (j < src.length && /[A-Za-z0-9_]/.test(src[j])) j++;
-      out.push({ t: 'id', v: src.slice(i, j), line: l, col: co });
-      adv(j - i);
-      continue;
-    }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
-      const m = /^(\d[\d_]*\.?[\d_]*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)/.exec(src.slice(i, i + 64))!;
-      const after = src[i + m[0].length] ?? '';
-      if (/[A-Za-z_]/.test(after)) throw new QmlError(`unsupported literal "${m[0]}${after}..." (durations and typed literals are outside the supported subset)`, `${file}:${l}:${co}`);
-      out.push({ t: 'num', v: m[0].replace(/_/g, ''), line: l, col: co });
-      adv(m[0].length);
-      continue;
-    }
-    if (c === '"') {
-      const j = src.indexOf('"', i + 1);
-      const nl = src.indexOf('\n', i + 1);
-      if (j < 0 || (nl >= 0 && nl < j)) throw new QmlError('unterminated string', `${file}:${l}:${co}`);
-      out.push({ t: 'str', v: src.slice(i + 1, j), line: l, col: co });
-      adv(j + 1 - i);
-      continue;
-    }
-    const two = src.slice(i, i + 2);
-    if (SYMS2.includes(two)) { out.push({ t: 'sym', v: two, line: l, col: co }); adv(2); continue; }
-    if (';,()[]{}+-*/^@=:<>!%~&|'.includes(c)) { out.push({ t: 'sym', v: c, line: l, col: co }); adv(1); continue; }
-    throw new QmlError(`unexpected character "${c}"`, `${file}:${l}:${co}`);
-  }
-  out.push({ t: 'eof', v: '', line, col });
-  return out;
-}
+const lex = (src: string, file: string): Tok[] => lexQasm(src, file, QASM3);
 
 /** An affine value: offset + Σ coef·(param|input)[index]. Constants have no terms. */
 interface Val { c: number; terms: AngleTerm[] }
