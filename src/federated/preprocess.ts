@@ -17,8 +17,7 @@
  * const p = fitFederatedPipeline(clients, { components: 2 }); // p.transform(table) as for Pipeline.fit
  */
 import { QmlError } from '../core/errors.js';
-import { principalComponents } from '../core/linalg.js';
-import { Pipeline, type PipelineConfig, type PipelineState } from '../qml/pipeline.js';
+import { chooseProjection, Pipeline, type PipelineConfig, type PipelineState } from '../qml/pipeline.js';
 import type { LabeledData, Table } from '../qml/table.js';
 
 const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
@@ -204,25 +203,15 @@ export function fitPhase2(p1: FitPhase1, feats: FeatureStats[]): FitPhase2 {
     const dfB = Math.max(1, C - 1), dfW = Math.max(1, rows - C);
     F[j] = within > 1e-12 ? (between / dfB) / (within / dfW) : between > 0 ? 1e12 : 0;
   }
-  let candidates = Array.from({ length: D }, (_, j) => j).filter((j) => variance[j] > 1e-12);
-  if (!candidates.length) throw new QmlError('every feature is constant in the training rows');
-  const k = Math.min(config.components, candidates.length);
-  const reduce = config.reduce ?? (candidates.length > k ? 'pca' : 'none');
-  let W: Float64Array, S: number[], explained: number[] | null = null;
-  if (reduce === 'select' || reduce === 'none') {
-    S = reduce === 'none' ? candidates.slice(0, k) : [...candidates].sort((a, b) => F[b] - F[a]).slice(0, k).sort((a, b) => a - b);
-    W = new Float64Array(k * S.length);
-    for (let i = 0; i < k; i++) W[i * S.length + i] = 1;
-  } else if (reduce === 'pca') {
-    if (config.select && config.select < candidates.length) candidates = [...candidates].sort((a, b) => F[b] - F[a]).slice(0, Math.max(config.select, k)).sort((a, b) => a - b);
-    S = candidates;
-    const d = S.length, cov = new Float64Array(d * d), den = Math.max(1, rows - 1);
+  const den = Math.max(1, rows - 1);
+  const { S, W, k, reduce, explained } = chooseProjection(config, F, (j) => variance[j], D, (S) => {
+    const d = S.length, cov = new Float64Array(d * d);
     for (let i = 0; i < d; i++) for (let j = i; j < d; j++) {
       const a = Math.min(S[i], S[j]), b = Math.max(S[i], S[j]);
       cov[i * d + j] = cov[j * d + i] = uu[a * D + b] / den;
     }
-    ({ W, explained } = principalComponents(cov, d, k));
-  } else throw new QmlError(`unknown reduction "${String(reduce)}" (pca, select, none)`, 'pipeline.reduce');
+    return cov;
+  });
   return { ...p1, rows, S, W, k, reduce, explained, projection: linearPipeline(config, cols, S, W, k) };
 }
 

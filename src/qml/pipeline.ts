@@ -60,6 +60,35 @@ const slog = (x: number) => Math.sign(x) * Math.log1p(Math.abs(x));
 const slogInv = (y: number) => Math.sign(y) * Math.expm1(Math.abs(y));
 const slogD = (x: number) => 1 / (1 + Math.abs(x));
 
+/** The reduction a fit settles on: which expanded features it keeps (S) and the k × |S| map W onto the outputs. */
+export interface Projection { S: number[]; W: Float64Array; k: number; reduce: 'pca' | 'select' | 'none'; explained: number[] | null }
+
+/**
+ * Chooses the features and the map onto the outputs from per-feature ANOVA F scores and variances:
+ * constant features go, then `select` keeps the k best by F, `pca` the top principal components of
+ * the (optionally pre-selected) rest, `none` the first k. Shared by the central fit, which has the
+ * rows, and the federated fit, which only has sums of products: so `covarianceOf(S)` supplies the
+ * |S| × |S| covariance of the kept features however it is known, and both fits choose alike.
+ */
+export function chooseProjection(config: PipelineConfig, F: ArrayLike<number>, variance: (j: number) => number, D: number, covarianceOf: (S: number[]) => Float64Array): Projection {
+  let candidates = Array.from({ length: D }, (_, j) => j).filter((j) => variance(j) > 1e-12);
+  if (!candidates.length) throw new QmlError('every feature is constant in the training rows');
+  const k = Math.min(config.components, candidates.length);
+  const reduce = config.reduce ?? (candidates.length > k ? 'pca' : 'none');
+  if (reduce === 'select' || reduce === 'none') {
+    const S = reduce === 'none' ? candidates.slice(0, k) : [...candidates].sort((a, b) => F[b] - F[a]).slice(0, k).sort((a, b) => a - b);
+    const W = new Float64Array(k * S.length);
+    for (let i = 0; i < k; i++) W[i * S.length + i] = 1;
+    return { S, W, k, reduce, explained: null };
+  }
+  if (reduce === 'pca') {
+    if (config.select && config.select < candidates.length) candidates = [...candidates].sort((a, b) => F[b] - F[a]).slice(0, Math.max(config.select, k)).sort((a, b) => a - b);
+    const { W, explained } = principalComponents(covarianceOf(candidates), candidates.length, k);
+    return { S: candidates, W, k, reduce, explained };
+  }
+  throw new QmlError(`unknown reduction "${String(reduce)}" (pca, select, none)`, 'pipeline.reduce');
+}
+
 function median(v: Float64Array): number {
   const f = Array.from(v).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (!f.length) return 0;
@@ -133,25 +162,11 @@ export class Pipeline {
     const U = p.expand(table);
     // Drop constant expanded features; rank the rest by ANOVA F.
     const F = anovaF(U, table.rows, D, labels, classes.length);
-    let candidates = Array.from({ length: D }, (_, j) => j).filter((j) => variance(U, table.rows, D, j) > 1e-12);
-    if (!candidates.length) throw new QmlError('every feature is constant in the training rows');
-    const k = Math.min(config.components, candidates.length);
-    const reduce = config.reduce ?? (candidates.length > k ? 'pca' : 'none');
-    let W: Float64Array, S: number[];
-    let explained: number[] | null = null;
-    if (reduce === 'select' || reduce === 'none') {
-      S = reduce === 'none' ? candidates.slice(0, k) : [...candidates].sort((a, b) => F[b] - F[a]).slice(0, k).sort((a, b) => a - b);
-      W = new Float64Array(k * S.length);
-      for (let i = 0; i < k; i++) W[i * S.length + i] = 1;
-    } else if (reduce === 'pca') {
-      if (config.select && config.select < candidates.length) candidates = [...candidates].sort((a, b) => F[b] - F[a]).slice(0, Math.max(config.select, k)).sort((a, b) => a - b);
-      S = candidates;
+    const { S, W, k, reduce, explained } = chooseProjection(config, F, (j) => variance(U, table.rows, D, j), D, (S) => {
       const d = S.length, X = new Float64Array(table.rows * d);
       for (let r = 0; r < table.rows; r++) for (let j = 0; j < d; j++) X[r * d + j] = U[r * D + S[j]];
-      const mean = new Float64Array(d);
-      const cov = covariance(X, table.rows, d, mean);
-      ({ W, explained } = principalComponents(cov, d, k));
-    } else throw new QmlError(`unknown reduction "${String(reduce)}" (pca, select, none)`, 'pipeline.reduce');
+      return covariance(X, table.rows, d, new Float64Array(d));
+    });
     const d = S.length;
     // Projections of the training rows, then min-max into the range.
     const P = new Float64Array(table.rows * k);
