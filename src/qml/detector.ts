@@ -16,9 +16,8 @@ import { classificationMetrics, type Metrics } from './metrics.js';
 import type { Model } from './model.js';
 import { createModel, featureBudget, modelFromJSON, type ModelSpec } from './models/registry.js';
 import { Pipeline, type PipelineConfig } from './pipeline.js';
-import type { LabeledData, Table } from './table.js';
+import { dataFingerprint, type LabeledData, type Table } from './table.js';
 import { trainModel, type TrainConfig, type TrainResult } from './train.js';
-import { dataFingerprint } from '../supply/signing.js';
 
 export interface DetectorMeta {
   dataset: string;

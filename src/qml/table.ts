@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import crypto from 'node:crypto';
 import { QmlError } from '../core/errors.js';
 
 export interface NumericColumn { name: string; kind: 'numeric'; values: Float64Array }
@@ -254,4 +255,15 @@ export function stratifiedSplit(labels: ArrayLike<number>, testFraction: number,
   const train: number[] = [], t: number[] = [];
   for (let i = 0; i < labels.length; i++) (test.has(i) ? t : train).push(i);
   return { train, test: t };
+}
+
+/** SHA-256 over a training table's column names and values: identifies the data a model was trained on. */
+export function dataFingerprint(t: Table): string {
+  const h = crypto.createHash('sha256');
+  for (const c of t.columns) {
+    h.update(`${c.name}\u0000${c.kind}\u0000`);
+    if (c.kind === 'numeric') h.update(new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength));
+    else h.update(c.values.join('\u0001'));
+  }
+  return h.digest('hex');
 }

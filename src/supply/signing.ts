@@ -15,7 +15,6 @@ import crypto from 'node:crypto';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { QmlError } from '../core/errors.js';
 import { version } from '../core/version.js';
-import type { Table } from '../qml/table.js';
 
 export const SIGNATURE_ALGORITHM = 'ML-DSA-65 (FIPS 204)';
 
@@ -55,16 +54,9 @@ export function generateKeyPair(seed?: Uint8Array): KeyPair {
   return { publicKey, secretKey };
 }
 
-/** SHA-256 over a training table's column names and values: identifies the data a model was trained on. */
-export function dataFingerprint(t: Table): string {
-  const h = crypto.createHash('sha256');
-  for (const c of t.columns) {
-    h.update(`${c.name}\u0000${c.kind}\u0000`);
-    if (c.kind === 'numeric') h.update(new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength));
-    else h.update(c.values.join('\u0001'));
-  }
-  return h.digest('hex');
-}
+// The training-data fingerprint lives beside the Table (qml/table.ts): a detector records it when it
+// is trained, below the supply layer; the manifest carries it from there.
+export { dataFingerprint } from '../qml/table.js';
 
 function contentOf(detector: Record<string, unknown>): Record<string, unknown> {
   const { manifest: _m, signature: _s, ...content } = detector;
