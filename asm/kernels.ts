@@ -12,14 +12,8 @@
  * never allocate; the TypeScript side owns the memory layout (src/sim/simd.ts).
  */
 
-/** (−x, x): the factor that turns swap(a) into the imaginary part of a complex product. */
-@inline function imagPair(x: f64): v128 {
-  return f64x2.replace_lane(f64x2.splat(-x), 1, x);
-}
-
-@inline function swapLanes(x: v128): v128 {
-  return v128.shuffle<f64>(x, x, 1, 0);
-}
+import { imagPair, swapLanes, kernel1, kernel1Real, kernelDiag1, kernelX, kernel2, kernelDiag2, kernelSwap } from './common';
+export { runOps } from './program';
 
 /** Byte address of the first amplitude of pair j (bit q of its index is 0). */
 @inline function pairAddress(ptr: usize, q: i32, j: i32): usize {
@@ -27,90 +21,44 @@
   return ptr + ((<usize>(((j >>> q) << (q + 1)) | (j & low))) << 4);
 }
 
-/** General complex 2x2 matrix on qubit q over pairs [lo, hi). */
+/** General complex 2x2 matrix on qubit q, where every bit of cmask is 1, over pairs [lo, hi). */
 export function apply1(
-  ptr: usize, q: i32, lo: i32, hi: i32,
+  ptr: usize, q: i32, cmask: u32, lo: u32, hi: u32,
   m00r: f64, m00i: f64, m01r: f64, m01i: f64, m10r: f64, m10i: f64, m11r: f64, m11i: f64,
 ): void {
-  const r00 = f64x2.splat(m00r), i00 = imagPair(m00i), r01 = f64x2.splat(m01r), i01 = imagPair(m01i);
-  const r10 = f64x2.splat(m10r), i10 = imagPair(m10i), r11 = f64x2.splat(m11r), i11 = imagPair(m11i);
-  const stride = 1 << q, off = (<usize>stride) << 4;
-  let j = lo;
-  while (j < hi) {
-    let count = stride - (j & (stride - 1));
-    if (count > hi - j) count = hi - j;
-    let a = pairAddress(ptr, q, j);
-    const end = a + ((<usize>count) << 4);
-    j += count;
-    for (; a < end; a += 16) {
-      const x = v128.load(a), y = v128.load(a + off);
-      const xs = swapLanes(x), ys = swapLanes(y);
-      v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
-      v128.store(a + off, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))));
-    }
-  }
+  kernel1(ptr, q, cmask, lo, hi,
+    f64x2.splat(m00r), imagPair(m00i), f64x2.splat(m01r), imagPair(m01i),
+    f64x2.splat(m10r), imagPair(m10i), f64x2.splat(m11r), imagPair(m11i));
 }
 
-/** Real 2x2 matrix (RY, H, ...) on qubit q over pairs [lo, hi): half the multiplies of apply1. */
-export function apply1Real(ptr: usize, q: i32, lo: i32, hi: i32, m00: f64, m01: f64, m10: f64, m11: f64): void {
-  const a00 = f64x2.splat(m00), a01 = f64x2.splat(m01), a10 = f64x2.splat(m10), a11 = f64x2.splat(m11);
-  const stride = 1 << q, off = (<usize>stride) << 4;
-  let j = lo;
-  while (j < hi) {
-    let count = stride - (j & (stride - 1));
-    if (count > hi - j) count = hi - j;
-    let a = pairAddress(ptr, q, j);
-    const end = a + ((<usize>count) << 4);
-    j += count;
-    for (; a < end; a += 16) {
-      const x = v128.load(a), y = v128.load(a + off);
-      v128.store(a, f64x2.add(f64x2.mul(a00, x), f64x2.mul(a01, y)));
-      v128.store(a + off, f64x2.add(f64x2.mul(a10, x), f64x2.mul(a11, y)));
-    }
-  }
+/** Real 2x2 matrix (RY, H, ...) on qubit q under cmask over pairs [lo, hi): half the multiplies of apply1. */
+export function apply1Real(ptr: usize, q: i32, cmask: u32, lo: u32, hi: u32, m00: f64, m01: f64, m10: f64, m11: f64): void {
+  kernel1Real(ptr, q, cmask, lo, hi, f64x2.splat(m00), f64x2.splat(m01), f64x2.splat(m10), f64x2.splat(m11));
 }
 
-/** Diagonal (d0, d1) on qubit q over pairs [lo, hi); when d0 = 1 only the |1⟩ half is touched. */
-export function diag1(ptr: usize, q: i32, lo: i32, hi: i32, d0r: f64, d0i: f64, d1r: f64, d1i: f64): void {
-  const r0 = f64x2.splat(d0r), i0 = imagPair(d0i), r1 = f64x2.splat(d1r), i1 = imagPair(d1i);
-  const phaseOnly = d0r == 1.0 && d0i == 0.0;
-  const stride = 1 << q, off = (<usize>stride) << 4;
-  let j = lo;
-  while (j < hi) {
-    let count = stride - (j & (stride - 1));
-    if (count > hi - j) count = hi - j;
-    let a = pairAddress(ptr, q, j);
-    const end = a + ((<usize>count) << 4);
-    j += count;
-    if (!phaseOnly) {
-      for (let p = a; p < end; p += 16) {
-        const x = v128.load(p);
-        v128.store(p, f64x2.add(f64x2.mul(r0, x), f64x2.mul(i0, swapLanes(x))));
-      }
-    }
-    for (let p = a + off; p < end + off; p += 16) {
-      const y = v128.load(p);
-      v128.store(p, f64x2.add(f64x2.mul(r1, y), f64x2.mul(i1, swapLanes(y))));
-    }
-  }
+/** Diagonal (d0, d1) on qubit q under cmask over pairs [lo, hi); when d0 = 1 only the |1⟩ half is touched. */
+export function diag1(ptr: usize, q: i32, cmask: u32, lo: u32, hi: u32, d0r: f64, d0i: f64, d1r: f64, d1i: f64): void {
+  kernelDiag1(ptr, q, cmask, lo, hi, d0r, d0i, d1r, d1i);
 }
 
-/** Pauli X on qubit q over pairs [lo, hi): a swap of whole amplitudes. */
-export function applyX(ptr: usize, q: i32, lo: i32, hi: i32): void {
-  const stride = 1 << q, off = (<usize>stride) << 4;
-  let j = lo;
-  while (j < hi) {
-    let count = stride - (j & (stride - 1));
-    if (count > hi - j) count = hi - j;
-    let a = pairAddress(ptr, q, j);
-    const end = a + ((<usize>count) << 4);
-    j += count;
-    for (; a < end; a += 16) {
-      const x = v128.load(a);
-      v128.store(a, v128.load(a + off));
-      v128.store(a + off, x);
-    }
-  }
+/** Pauli X on qubit q under cmask (CNOT, Toffoli) over pairs [lo, hi): a swap of whole amplitudes. */
+export function applyX(ptr: usize, q: i32, cmask: u32, lo: u32, hi: u32): void {
+  kernelX(ptr, q, cmask, lo, hi);
+}
+
+/** 4x4 complex matrix at byte address m on wires (q0, q1) under cmask, quads [lo, hi). */
+export function apply2(ptr: usize, q0: i32, q1: i32, cmask: u32, lo: u32, hi: u32, m: usize): void {
+  kernel2(ptr, q0, q1, cmask, lo, hi, m);
+}
+
+/** The diagonal of the 4x4 matrix at m on wires (q0, q1) under cmask, quads [lo, hi). */
+export function diag2(ptr: usize, q0: i32, q1: i32, cmask: u32, lo: u32, hi: u32, m: usize): void {
+  kernelDiag2(ptr, q0, q1, cmask, lo, hi, m);
+}
+
+/** SWAP of wires (q0, q1) under cmask, quads [lo, hi). */
+export function swap2(ptr: usize, q0: i32, q1: i32, cmask: u32, lo: u32, hi: u32): void {
+  kernelSwap(ptr, q0, q1, cmask, lo, hi);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { GateShape } from './gates.js';
 import { apply1, apply2, applyDense, applyDiag1, applyDiagK, applySwap, applyX, DenseScratch } from './kernels.js';
-import { simdApply1, simdDiag1, simdX } from './simd.js';
+import { simdApply1, simdApply2, simdDiag1, simdX } from './simd.js';
 
 export class ApplyScratch {
   private dense = new Map<number, DenseScratch>();
@@ -21,11 +21,11 @@ export function applyGateMatrix(
   s: Float64Array, n: number, shape: GateShape, targets: ArrayLike<number>, m: Float64Array, cmask: number, scratch: ApplyScratch,
 ): void {
   const k = targets.length;
-  // Uncontrolled one-qubit gates on a state in the SIMD memory run in WebAssembly (simd.ts).
-  if (k === 1 && cmask === 0) {
+  // One- and two-qubit gates, controlled or not, on a state in the SIMD memory run in WebAssembly (simd.ts).
+  if (k === 1) {
     const q = targets[0];
-    if (shape === 'x' ? simdX(s, n, q) : shape === 'diag' ? simdDiag1(s, n, q, m[0], m[1], m[6], m[7]) : shape !== 'swap' && simdApply1(s, n, q, m)) return;
-  }
+    if (shape === 'x' ? simdX(s, n, q, cmask) : shape === 'diag' ? simdDiag1(s, n, q, m[0], m[1], m[6], m[7], cmask) : shape !== 'swap' && simdApply1(s, n, q, m, cmask)) return;
+  } else if (k === 2 && simdApply2(s, n, shape, targets[0], targets[1], m, cmask)) return;
   if (shape === 'x' && k === 1) return applyX(s, n, targets[0], cmask);
   if (shape === 'swap' && k === 2) return applySwap(s, n, targets[0], targets[1], cmask);
   if (shape === 'diag') {

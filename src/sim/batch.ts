@@ -14,8 +14,9 @@ import { QmlError } from '../core/errors.js';
 import type { Circuit } from './circuit.js';
 import { Evaluator, type EvalOptions } from './evaluator.js';
 import { AdjointWorkspace, adjointPass } from './gradients.js';
-import { compileObservable, type Observable } from './observable.js';
+import { compileObservable, expectationSV, type Observable } from './observable.js';
 import { compile, type Program } from './program.js';
+import { compileWasm } from './wasm-program.js';
 
 export interface BatchInput {
   /** Row-major inputs, rows × inputCols. */
@@ -81,6 +82,18 @@ export function batchExpectations(circuit: Circuit | Program, observables: Obser
   ev.trusted = true;
   const m = observables.length, out = new Float64Array(rows * m), row = new Float64Array(m);
   const empty = new Float64Array(0);
+  // Exact, noiseless statevector rows run whole in the SIMD interpreter when it takes the circuit.
+  const wasm = ev.method === 'statevector' && !ev.noise && !ev.shots ? compileWasm(prog) : null;
+  if (wasm) {
+    const n = prog.numQubits;
+    for (let r = 0; r < rows; r++) {
+      const x = X ? X.data.subarray(r * X.cols, (r + 1) * X.cols) : empty;
+      const p = P ? P.data.subarray(r * P.cols, (r + 1) * P.cols) : b.params ?? empty;
+      const s = wasm.run(p, x);
+      for (let o = 0; o < m; o++) out[r * m + o] = expectationSV(s, n, ev.terms[o]);
+    }
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     const x = X ? X.data.subarray(r * X.cols, (r + 1) * X.cols) : empty;
     const p = P ? P.data.subarray(r * P.cols, (r + 1) * P.cols) : b.params ?? empty;

@@ -31,6 +31,8 @@ export interface GateDef {
   fill(p: ArrayLike<number>, out: Float64Array): void;
   /** Writes dU/dp_j into `out`. */
   dfill(p: ArrayLike<number>, j: number, out: Float64Array): void;
+  /** For rotations exp(−iθG/2): the involutory generator G (same layout as a matrix). */
+  readonly generator?: Float64Array;
 }
 
 const S2 = Math.SQRT1_2;
@@ -95,7 +97,7 @@ function pauliRotation(name: string, qubits: number, shape: GateShape, gen: numb
     }
   };
   return {
-    name, qubits, params: 1, shape, spectrum: ['half'],
+    name, qubits, params: 1, shape, spectrum: ['half'], generator: Float64Array.from(gen),
     fill: (p, out) => build(Math.cos(p[0] / 2), Math.sin(p[0] / 2), out),
     dfill: (p, _j, out) => build(-Math.sin(p[0] / 2) / 2, Math.cos(p[0] / 2) / 2, out),
   };

@@ -33,13 +33,13 @@ export function partRange(total: number, parts: number, id: number): [number, nu
 
 /**
  * Runs pairs [lo, hi) of one gate. With `wasm` (the SIMD kernels instantiated on the memory the
- * state lives in, at byte offset `ptr`), uncontrolled gates run there; everything else in TypeScript.
+ * state lives in, at byte offset `ptr`), the gate runs there, controlled or not; else in TypeScript.
  */
 export function runPart(state: Float64Array, kind: number, q: number, cmask: number, m: Float64Array, lo: number, hi: number, wasm: SimdExports | null = null, ptr = -1): void {
-  if (wasm && ptr >= 0 && cmask === 0) {
-    if (kind === KIND.APPLY1) return simdApply1Range(wasm, ptr, q, m, lo, hi);
-    if (kind === KIND.DIAG1) return wasm.diag1(ptr, q, lo, hi, m[0], m[1], m[6], m[7]);
-    if (kind === KIND.X) return wasm.applyX(ptr, q, lo, hi);
+  if (wasm && ptr >= 0) {
+    if (kind === KIND.APPLY1) return simdApply1Range(wasm, ptr, q, m, lo, hi, cmask);
+    if (kind === KIND.DIAG1) return wasm.diag1(ptr, q, cmask, lo, hi, m[0], m[1], m[6], m[7]);
+    if (kind === KIND.X) return wasm.applyX(ptr, q, cmask, lo, hi);
   }
   if (kind === KIND.APPLY1) apply1Range(state, q, m, cmask, lo, hi);
   else if (kind === KIND.DIAG1) applyDiag1Range(state, q, m[0], m[1], m[6], m[7], cmask, lo, hi);

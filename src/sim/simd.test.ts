@@ -49,11 +49,11 @@ test('each SIMD kernel equals the dense oracle and the TypeScript kernel to 1e-1
     const real = Float64Array.from(m, (v, i) => (i % 2 ? 0 : v));
     const d = [rng.normal(), rng.normal(), rng.normal(), rng.normal()];
     const cases: Array<[string, Float64Array, (s: Float64Array, p: number) => void, (s: Float64Array) => void]> = [
-      ['apply1', m, (s, p) => x.apply1(p, q, lo, hi, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]), (s) => apply1Range(s, q, m, 0, lo, hi)],
+      ['apply1', m, (s, p) => x.apply1(p, q, 0, lo, hi, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]), (s) => apply1Range(s, q, m, 0, lo, hi)],
       ['apply1Real', real, (s, p) => simdApply1Range(x, p, q, real, lo, hi), (s) => apply1Range(s, q, real, 0, lo, hi)],
-      ['diag1', Float64Array.from([d[0], d[1], 0, 0, 0, 0, d[2], d[3]]), (s, p) => x.diag1(p, q, lo, hi, d[0], d[1], d[2], d[3]), (s) => applyDiag1Range(s, q, d[0], d[1], d[2], d[3], 0, lo, hi)],
-      ['diag1 (phase only)', Float64Array.from([1, 0, 0, 0, 0, 0, d[2], d[3]]), (s, p) => x.diag1(p, q, lo, hi, 1, 0, d[2], d[3]), (s) => applyDiag1Range(s, q, 1, 0, d[2], d[3], 0, lo, hi)],
-      ['applyX', Float64Array.from([0, 0, 1, 0, 1, 0, 0, 0]), (s, p) => x.applyX(p, q, lo, hi), (s) => applyXRange(s, q, 0, lo, hi)],
+      ['diag1', Float64Array.from([d[0], d[1], 0, 0, 0, 0, d[2], d[3]]), (s, p) => x.diag1(p, q, 0, lo, hi, d[0], d[1], d[2], d[3]), (s) => applyDiag1Range(s, q, d[0], d[1], d[2], d[3], 0, lo, hi)],
+      ['diag1 (phase only)', Float64Array.from([1, 0, 0, 0, 0, 0, d[2], d[3]]), (s, p) => x.diag1(p, q, 0, lo, hi, 1, 0, d[2], d[3]), (s) => applyDiag1Range(s, q, 1, 0, d[2], d[3], 0, lo, hi)],
+      ['applyX', Float64Array.from([0, 0, 1, 0, 1, 0, 0, 0]), (s, p) => x.applyX(p, q, 0, lo, hi), (s) => applyXRange(s, q, 0, lo, hi)],
     ];
     for (const [name, mat, runSimd, runTs] of cases) {
       const a = allocAmplitudes(base.length);

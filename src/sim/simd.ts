@@ -24,12 +24,22 @@
  */
 import fs from 'node:fs';
 
-/** The exports of asm/kernels.ts; `ptr` is a byte offset, [lo, hi) a range of pair indices. */
+/**
+ * The exports of asm/kernels.ts; `ptr` is a byte offset, `cmask` the control bits (the gate acts
+ * where all are 1), [lo, hi) a range of pair (one-qubit) or quad (two-qubit) indices of the
+ * control subspace, as the TypeScript range kernels number them.
+ */
 export interface SimdExports {
-  apply1(ptr: number, q: number, lo: number, hi: number, m00r: number, m00i: number, m01r: number, m01i: number, m10r: number, m10i: number, m11r: number, m11i: number): void;
-  apply1Real(ptr: number, q: number, lo: number, hi: number, m00: number, m01: number, m10: number, m11: number): void;
-  diag1(ptr: number, q: number, lo: number, hi: number, d0r: number, d0i: number, d1r: number, d1i: number): void;
-  applyX(ptr: number, q: number, lo: number, hi: number): void;
+  apply1(ptr: number, q: number, cmask: number, lo: number, hi: number, m00r: number, m00i: number, m01r: number, m01i: number, m10r: number, m10i: number, m11r: number, m11i: number): void;
+  apply1Real(ptr: number, q: number, cmask: number, lo: number, hi: number, m00: number, m01: number, m10: number, m11: number): void;
+  diag1(ptr: number, q: number, cmask: number, lo: number, hi: number, d0r: number, d0i: number, d1r: number, d1i: number): void;
+  applyX(ptr: number, q: number, cmask: number, lo: number, hi: number): void;
+  /** 4x4 matrix at byte address m (in this memory) on wires (q0, q1), q0 most significant. */
+  apply2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
+  diag2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
+  swap2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number): void;
+  /** Runs a compiled op list (src/sim/wasm-program.ts) on one state. */
+  runOps(ops: number, count: number, state: number, n: number, params: number, inputs: number): void;
   adjoint1(psi: number, lam: number, q: number, pairs: number, ...uAndD: number[]): number;
   adjoint1Real(psi: number, lam: number, q: number, pairs: number, u00: number, u01: number, u10: number, u11: number, d00: number, d01: number, d10: number, d11: number): number;
 }
@@ -182,32 +192,55 @@ export function simdPointer(s: Float64Array): number {
 
 // ---- dispatch: true when the SIMD kernel ran ---------------------------------------------------
 
-/** Uncontrolled general 2x2 on qubit q (real matrices take the cheaper real kernel). */
-export function simdApply1(s: Float64Array, n: number, q: number, m: Float64Array): boolean {
+/** Pairs of a one-qubit gate under cmask (as pairCount in kernels.ts). */
+function pairsOf(n: number, cmask: number): number {
+  let c = 0;
+  for (let m = cmask; m !== 0; m &= m - 1) c++;
+  return 2 ** (n - 1 - c);
+}
+
+/** General 2x2 on qubit q under cmask (real matrices take the cheaper real kernel). */
+export function simdApply1(s: Float64Array, n: number, q: number, m: Float64Array, cmask = 0): boolean {
   const ptr = simdPointer(s);
   if (ptr < 0) return false;
-  simdApply1Range(loaded!.exports, ptr, q, m, 0, 2 ** (n - 1));
+  simdApply1Range(loaded!.exports, ptr, q, m, 0, pairsOf(n, cmask), cmask);
   return true;
 }
 
-export function simdApply1Range(x: SimdExports, ptr: number, q: number, m: Float64Array, lo: number, hi: number): void {
-  if (m[1] === 0 && m[3] === 0 && m[5] === 0 && m[7] === 0) x.apply1Real(ptr, q, lo, hi, m[0], m[2], m[4], m[6]);
-  else x.apply1(ptr, q, lo, hi, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+export function simdApply1Range(x: SimdExports, ptr: number, q: number, m: Float64Array, lo: number, hi: number, cmask = 0): void {
+  if (m[1] === 0 && m[3] === 0 && m[5] === 0 && m[7] === 0) x.apply1Real(ptr, q, cmask, lo, hi, m[0], m[2], m[4], m[6]);
+  else x.apply1(ptr, q, cmask, lo, hi, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
 }
 
-/** Uncontrolled diagonal (d0, d1) on qubit q. */
-export function simdDiag1(s: Float64Array, n: number, q: number, d0r: number, d0i: number, d1r: number, d1i: number): boolean {
+/** Diagonal (d0, d1) on qubit q under cmask. */
+export function simdDiag1(s: Float64Array, n: number, q: number, d0r: number, d0i: number, d1r: number, d1i: number, cmask = 0): boolean {
   const ptr = simdPointer(s);
   if (ptr < 0) return false;
-  loaded!.exports.diag1(ptr, q, 0, 2 ** (n - 1), d0r, d0i, d1r, d1i);
+  loaded!.exports.diag1(ptr, q, cmask, 0, pairsOf(n, cmask), d0r, d0i, d1r, d1i);
   return true;
 }
 
-/** Uncontrolled Pauli X on qubit q. */
-export function simdX(s: Float64Array, n: number, q: number): boolean {
+/** Pauli X on qubit q under cmask (CNOT, Toffoli, ...). */
+export function simdX(s: Float64Array, n: number, q: number, cmask = 0): boolean {
   const ptr = simdPointer(s);
   if (ptr < 0) return false;
-  loaded!.exports.applyX(ptr, q, 0, 2 ** (n - 1));
+  loaded!.exports.applyX(ptr, q, cmask, 0, pairsOf(n, cmask));
+  return true;
+}
+
+/** A 64-byte-aligned scratch block in the SIMD memory for one 4x4 matrix (two-qubit kernels read it there). */
+let mat4: Float64Array | null = null;
+
+/** Two-qubit gate (dense, diagonal or swap) on wires (q0, q1) under cmask; q0 is the most significant. */
+export function simdApply2(s: Float64Array, n: number, shape: string, q0: number, q1: number, m: Float64Array, cmask = 0): boolean {
+  const ptr = simdPointer(s);
+  if (ptr < 0) return false;
+  const x = loaded!.exports, quads = pairsOf(n, cmask) / 2;
+  if (shape === 'swap') { x.swap2(ptr, q0, q1, cmask, 0, quads); return true; }
+  if (!mat4 || simdPointer(mat4) < 0) mat4 = allocAmplitudes(32);
+  mat4.set(m.subarray(0, 32));
+  if (shape === 'diag') x.diag2(ptr, q0, q1, cmask, 0, quads, mat4.byteOffset);
+  else x.apply2(ptr, q0, q1, cmask, 0, quads, mat4.byteOffset);
   return true;
 }
 
