@@ -129,3 +129,109 @@ export function adjoint1Real(psi: usize, lam: usize, q: i32, pairs: i32, u00: f6
   }
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
 }
+
+/** Complex product m·x with m = (splat(re), imagPair(im)). */
+@inline function cmul(r: v128, i: v128, x: v128): v128 {
+  return f64x2.add(f64x2.mul(r, x), f64x2.mul(i, swapLanes(x)));
+}
+
+/**
+ * One fused backward step of adjoint differentiation for an uncontrolled rotation
+ * U = exp(−iθG/2) on qubit q, with the constant one-qubit gates that follow U on that wire folded in
+ * (their product C† is applied first). Per pair, in registers: ψ ← C†ψ, λ ← C†λ; the derivative
+ * Re⟨λ|E|ψ⟩ with E = −(i/2)·G (since ∂U = −(i/2)·G·U, ⟨λ|∂U|ψ_before⟩ = ⟨λ|E|ψ_after⟩, so no
+ * derivative matrix is applied to an updated ψ); then ψ ← U†ψ, λ ← U†λ. One pass over ψ and λ for
+ * what took three (C on ψ, C on λ, then the adjoint step).
+ *
+ * `mats` holds C† (8 f64), U† (8 f64) and E (8 f64), row-major re/im; flags: 1 = C present,
+ * 2 = C diagonal, 4 = U† real, 8 = E real. The flag combinations are separate instantiations, so
+ * the inner loop has no branches.
+ */
+export function adjointRotation(psi: usize, lam: usize, q: i32, pairs: u32, mats: usize, flags: i32): f64 {
+  const real = (flags & 12) == 12, uReal = (flags & 4) != 0, eReal = (flags & 8) != 0;
+  if ((flags & 1) == 0) {
+    if (real) return adjointRot(psi, lam, q, pairs, mats, false, false, true, true);
+    if (uReal) return adjointRot(psi, lam, q, pairs, mats, false, false, true, false);
+    if (eReal) return adjointRot(psi, lam, q, pairs, mats, false, false, false, true);
+    return adjointRot(psi, lam, q, pairs, mats, false, false, false, false);
+  }
+  if ((flags & 2) != 0) {
+    if (real) return adjointRot(psi, lam, q, pairs, mats, true, true, true, true);
+    if (uReal) return adjointRot(psi, lam, q, pairs, mats, true, true, true, false);
+    if (eReal) return adjointRot(psi, lam, q, pairs, mats, true, true, false, true);
+    return adjointRot(psi, lam, q, pairs, mats, true, true, false, false);
+  }
+  if (real) return adjointRot(psi, lam, q, pairs, mats, true, false, true, true);
+  if (uReal) return adjointRot(psi, lam, q, pairs, mats, true, false, true, false);
+  if (eReal) return adjointRot(psi, lam, q, pairs, mats, true, false, false, true);
+  return adjointRot(psi, lam, q, pairs, mats, true, false, false, false);
+}
+
+@inline function adjointRot(psi: usize, lam: usize, q: i32, pairs: u32, m: usize, hasC: bool, cDiag: bool, uReal: bool, eReal: bool): f64 {
+  // C† at m, U† at m + 64, E at m + 128; (r, i) = (splat(re), imagPair(im)) per entry.
+  const c00r = v128.load64_splat(m), c00i = imagPair(load<f64>(m, 8)), c01r = v128.load64_splat(m, 16), c01i = imagPair(load<f64>(m, 24));
+  const c10r = v128.load64_splat(m, 32), c10i = imagPair(load<f64>(m, 40)), c11r = v128.load64_splat(m, 48), c11i = imagPair(load<f64>(m, 56));
+  const u00r = v128.load64_splat(m, 64), u00i = imagPair(load<f64>(m, 72)), u01r = v128.load64_splat(m, 80), u01i = imagPair(load<f64>(m, 88));
+  const u10r = v128.load64_splat(m, 96), u10i = imagPair(load<f64>(m, 104)), u11r = v128.load64_splat(m, 112), u11i = imagPair(load<f64>(m, 120));
+  const e00r = v128.load64_splat(m, 128), e00i = imagPair(load<f64>(m, 136)), e01r = v128.load64_splat(m, 144), e01i = imagPair(load<f64>(m, 152));
+  const e10r = v128.load64_splat(m, 160), e10i = imagPair(load<f64>(m, 168)), e11r = v128.load64_splat(m, 176), e11i = imagPair(load<f64>(m, 184));
+  const stride = <u32>1 << q, off = (<usize>stride) << 4, dl = lam - psi;
+  let acc = f64x2.splat(0);
+  // Qubit 0: the partners are neighbours, so one block spans the whole state (step 32 bytes).
+  const block = q == 0 ? pairs : stride, step: usize = q == 0 ? 32 : 16;
+  let j: u32 = 0;
+  while (j < pairs) {
+    let a = psi + ((<usize>(((j >>> q) << (q + 1)) | (j & (stride - 1)))) << 4);
+    const end = a + ((<usize>block) << (q == 0 ? 5 : 4));
+    j += block;
+    for (; a < end; a += step) {
+      let x = v128.load(a), y = v128.load(a + off), la = v128.load(a + dl), lb = v128.load(a + dl + off);
+      if (hasC) {
+        if (cDiag) {
+          x = cmul(c00r, c00i, x); la = cmul(c00r, c00i, la);
+          y = cmul(c11r, c11i, y); lb = cmul(c11r, c11i, lb);
+        } else {
+          const x2 = f64x2.add(cmul(c00r, c00i, x), cmul(c01r, c01i, y)), y2 = f64x2.add(cmul(c10r, c10i, x), cmul(c11r, c11i, y));
+          const la2 = f64x2.add(cmul(c00r, c00i, la), cmul(c01r, c01i, lb)), lb2 = f64x2.add(cmul(c10r, c10i, la), cmul(c11r, c11i, lb));
+          x = x2; y = y2; la = la2; lb = lb2;
+        }
+      }
+      let ex: v128, ey: v128;
+      if (eReal) {
+        ex = f64x2.add(f64x2.mul(e00r, x), f64x2.mul(e01r, y));
+        ey = f64x2.add(f64x2.mul(e10r, x), f64x2.mul(e11r, y));
+      } else {
+        ex = f64x2.add(cmul(e00r, e00i, x), cmul(e01r, e01i, y));
+        ey = f64x2.add(cmul(e10r, e10i, x), cmul(e11r, e11i, y));
+      }
+      // Re conj(λ)·e = λr·er + λi·ei: lane-wise products, summed over lanes at the end.
+      acc = f64x2.add(acc, f64x2.add(f64x2.mul(la, ex), f64x2.mul(lb, ey)));
+      if (uReal) {
+        v128.store(a, f64x2.add(f64x2.mul(u00r, x), f64x2.mul(u01r, y)));
+        v128.store(a + off, f64x2.add(f64x2.mul(u10r, x), f64x2.mul(u11r, y)));
+        v128.store(a + dl, f64x2.add(f64x2.mul(u00r, la), f64x2.mul(u01r, lb)));
+        v128.store(a + dl + off, f64x2.add(f64x2.mul(u10r, la), f64x2.mul(u11r, lb)));
+      } else {
+        v128.store(a, f64x2.add(cmul(u00r, u00i, x), cmul(u01r, u01i, y)));
+        v128.store(a + off, f64x2.add(cmul(u10r, u10i, x), cmul(u11r, u11i, y)));
+        v128.store(a + dl, f64x2.add(cmul(u00r, u00i, la), cmul(u01r, u01i, lb)));
+        v128.store(a + dl + off, f64x2.add(cmul(u10r, u10i, la), cmul(u11r, u11i, lb)));
+      }
+    }
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+/** Re⟨a|b⟩ over `amps` amplitudes at byte addresses a and b. */
+export function dotRe(a: usize, b: usize, amps: u32): f64 {
+  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+  const end = a + ((<usize>amps) << 4), d = b - a;
+  let p = a;
+  for (; p + 16 < end; p += 32) {
+    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(p), v128.load(p + d)));
+    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(p, 16), v128.load(p + d, 16)));
+  }
+  if (p < end) acc0 = f64x2.add(acc0, f64x2.mul(v128.load(p), v128.load(p + d)));
+  const acc = f64x2.add(acc0, acc1);
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}

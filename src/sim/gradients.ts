@@ -26,10 +26,11 @@ import type { Circuit } from './circuit.js';
 import { Evaluator, type EvalOptions } from './evaluator.js';
 import { runProgram } from './execute.js';
 import { adjointStep1, derivativeInner } from './kernels.js';
-import { applyObservableSV, compileObservable, expectationSV, type Observable } from './observable.js';
+import { applyObservableSV, compileObservable, expectationSV, type CompiledTerm, type Observable } from './observable.js';
 import { checkBindings, compile, type GateInstr, type Program } from './program.js';
 import { Statevector } from './statevector.js';
-import { allocAmplitudes, simdAdjoint1 } from './simd.js';
+import { allocAmplitudes, simd, simdAdjoint1, simdPointer } from './simd.js';
+import { FusedRunner } from './fused.js';
 
 export type GradientMethod = 'adjoint' | 'parameter-shift' | 'finite-diff' | 'spsa';
 
@@ -128,8 +129,20 @@ export class AdjointWorkspace {
   readonly ds: Float64Array[] = [new Float64Array(8), new Float64Array(8), new Float64Array(8)];
   readonly dk = new Float64Array(2 << 8);
   readonly acc = new Float64Array(6);
+  /** Forward pass with one-qubit gate fusion (the backward pass needs only the final state). */
+  readonly forward: FusedRunner | null;
+  /** Per wire: the product of adjoints of constant one-qubit gates not yet applied in the backward pass. */
+  readonly pending: Float64Array;
+  readonly pendingState: Uint8Array;
+  /** C†, U†, E for the fused SIMD rotation step, in the SIMD memory. */
+  readonly mats: Float64Array;
+  readonly tmp = new Float64Array(8);
   constructor(readonly prog: Program) {
     const n = prog.numQubits;
+    this.forward = prog.midCircuit ? null : new FusedRunner(prog);
+    this.pending = new Float64Array(8 * n);
+    this.pendingState = new Uint8Array(n);
+    this.mats = allocAmplitudes(24);
     this.psi = Statevector.zero(n);
     // In the SIMD memory when active, so the non-parametric gates of the backward pass run there too.
     this.lam = allocAmplitudes(2 * 2 ** n);
@@ -141,7 +154,59 @@ export class AdjointWorkspace {
 /** Forward pass of adjoint differentiation: ws.psi ← the final state (from |0…0⟩ or from `initial`). */
 export function adjointForward(ws: AdjointWorkspace, params: ArrayLike<number>, inputs: ArrayLike<number>, initial?: Float64Array): void {
   if (initial) ws.psi.data.set(initial); else ws.psi.reset();
-  runProgram(ws.prog, ws.psi, { params, inputs, scratch: ws.scratch, trusted: true });
+  // The fused runner prepares every gate's matrix (prepareGate), which the backward pass reads.
+  if (ws.forward) ws.forward.run(ws.psi, params, inputs);
+  else runProgram(ws.prog, ws.psi, { params, inputs, scratch: ws.scratch, trusted: true });
+}
+
+/** pending[q] ← m† · pending[q] (or m† when none), tracking whether the product stays diagonal. */
+function pushPending(ws: AdjointWorkspace, q: number, m: Float64Array, diag: boolean): void {
+  const P = ws.pending, o = 8 * q, t = ws.tmp;
+  // m† entries: (m†)_{rc} = conj(m_{cr}).
+  const a00r = m[0], a00i = -m[1], a01r = m[4], a01i = -m[5], a10r = m[2], a10i = -m[3], a11r = m[6], a11i = -m[7];
+  if (ws.pendingState[q] === 0) {
+    P[o] = a00r; P[o + 1] = a00i; P[o + 2] = a01r; P[o + 3] = a01i; P[o + 4] = a10r; P[o + 5] = a10i; P[o + 6] = a11r; P[o + 7] = a11i;
+    ws.pendingState[q] = diag ? 2 : 1;
+    return;
+  }
+  const A = [a00r, a00i, a01r, a01i, a10r, a10i, a11r, a11i];
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 2; c++) {
+    let re = 0, im = 0;
+    for (let k = 0; k < 2; k++) {
+      const xr = A[4 * r + 2 * k], xi = A[4 * r + 2 * k + 1], yr = P[o + 4 * k + 2 * c], yi = P[o + 4 * k + 2 * c + 1];
+      re += xr * yr - xi * yi; im += xr * yi + xi * yr;
+    }
+    t[4 * r + 2 * c] = re; t[4 * r + 2 * c + 1] = im;
+  }
+  for (let i = 0; i < 8; i++) P[o + i] = t[i];
+  if (!diag) ws.pendingState[q] = 1;
+}
+
+/** Applies the pending product on wire q to ψ and λ. */
+function flushPending(ws: AdjointWorkspace, n: number, q: number): void {
+  const st = ws.pendingState[q];
+  if (st === 0) return;
+  ws.pendingState[q] = 0;
+  const m = ws.pending.subarray(8 * q, 8 * q + 8), shape = st === 2 ? 'diag' : 'dense';
+  applyGateMatrix(ws.psi.data, n, shape, [q], m, 0, ws.scratch);
+  applyGateMatrix(ws.lam, n, shape, [q], m, 0, ws.scratch);
+}
+
+/**
+ * The SIMD backward step for an uncontrolled rotation exp(−iθG/2) on q (asm/kernels.ts
+ * adjointRotation), folding in the wire's pending constant gates. Returns Re⟨λ|∂U|ψ⟩.
+ */
+function rotationStep(ws: AdjointWorkspace, n: number, q: number, ins: GateInstr): number {
+  const M = ws.mats, st = ws.pendingState[q], g = ins.def.generator!, u = ins.matrix;
+  let flags = 0;
+  if (st !== 0) { M.set(ws.pending.subarray(8 * q, 8 * q + 8)); flags |= st === 2 ? 3 : 1; }
+  ws.pendingState[q] = 0;
+  // U† and E = −(i/2)·G: entry (gr + i·gi) ↦ (gi/2) − i·(gr/2).
+  M[8] = u[0]; M[9] = -u[1]; M[10] = u[4]; M[11] = -u[5]; M[12] = u[2]; M[13] = -u[3]; M[14] = u[6]; M[15] = -u[7];
+  for (let e = 0; e < 4; e++) { M[16 + 2 * e] = g[2 * e + 1] / 2; M[17 + 2 * e] = -g[2 * e] / 2; }
+  if (M[9] === 0 && M[11] === 0 && M[13] === 0 && M[15] === 0) flags |= 4;
+  if (M[17] === 0 && M[19] === 0 && M[21] === 0 && M[23] === 0) flags |= 8;
+  return simd()!.exports.adjointRotation(simdPointer(ws.psi.data), simdPointer(ws.lam), q, 2 ** (n - 1), simdPointer(M), flags);
 }
 
 /**
@@ -154,9 +219,23 @@ export function adjointForward(ws: AdjointWorkspace, params: ArrayLike<number>, 
 export function adjointBackward(ws: AdjointWorkspace, inputs: ArrayLike<number>, dparams: Float64Array, dinputs: Float64Array): void {
   const n = ws.prog.numQubits, psi = ws.psi, lam = ws.lam;
   const gates = ws.prog.instrs as GateInstr[];
+  // With ψ and λ in the SIMD memory, constant one-qubit gates wait per wire and are folded into
+  // the next rotation's fused step (or applied together when another gate needs the wire).
+  const fuse = simdPointer(psi.data) >= 0 && simdPointer(lam) >= 0 && simdPointer(ws.mats) >= 0;
+  ws.pendingState.fill(0);
   for (let k = gates.length - 1; k >= 0; k--) {
     const ins = gates[k];
     if (ins.kind !== 'gate') continue;
+    if (fuse) {
+      const q = ins.targets.length === 1 && ins.cmask === 0 ? ins.targets[0] : -1;
+      if (q >= 0 && ins.constant) { pushPending(ws, q, ins.matrix, ins.def.shape === 'diag'); continue; }
+      if (q >= 0 && ins.def.generator && ins.angles.length === 1) {
+        chainRule(ins, 0, 2 * rotationStep(ws, n, q, ins), inputs, dparams, dinputs);
+        continue;
+      }
+      for (const w of ins.targets) flushPending(ws, n, w);
+      for (const w of ins.controls) flushPending(ws, n, w);
+    }
     const D = 1 << ins.targets.length;
     adjointInto(ins.matrix, D, ws.ud);
     if (ins.constant) {
@@ -190,6 +269,26 @@ export function adjointBackward(ws: AdjointWorkspace, inputs: ArrayLike<number>,
     }
     applyGateMatrix(lam, n, shape, ins.targets, ws.ud, ins.cmask, ws.scratch);
   }
+  if (fuse) for (let q = 0; q < n; q++) flushPending(ws, n, q);
+}
+
+/**
+ * λ ← c·P|ψ⟩ for one Pauli term with the SIMD kernels: a copy, then Z (phase −1 on the |1⟩ half)
+ * and X (swap) per wire, Y = i·X·Z, and the factor c·i^nY. False when ψ or λ is outside the SIMD memory.
+ */
+function applyPauliSimd(ws: AdjointWorkspace, n: number, t: CompiledTerm): boolean {
+  const pp = simdPointer(ws.psi.data), pl = simdPointer(ws.lam);
+  if (pp < 0 || pl < 0) return false;
+  const x = simd()!.exports, pairs = 2 ** (n - 1);
+  ws.lam.set(ws.psi.data);
+  for (let q = 0; q < n; q++) {
+    const b = 2 ** q;
+    if (t.zmask & b) x.diag1(pl, q, 0, 0, pairs, 1, 0, -1, 0);
+    if (t.xmask & b) x.applyX(pl, q, 0, 0, pairs);
+  }
+  const k = t.nY & 3, fr = k === 0 ? t.coeff : k === 2 ? -t.coeff : 0, fi = k === 1 ? t.coeff : k === 3 ? -t.coeff : 0;
+  if (fr !== 1 || fi !== 0) x.diag1(pl, 0, 0, 0, pairs, fr, fi, fr, fi);
+  return true;
 }
 
 /**
@@ -206,8 +305,13 @@ export function adjointPass(
   if (termsList.length > 1) ws.saved.set(psi.data);
   for (let o = 0; o < termsList.length; o++) {
     if (o > 0) psi.data.set(ws.saved);
-    values[o] = expectationSV(psi.data, n, termsList[o]);
-    applyObservableSV(ws.lam, psi.data, n, termsList[o]);
+    if (termsList[o].length === 1 && applyPauliSimd(ws, n, termsList[o][0])) {
+      // λ = c·P|ψ⟩ in SIMD, and ⟨O⟩ = Re⟨ψ|λ⟩ from it: no separate expectation pass.
+      values[o] = simd()!.exports.dotRe(simdPointer(psi.data), simdPointer(ws.lam), 2 ** n);
+    } else {
+      values[o] = expectationSV(psi.data, n, termsList[o]);
+      applyObservableSV(ws.lam, psi.data, n, termsList[o]);
+    }
     adjointBackward(ws, inputs, dparams[o], dinputs[o]);
   }
 }

@@ -38,6 +38,10 @@ export interface SimdExports {
   apply2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
   diag2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
   swap2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number): void;
+  /** Fused adjoint step for a rotation with the constant gates after it folded in (asm/kernels.ts); mats at a byte address. */
+  adjointRotation(psi: number, lam: number, q: number, pairs: number, mats: number, flags: number): number;
+  /** Re⟨a|b⟩ over `amps` amplitudes at byte addresses a and b. */
+  dotRe(a: number, b: number, amps: number): number;
   /** Runs a compiled op list (src/sim/wasm-program.ts) on one state. */
   runOps(ops: number, count: number, state: number, n: number, params: number, inputs: number): void;
   adjoint1(psi: number, lam: number, q: number, pairs: number, ...uAndD: number[]): number;
