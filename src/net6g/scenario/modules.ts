@@ -1,0 +1,169 @@
+/**
+ * The classical and the quantum module behind one interface, and the selective router between
+ * them. Both take the same `Problem` (src/optimize) and return an assignment with its cost.
+ *
+ * - Classical: constructive start + steepest descent on the penalised QUBO (src/optimize
+ *   greedyDescent), the fast heuristic a RAN controller runs inside its millisecond budget.
+ * - Quantum: QAOA (src/optimize FastQaoa, the statevector standing in for the QPU) at depth 2 with
+ *   an XY-ring mixer on the one-hot groups (Hadfield et al. 2019), angles pre-trained once per
+ *   function (INTERP, Zhou et al. 2020) and reused across epochs — parameter concentration makes
+ *   angles transfer between instances of one family (Brandão et al. 2018) — and `shots`
+ *   measurements of which the best feasible one is kept.
+ * - The angle store keeps a SHA-256 digest of the angles taken when they were trained; the
+ *   param-integrity defence checks it before every use and retrains on a mismatch.
+ *
+ * The router's policy, stated: a task goes to the quantum module when the architecture is hybrid,
+ * its penalised QUBO fits `max_qubits`, the modelled QPU latency fits the function's latency budget,
+ * and either the function is still in its calibration window (its first `explore` tasks, where
+ * both modules run and the gain is measured) or the measured mean gain is at least `min_gain`.
+ */
+import crypto from 'node:crypto';
+import { Rng } from '../../core/rng.js';
+import { evaluateAssignment, penalized, type Problem } from '../../optimize/problem.js';
+import { greedyDescent } from '../../optimize/solvers/heuristics.js';
+import { FastQaoa } from '../../optimize/qaoa/fast.js';
+import { interpSchedule } from '../../optimize/qaoa/train.js';
+import type { ScenarioConfig } from './config.js';
+import { classicalCost, cpuMsSince, qpuMs, quantumCost, type DecisionCost } from './costs.js';
+
+export type Fn = 'spectrum' | 'routing' | 'tasks' | 'detection';
+export const FUNCTIONS: Fn[] = ['spectrum', 'detection', 'routing', 'tasks'];
+
+export interface ModuleResult { x: Uint8Array; objective: number; feasible: boolean; cost: DecisionCost; qubits: number }
+
+export async function classicalSolve(cfg: ScenarioConfig, p: Problem): Promise<ModuleResult> {
+  const c0 = process.cpuUsage();
+  const s = await greedyDescent(p);
+  const x = Uint8Array.from(s.x);
+  return { x, objective: s.objective, feasible: s.feasible, cost: classicalCost(cfg, cpuMsSince(c0)), qubits: 0 };
+}
+
+export interface Angles { gamma: number[]; beta: number[]; digest: string }
+
+export function angleDigest(gamma: number[], beta: number[]): string {
+  return crypto.createHash('sha256').update(JSON.stringify({ gamma, beta })).digest('hex');
+}
+
+/** Pre-trained QAOA angles per function (one store per simulated seed and architecture). */
+export class AngleStore {
+  readonly angles = new Map<Fn, Angles>();
+  retrained = 0;
+  tamperedUses = 0;
+}
+
+export const QAOA_DEPTH = 2;
+
+function qaoaSim(p: Problem): { sim: FastQaoa; n: number } {
+  const xy = p.oneHot.length > 0 && p.oneHot.every((g) => g.length >= 2);
+  const pq = penalized(p, { skipOneHot: xy });
+  return { sim: new FastQaoa({ qubo: pq.qubo, mixer: xy ? 'xy-ring' : 'x', groups: xy ? p.oneHot : undefined }), n: pq.qubo.n };
+}
+
+/** Qubits the quantum module needs for `p` (the penalised QUBO's variables, one-hot groups left to the mixer). */
+export function qubitsFor(p: Problem): number {
+  const xy = p.oneHot.length > 0 && p.oneHot.every((g) => g.length >= 2);
+  return penalized(p, { skipOneHot: xy }).qubo.n;
+}
+
+export async function quantumSolve(cfg: ScenarioConfig, p: Problem, fn: Fn, store: AngleStore, o: { seed: number; verifyAngles: boolean }): Promise<ModuleResult> {
+  const c0 = process.cpuUsage();
+  const { sim, n } = qaoaSim(p);
+  let cpu = cpuMsSince(c0), simMs = 0, circuits = 0;
+  let a = store.angles.get(fn);
+  const stale = a && o.verifyAngles && angleDigest(a.gamma, a.beta) !== a.digest;
+  if (a && !stale && angleDigest(a.gamma, a.beta) !== a.digest) store.tamperedUses++;
+  if (!a || stale) {
+    // Training evaluates the circuit on the QPU: each angle evaluation is one circuit of `shots`.
+    const s0 = process.cpuUsage();
+    const tr = interpSchedule(sim, QAOA_DEPTH, { steps: 30 });
+    simMs += cpuMsSince(s0);
+    circuits += tr.evaluations;
+    a = { gamma: tr.gamma, beta: tr.beta, digest: angleDigest(tr.gamma, tr.beta) };
+    store.angles.set(fn, a);
+    if (stale) store.retrained++;
+  }
+  const s1 = process.cpuUsage();
+  sim.run(a.gamma, a.beta);
+  const samples = sim.sample(cfg.qpu.shots, new Rng(o.seed));
+  simMs += cpuMsSince(s1);
+  circuits += 1;
+  const c2 = process.cpuUsage();
+  let best: Uint8Array | null = null, bestObj = Infinity, bestFeasible = false;
+  const sign = p.sense === 'max' ? -1 : 1;
+  const xb = new Uint8Array(p.n);
+  const seen = new Set<number>();
+  for (const s of samples) {
+    if (seen.has(s)) continue;
+    seen.add(s);
+    for (let i = 0; i < p.n; i++) xb[i] = (s >>> i) & 1;
+    const ev = evaluateAssignment(p, xb);
+    const v = sign * ev.objective;
+    if ((ev.feasible && !bestFeasible) || (ev.feasible === bestFeasible && v < bestObj)) { best = Uint8Array.from(xb); bestObj = v; bestFeasible = ev.feasible; }
+  }
+  cpu += cpuMsSince(c2);
+  return { x: best!, objective: sign * bestObj, feasible: bestFeasible, cost: quantumCost(cfg, cpu, qpuMs(cfg, circuits), simMs), qubits: n };
+}
+
+export interface RouteDecision { module: 'quantum' | 'classical'; reason: string; qubits: number }
+
+/** Gain of the quantum answer over the classical one, relative, positive when quantum is better. */
+export function relativeGain(p: Problem, q: ModuleResult, c: ModuleResult): number {
+  if (!q.feasible) return c.feasible ? -1 : 0;
+  if (!c.feasible) return 1;
+  const d = p.sense === 'min' ? c.objective - q.objective : q.objective - c.objective;
+  return d / Math.max(1, Math.abs(c.objective));
+}
+
+export class Router {
+  /** Per function: tasks seen, tasks sent to quantum, calibration gains. */
+  readonly seen = new Map<Fn, number>();
+  readonly quantum = new Map<Fn, number>();
+  readonly gains = new Map<Fn, number[]>();
+  constructor(readonly cfg: ScenarioConfig, readonly hybrid: boolean) {}
+
+  static policy(cfg: ScenarioConfig): string {
+    const r = cfg.router;
+    return `quantum when the architecture is hybrid, the task's QUBO has at most ${r.max_qubits} qubits, the modelled QPU latency (job overhead ${cfg.qpu.job_overhead_ms} ms + ${cfg.qpu.shots} shots × ${cfg.qpu.shot_us} µs + round trip ${cfg.qpu.network_rtt_ms} ms + queue ${cfg.qpu.queue_ms} ms) fits the function's budget (${r.latency_budget_ms} ms for spectrum, routing and tasks; one step for detection), and the function is calibrating (its first ${r.explore} tasks run both modules) or its measured mean gain over the classical module is at least ${r.min_gain}`;
+  }
+
+  budgetMs(fn: Fn): number {
+    return fn === 'detection' ? this.cfg.step_s * 1000 : this.cfg.router.latency_budget_ms;
+  }
+
+  calibrating(fn: Fn): boolean {
+    return (this.gains.get(fn)?.length ?? 0) < this.cfg.router.explore;
+  }
+
+  meanGain(fn: Fn): number | null {
+    const g = this.gains.get(fn);
+    return g?.length ? g.reduce((s, v) => s + v, 0) / g.length : null;
+  }
+
+  decide(fn: Fn, qubits: number, circuits = 1): RouteDecision {
+    this.seen.set(fn, (this.seen.get(fn) ?? 0) + 1);
+    const out = (module: 'quantum' | 'classical', reason: string): RouteDecision => {
+      if (module === 'quantum') this.quantum.set(fn, (this.quantum.get(fn) ?? 0) + 1);
+      return { module, reason, qubits };
+    };
+    if (!this.hybrid) return out('classical', 'classical architecture');
+    const r = this.cfg.router;
+    if (qubits > r.max_qubits) return out('classical', `${qubits} qubits > ${r.max_qubits}`);
+    const lat = qpuMs(this.cfg, circuits) + this.cfg.qpu.network_rtt_ms + this.cfg.qpu.queue_ms;
+    if (lat > this.budgetMs(fn)) return out('classical', `modelled QPU latency ${lat.toFixed(1)} ms > budget ${this.budgetMs(fn)} ms`);
+    if (fn === 'detection') return out('quantum', 'pre-trained quantum detector within the step budget');
+    if (this.calibrating(fn)) return out('quantum', 'calibrating (both modules run)');
+    const g = this.meanGain(fn) ?? 0;
+    return g >= r.min_gain ? out('quantum', `measured mean gain ${g.toFixed(4)} ≥ ${r.min_gain}`) : out('classical', `measured mean gain ${g.toFixed(4)} < ${r.min_gain}`);
+  }
+
+  record(fn: Fn, gain: number): void {
+    if (!this.gains.has(fn)) this.gains.set(fn, []);
+    this.gains.get(fn)!.push(gain);
+  }
+
+  share(): number {
+    let s = 0, q = 0;
+    for (const [fn, n] of this.seen) { s += n; q += this.quantum.get(fn) ?? 0; }
+    return s ? q / s : 0;
+  }
+}
