@@ -19,14 +19,26 @@ test('normal quantiles match the tables (Φ⁻¹(0.975) = 1.959964, Φ⁻¹(0.5)
   assertClose(normalQuantile(0.01), -2.326347874, 1e-8);
 });
 
-test('ALIE: z from Baruch et al. (n = 50, m = 12 → s = 14, z = Φ⁻¹(0.72) ≈ 0.583) and μ − zσ per coordinate', () => {
+test('ALIE: z from Baruch et al. (n = 50, m = 12 → s = 14, z = Φ⁻¹(0.72) ≈ 0.583); the paper\'s μ − zσ on gradients is μ + zσ on updates Δ = −η·g', () => {
   assertClose(alieZ(50, 12), normalQuantile(36 / 50), 1e-15);
   assertClose(alieZ(50, 12), 0.5828, 1e-4);
   const own = [v(1, 0.5), v(1, 0.5)];
   const out = alie().craft!(knowledge(own, benign));
   const h = [...benign, ...own], mu = mean(h), sd = stdDev(h, mu), z = alieZ(10, 2);
-  assertAllClose(out[0], [mu[0] - z * sd[0], mu[1] - z * sd[1]], 1e-12);
+  assertAllClose(out[0], [mu[0] + z * sd[0], mu[1] + z * sd[1]], 1e-12);
   assert.deepEqual(Array.from(out[0]), Array.from(out[1]));
+  // The same construction on the gradients g = −Δ/η (η = 0.1) gives μ_g − zσ_g, mapped back by −η.
+  const g = h.map((u) => Float64Array.from(u, (x) => -x / 0.1)), mg = mean(g), sg = stdDev(g, mg);
+  assertAllClose(out[0], [-0.1 * (mg[0] - z * sg[0]), -0.1 * (mg[1] - z * sg[1])], 1e-12);
+});
+
+test('ALIE against the mean: the shift z·σ opposes the sign of the benign mean in every coordinate', () => {
+  const mixed = benign.map((u, i) => v(u[0], i % 2 ? -u[1] - 0.2 : -u[1]));
+  const own = [v(1, -0.5)];
+  const h = [...mixed, ...own], mu = mean(h), sd = stdDev(h, mu), z = alieZ(9, 1);
+  assert.ok(mu[0] > 0 && mu[1] < 0);
+  const out = alie({ direction: 'against-mean' }).craft!(knowledge(own, mixed))[0];
+  assertAllClose(out, [mu[0] - z * sd[0], mu[1] + z * sd[1]], 1e-12);
 });
 
 test('sign flip reverses and boosts; model replacement scales by n/m; IPM sends −ε·mean', () => {
