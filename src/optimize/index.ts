@@ -22,6 +22,7 @@ export * from './solvers/coloring.js';
 export * from './solvers/heuristics.js';
 export * from './solvers/milp.js';
 export * from './solvers/wcsp-bnb.js';
+export * from './solvers/wcsp-tabu.js';
 export * from './solvers/exact.js';
 export * from './solvers/qaoa.js';
 export * from './solvers/uplink.js';

@@ -21,6 +21,7 @@ import { dsaturColoring, exactColoring } from './solvers/coloring.js';
 import { exactSolve } from './solvers/exact.js';
 import { milpSolve } from './solvers/milp.js';
 import { rdsSolve } from './solvers/wcsp-bnb.js';
+import { wcspTabu } from './solvers/wcsp-tabu.js';
 import { simulatedAnnealing, tabuSearch, greedyDescent } from './solvers/heuristics.js';
 import { qaoaSolve } from './solvers/qaoa.js';
 import { solverByName, solverNames } from './solvers/registry.js';
@@ -130,6 +131,31 @@ test('Specialised RDS proves the same optimum under different variable orders an
     assert.equal(rdsSolve(inst, { incumbent: new Array(6).fill(0) }).cost, want, `seed ${seed}, capped`);
   }
   assert.throws(() => rdsSolve(sub, { order: [0, 0, 1, 2, 3, 4, 5, 6] }), /not a permutation/);
+});
+
+test('the exact solver proves a 9-link CELAR6-SUB0 sub-instance from scratch, and tabu search meets the published optimum 159', async () => {
+  // The pipeline of `optimize --solvers exact` on real data, small enough for a unit test: the tabu
+  // incumbent caps the Russian Doll Search, which must prove it (or improve it); the uncapped search
+  // must land on the same optimum, and the reference optimum restricted to the sub-instance can only
+  // cost more (it optimises the whole instance).
+  const w = loadWcsp(path.join(repoRoot, 'data', 'fap', 'CELAR6-SUB0.wcsp.gz'));
+  const vars = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const sub = subInstance(w, vars);
+  const s = await exactSolve(fapProblem(sub), { seed: 1 });
+  assert.ok(s.proven && s.feasible);
+  assert.equal(s.gap, 0);
+  const free = rdsSolve(sub);
+  assert.ok(free.proven);
+  assert.equal(s.objective, free.cost);
+  const sol = fs.readFileSync(path.join(reference, 'fap', 'CELAR6-SUB0.sol'), 'utf8').trim().split(/\s+/).map(Number);
+  const restricted = wcspCost(sub, vars.map((v) => sol[v]));
+  assert.ok(s.objective <= restricted, `${s.objective} > ${restricted}`);
+  assert.ok(s.objective > 0);
+  const ub = Number(fs.readFileSync(path.join(reference, 'fap', 'CELAR6-SUB0.ub'), 'utf8').trim());
+  const tb = wcspTabu(w, { seed: 3, steps: 300_000, target: ub });
+  assert.equal(tb.cost, ub);
+  assert.equal(wcspCost(w, tb.assignment), ub);
+  assert.throws(() => wcspTabu(w, { steps: 0 }), /positive number of steps/);
 });
 
 test('HiGHS MILP equals brute force on constrained random problems (min and max, =, ≤, ≥)', async () => {

@@ -33,6 +33,8 @@ export interface RdsOptions {
   log?: (m: string) => void;
   /** A known assignment; its cost caps every suffix search. */
   incumbent?: number[];
+  /** An upper bound on the optimum without an assignment: suffix searches stop there too. */
+  cap?: number;
   /** The static variable order (a permutation of 0..n−1); default: `connectivityOrder`. */
   order?: number[];
 }
@@ -68,7 +70,7 @@ export function rdsSolve(w: WcspInstance, o: RdsOptions = {}): RdsResult {
   const nbT = Array.from({ length: n }, (_, i) => [...T[i].values()]);
   const fc = Array.from({ length: n }, (_, i) => new Float64Array(D[i]));
   const assigned = new Uint8Array(n);
-  const cap = o.incumbent ? wcspCost(w, o.incumbent) : Infinity;
+  const cap = Math.min(o.incumbent ? wcspCost(w, o.incumbent) : Infinity, o.cap ?? Infinity);
   if (o.incumbent && (o.incumbent.length !== n || o.incumbent.some((a, i) => !Number.isInteger(a) || a < 0 || a >= D[i]))) throw new QmlError('the incumbent is not an assignment of this instance');
   const maxD = Math.max(0, ...D);
   // R[t][b]: optimum of suffix t with order[t] = b (capped); R[n] is an empty row of zeros.
@@ -93,28 +95,52 @@ export function rdsSolve(w: WcspInstance, o: RdsOptions = {}): RdsResult {
       else for (let b = 0; b < d; b++) f[b] -= tbl[off + b];
     }
   };
+  // Lookahead state per search depth: live[s·maxD + c] = 0 once value c of position s is pruned (undone
+  // from the trail on backtrack); mfc[t·n + s] = min over live c of fc_s(c) at depth t.
+  const live = new Uint8Array(n * maxD).fill(1);
+  const trail = new Int32Array(n * maxD);
+  let trailTop = 0;
+  const mfc = new Float64Array((n + 1) * n);
   const search = (t: number, g: number): void => {
     if ((++nodes & 4095) === 0 && performance.now() > deadline) timedOut = true;
     if (timedOut) return;
     if (t === n) { ub = g; best.set(cur.subarray(k, n)); return; }
-    let rest = 0;
-    for (let s = t + 1; s < n; s++) {
-      const f = fc[order[s]];
+    const mark = trailTop, mo = t * n;
+    let sumMin = 0;
+    for (let s = t; s < n; s++) {
+      const f = fc[order[s]], lo = s * maxD;
       let m = Infinity;
-      for (let c = 0; c < f.length; c++) if (f[c] < m) m = f[c];
-      rest += m;
+      for (let c = 0; c < f.length; c++) if (live[lo + c] && f[c] < m) m = f[c];
+      mfc[mo + s] = m; sumMin += m;
     }
-    const v = order[t], f = fc[v], u = unary[v], Rt = R[t], vs = vals[t], ks = keys[t];
+    // Prune value c of a future position s when g + Σ_{s'≠s} min fc_{s'} + fc_s(c) + R[s][c] ≥ ub: the
+    // terms cover disjoint costs (assigned part, assigned × future, suffix s.. with v_s = c). A pruned
+    // value raises min fc_s, hence the other positions' bounds: repeat until nothing changes.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let s = t; s < n; s++) {
+        const f = fc[order[s]], Rs = R[s], lo = s * maxD, lim = ub - g - sumMin + mfc[mo + s];
+        let m = Infinity;
+        for (let c = 0; c < f.length; c++) {
+          if (!live[lo + c]) continue;
+          if (f[c] + Rs[c] >= lim) { live[lo + c] = 0; trail[trailTop++] = lo + c; } else if (f[c] < m) m = f[c];
+        }
+        if (m === Infinity) { while (trailTop > mark) live[trail[--trailTop]] = 1; return; }
+        if (m > mfc[mo + s]) { sumMin += m - mfc[mo + s]; mfc[mo + s] = m; changed = true; }
+      }
+    }
+    const v = order[t], f = fc[v], u = unary[v], Rt = R[t], vs = vals[t], ks = keys[t], lo = t * maxD;
     // Candidate values b by increasing LB(b) (insertion sort over at most max |D| values).
     let m = 0;
-    const base = g + rest;
     for (let b = 0; b < f.length; b++) {
+      if (!live[lo + b]) continue;
       const key = f[b] + Rt[b];
-      if (base + key >= ub) continue;
       let p = m++;
       while (p > 0 && ks[p - 1] > key) { ks[p] = ks[p - 1]; vs[p] = vs[p - 1]; p--; }
       ks[p] = key; vs[p] = b;
     }
+    const base = g + sumMin - mfc[mo + t];
     for (let q = 0; q < m; q++) {
       const b = vs[q];
       if (base + ks[q] >= ub) break;
@@ -122,8 +148,9 @@ export function rdsSolve(w: WcspInstance, o: RdsOptions = {}): RdsResult {
       assign(v, b, 1);
       search(t + 1, g + f[b] + u[b]);
       assign(v, b, -1);
-      if (timedOut) return;
+      if (timedOut) break;
     }
+    while (trailTop > mark) live[trail[--trailTop]] = 1;
   };
 
   let lastDone = n;
