@@ -17,13 +17,13 @@ import { STRATEGY_NAMES } from '../federated/strategies/index.js';
 import { BYZANTINE_ATTACK_NAMES } from '../federated/byzantine/index.js';
 import { PARTITION_KINDS, type PartitionKind } from '../federated/partition.js';
 import {
-  centralReference, checkFederateConfig, defaultFederateConfig, prepareFederation, runAttacks, runFederated, type FederateConfig, type Prepared, type RunRecord,
+  checkFederateConfig, defaultFederateConfig, localFederation, prepareFederation, runAttacks, type FederateConfig, type Federation, type RunRecord,
 } from '../federated/experiment.js';
 import type { FaultConfig } from '../federated/faults.js';
 import { parseDpSpec, type SecureAggConfig } from '../federated/privacy/private-strategy.js';
 import { ClientPool } from '../federated/pool.js';
 import { connectNats } from '../cluster/connect.js';
-import { runRemoteFederated } from '../cluster/fl.js';
+import { checkRemoteConfig, remoteFederation } from '../cluster/fl.js';
 import { summariseFederated, writeFederatedReport, writeFederatedTables, type FederatedResults } from '../report/federated.js';
 import { storeRecorder } from '../store/job-recorder.js';
 import type { MetricPoint } from '../store/store.js';
@@ -185,7 +185,8 @@ export function federateConfigFromArgs(argv: string[]): { cfg: FederateConfig; o
   return { cfg, out: f.out as string, threads, json: !!f.json, resume: !!f.resume, help: false, channel: channelConfigFromFlags(f, cfg.clients, cfg.seed) };
 }
 
-interface FederateState { prep: Prepared | null; pool: ClientPool }
+/** The job's working state: how to reach the clients (simulated or over NATS) and, once prepared, the federation. */
+interface FederateState { open: () => Promise<Federation>; fed: Federation | null }
 
 /** Store metrics: final accuracy and backdoor success per run. */
 export function federateMetrics(record: unknown): MetricPoint[] {
@@ -206,15 +207,16 @@ export function federateSteps(cfg: FederateConfig, out: string, channel?: Channe
   const steps: Array<JobStep<FederatedResults, FederateState>> = [
     {
       name: 'prepare',
-      run(ctx) {
-        const prep = prepareFederation(cfg);
-        ctx.state.prep = prep;
-        ctx.record.dataset = prep.config.data;
-        ctx.record.classes = prep.classes;
-        ctx.record.label_histogram = prep.label_histogram;
-        ctx.record.malicious_clients = prep.malicious.flatMap((m, i) => (m ? [i] : []));
-        ctx.record.notes = [...prep.notes, `federated preprocessing from client statistics: ${prep.clean.outputDim} features`, `${prep.clientRaw.length} clients with ${prep.clientRaw.map((d) => d.table.rows).join(', ')} rows; test set ${prep.test.table.rows} rows; server root set ${prep.root.table.rows} rows`];
-        ctx.log(`data ${prep.config.data}: ${prep.classes.length} classes, ${prep.clientRaw.reduce((a, d) => a + d.table.rows, 0)} client rows over ${cfg.clients} clients (${cfg.partition}), ${prep.test.table.rows} test rows`);
+      async run(ctx) {
+        const fed = await ctx.state.open();
+        ctx.state.fed = fed;
+        ctx.record.dataset = fed.config.data;
+        ctx.record.classes = fed.classes;
+        ctx.record.label_histogram = fed.label_histogram;
+        ctx.record.client_rows = fed.clientRows;
+        ctx.record.malicious_clients = fed.malicious.flatMap((m, i) => (m ? [i] : []));
+        ctx.record.notes = [...fed.notes, `federated preprocessing from client statistics: ${fed.features} features`, `${fed.clientRows.length} clients with ${fed.clientRows.join(', ')} rows; test set ${fed.testRows} rows; server root set ${fed.rootRows} rows`];
+        ctx.log(`data ${fed.config.data}: ${fed.classes.length} classes, ${fed.clientRows.reduce((a, n) => a + n, 0)} client rows over ${cfg.clients} clients (${cfg.partition}), ${fed.testRows} test rows`);
       },
     },
     {
@@ -222,7 +224,8 @@ export function federateSteps(cfg: FederateConfig, out: string, channel?: Channe
       restore(ctx) { ctx.record.central = ctx.previous!.central; ctx.record.centralized_accuracy = ctx.previous!.centralized_accuracy; },
       run(ctx) {
         ctx.log(`central reference: ${cfg.model.type} on the union of the clients' rows, ${cfg.rounds * cfg.localEpochs} epochs`);
-        const c = centralReference(ctx.state.prep!);
+        const c = ctx.state.fed!.central();
+        if (!c) { ctx.record.notes.push('no central reference: the clients\' rows never leave their machines'); ctx.log('no central reference (the rows stay on the clients)'); return; }
         ctx.record.central = c;
         ctx.record.centralized_accuracy = c.accuracy;
         ctx.metric('centralized_accuracy', c.accuracy);
@@ -245,8 +248,8 @@ export function federateSteps(cfg: FederateConfig, out: string, channel?: Channe
         let slot = ctx.record.runs.length;
         const secure = channel ? await channelForRun(channel, `${strategy}/${attack}`, cfg.clients, prev?.channel) : null;
         try {
-        const done = await runFederated(ctx.state.prep!, strategy, attack, {
-          pool: ctx.state.pool, resume: prev, transport: secure?.transport,
+        const done = await ctx.state.fed!.run(strategy, attack, {
+          resume: prev, transport: secure?.transport,
           onRound: async (rec) => {
             if (secure) rec.channel = secure.record();
             ctx.record.runs[slot] = rec;
@@ -276,22 +279,36 @@ export function federateSteps(cfg: FederateConfig, out: string, channel?: Channe
   return steps;
 }
 
-export async function runFederateJob(cfg: FederateConfig, opts: { out: string; threads: number; resume: boolean; quiet?: boolean; log?: (s: string) => void; handleSignals?: boolean; shouldStop?: () => boolean; recorder?: boolean; channel?: ChannelOptions }): Promise<FederatedResults & { seconds: number }> {
+/** How `runFederateJob` reaches the clients: simulated on worker threads (default) or real processes over NATS. */
+export interface NatsTarget { url: string; run: string; timeoutMs: number }
+
+export async function runFederateJob(cfg: FederateConfig, opts: { out: string; threads: number; resume: boolean; quiet?: boolean; log?: (s: string) => void; handleSignals?: boolean; shouldStop?: () => boolean; recorder?: boolean; channel?: ChannelOptions; nats?: NatsTarget }): Promise<FederatedResults & { seconds: number }> {
+  if (opts.nats) {
+    checkRemoteConfig(cfg, opts.nats.run);
+    if (opts.channel) throw new QmlError('--channel simulates the links between simulated clients; over --nats the link is the NATS connection (secure it with TLS)', '--channel');
+  }
   fs.mkdirSync(opts.out, { recursive: true });
-  const pool = ClientPool.create(opts.threads);
+  // Connect before the job starts: an unreachable server is one line, and no results file is touched.
+  const nc = opts.nats ? await connectNats(opts.nats.url, { name: 'qml6g-federate' }) : null;
+  const pool = nc ? null : ClientPool.create(opts.threads);
+  const log = opts.log ?? info;
+  const open = nc
+    ? () => remoteFederation(nc, cfg, { run: opts.nats!.run, timeoutMs: opts.nats!.timeoutMs, log })
+    : async () => localFederation(prepareFederation(cfg), pool!);
   try {
     return await runJob<FederatedResults, FederateState>({
-      command: 'federate', file: path.join(opts.out, 'results.json'), config: opts.channel ? { ...cfg, channel: opts.channel } : cfg, seed: cfg.seed, resume: opts.resume,
+      command: 'federate', file: path.join(opts.out, 'results.json'), config: { ...cfg, ...(opts.channel ? { channel: opts.channel } : {}), ...(opts.nats ? { nats_run: opts.nats.run } : {}) }, seed: cfg.seed, resume: opts.resume,
       init: () => ({
         format: 'qml6g-federate', dataset: cfg.data, classes: [], runs: [], centralized_accuracy: null, central: null, config: cfg as unknown as Record<string, unknown>,
         seed: cfg.seed, version: '', seconds: 0, status: 'running', malicious_clients: [], label_histogram: [], summary: [], notes: [],
       }),
-      steps: federateSteps(cfg, opts.out, opts.channel), state: { prep: null, pool },
-      hooks: { log: opts.log ?? info }, handleSignals: opts.handleSignals ?? true, shouldStop: opts.shouldStop,
+      steps: federateSteps(cfg, opts.out, opts.channel), state: { fed: null, open },
+      hooks: { log }, handleSignals: opts.handleSignals ?? true, shouldStop: opts.shouldStop,
       recorder: opts.recorder === false ? undefined : storeRecorder({ metricsOf: federateMetrics }),
     });
   } finally {
-    await pool.close();
+    await pool?.close();
+    await nc?.close();
   }
 }
 
@@ -301,7 +318,7 @@ export function federateJson(res: FederatedResults): Record<string, unknown> {
     runs: res.runs.map((r) => ({
       strategy: r.strategy, attack: r.attack, malicious_fraction: r.malicious_fraction, final_accuracy: r.final_accuracy, backdoor_success: r.backdoor_success,
       rounds: r.rounds.map((x) => ({
-        round: x.round, accuracy: x.accuracy, loss: x.loss, participants: x.participants, failures: x.failures, skipped: x.skipped,
+        round: x.round, accuracy: x.accuracy, loss: x.loss, participants: x.participants, failures: x.failures, skipped: x.skipped, failed: x.failed,
         balanced_accuracy: x.balanced_accuracy, backdoor_success: x.backdoor_success, skip_reason: x.skip_reason, sim_clock: x.sim_clock, bytes_up: x.bytes_up, bytes_down: x.bytes_down,
         ...(x.info?.epsilon !== undefined ? { epsilon: x.info.epsilon } : {}),
       })),
@@ -318,35 +335,17 @@ export async function runFederate(argv: string[]): Promise<void> {
   const o = federateConfigFromArgs(argv);
   if (o.help) { printLine(usage('federate', '--data D --model M --clients N --rounds R [options]', flags)); return; }
   const raw = parseArgs(argv, flags, 'federate').flags;
-  if (raw.nats !== undefined) { await runFederateNats(o.cfg, raw, o.out, o.json); return; }
-  const res = await runFederateJob(o.cfg, { out: o.out, threads: o.threads, resume: o.resume, quiet: o.json, channel: o.channel });
-  if (o.json) { printJson(federateJson(res)); return; }
+  let nats: NatsTarget | undefined;
+  if (raw.nats !== undefined) {
+    const timeout = raw['client-timeout'] as number;
+    if (!(timeout > 0)) throw new QmlError(`must be positive, got ${timeout}`, '--client-timeout');
+    nats = { url: raw.nats as string, run: raw.run as string, timeoutMs: 1000 * timeout };
+  }
+  const res = await runFederateJob(o.cfg, { out: o.out, threads: o.threads, resume: o.resume, quiet: o.json, channel: o.channel, nats });
+  if (o.json) { printJson({ ...federateJson(res), ...(nats ? { run: nats.run, client_rows: res.client_rows } : {}) }); return; }
   printLine(`${'strategy'.padEnd(18)}${'attack'.padEnd(19)}${'final accuracy'.padStart(15)}${'backdoor'.padStart(10)}${'skipped'.padStart(9)}`);
   for (const r of res.runs) printLine(`${r.strategy.padEnd(18)}${r.attack.padEnd(19)}${pct(r.final_accuracy).padStart(15)}${pct(r.backdoor_success).padStart(10)}${String(r.rounds.filter((x) => x.skipped).length).padStart(9)}`);
   printLine(`central reference: ${pct(res.centralized_accuracy)}`);
   for (const s of res.summary) printLine(`- ${s}`);
   printLine(`report: ${path.join(o.out, 'report.html')}  (results.json, runs.csv, rounds.csv, failures.csv beside it; ${res.seconds.toFixed(0)} s)`);
-}
-
-/** `federate --nats`: the coordinator of clients on other machines (src/cluster/fl.ts); results.json in --out. */
-async function runFederateNats(cfg: FederateConfig, f: Record<string, unknown>, out: string, json: boolean): Promise<void> {
-  const timeout = f['client-timeout'] as number;
-  if (!(timeout > 0)) throw new QmlError(`must be positive, got ${timeout}`, '--client-timeout');
-  const nc = await connectNats(f.nats as string, { name: 'qml6g-federate' });
-  fs.mkdirSync(out, { recursive: true });
-  const file = path.join(out, 'results.json');
-  const runs = new Map<string, unknown>();
-  const save = (v: unknown) => { fs.writeFileSync(`${file}.tmp`, JSON.stringify(v, null, 1)); fs.renameSync(`${file}.tmp`, file); };
-  try {
-    const res = await runRemoteFederated(nc, cfg, {
-      run: f.run as string, timeoutMs: 1000 * timeout, log: info,
-      onRound: (rec) => { runs.set(rec.strategy, rec); save({ format: 'qml6g-federate-nats', status: 'running', config: cfg, seed: cfg.seed, runs: [...runs.values()] }); },
-    });
-    save({ ...res, status: 'complete' });
-    if (json) { printJson({ runs: res.runs.map((r) => ({ strategy: r.strategy, final_accuracy: r.final_accuracy, rounds: r.rounds.map((x) => ({ round: x.round, accuracy: x.accuracy, loss: x.loss, participants: x.participants, failures: x.failures, skipped: x.skipped, failed: x.failed })) })), client_rows: res.client_rows, run: res.run, config: res.config, seed: res.seed, version: res.version, seconds: res.seconds }); return; }
-    for (const r of res.runs) printLine(`${r.strategy.padEnd(18)}final accuracy ${pct(r.final_accuracy)}, ${r.rounds.reduce((a, x) => a + x.failures, 0)} client failures over ${r.rounds.length} rounds`);
-    printLine(`results: ${file}`);
-  } finally {
-    await nc.close();
-  }
 }

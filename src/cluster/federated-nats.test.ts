@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connectNats } from './connect.js';
 import { runRemoteFederated } from './fl.js';
 import { defaultFederateConfig, prepareFederation, runFederated, type FederateConfig } from '../federated/experiment.js';
@@ -38,7 +38,7 @@ function startClient(url: string, id: number, file: string): Promise<ChildProces
   });
 }
 
-test('federated over NATS: 5 client processes match the in-process run; with one SIGKILLed mid-round the run completes and records its failures', { skip, timeout: 120_000 }, async () => {
+test('federated over NATS: 5 client processes match the in-process run, Byzantine clients included; a killed coordinator resumes; with one client SIGKILLed mid-round the run completes and records its failures', { skip, timeout: 120_000 }, async () => {
   const cfg: FederateConfig = { ...defaultFederateConfig(), data: 'nsl-kdd', maxRows: 1500, model: { type: 'logreg' }, clients: 5, rounds: 4, lr: 0.05, strategies: ['fedavg'], attacks: ['none'], seed: 7 };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-flnats-'));
   const shards = prepareFederation(cfg).clientRaw.map((d, i) => { const f = path.join(dir, `client${i}.csv`); writeCsv(d, f); return f; });
@@ -70,6 +70,37 @@ test('federated over NATS: 5 client processes match the in-process run; with one
     const j = JSON.parse(cmd.stdout.trim().split('\n').pop()!) as { runs: Array<{ final_accuracy: number }> };
     assert.equal(j.runs[0].final_accuracy, r.final_accuracy);
     assert.equal((JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { status: string }).status, 'complete');
+    // Byzantine clients over NATS (red team: the coordinator crafts the malicious clients' updates,
+    // a poisoning client flips its own labels) give the simulation's numbers on the same shards.
+    const byz: FederateConfig = { ...cfg, attacks: ['sign-flip', 'label-flip'], malicious: 0.4 };
+    const pool2 = ClientPool.create(1);
+    const prepByz = prepareFederation({ ...byz, clientFiles: shards });
+    const localByz = await Promise.all(['sign-flip', 'label-flip'].map((a) => runFederated(prepByz, 'fedavg', a, { pool: pool2 })));
+    await pool2.close();
+    const remoteByz = await runRemoteFederated(nc, byz, { run: 't1', timeoutMs: 15_000 });
+    for (const [i, a] of ['sign-flip', 'label-flip'].entries()) {
+      const rr = remoteByz.runs.find((x) => x.attack === a)!;
+      assert.ok(Math.abs(rr.final_accuracy! - localByz[i].final_accuracy!) <= 0.01, `${a}: over NATS ${rr.final_accuracy}, in process ${localByz[i].final_accuracy}`);
+    }
+    assert.ok(remoteByz.runs.find((x) => x.attack === 'sign-flip')!.final_accuracy! < r.final_accuracy! - 0.05, 'sign flipping by 2 of 5 clients must hurt FedAvg');
+    // The coordinator killed (SIGKILL) after round 2 resumes with --resume and ends where an uninterrupted run ends.
+    const out2 = path.join(dir, 'out2');
+    const args = ['federate', '--nats', server.url, '--run', 't1', '--data', 'nsl-kdd', '--max-rows', '1500', '--model', 'logreg', '--clients', '5', '--rounds', '4', '--lr', '0.05', '--seed', '7', '--strategies', 'fedavg', '--out', out2];
+    const first = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let firstErr = '';
+    await new Promise<void>((resolve) => {
+      first.stderr!.on('data', (b: Buffer) => { firstErr += b; if (/round 2\/4/.test(firstErr) && first.exitCode === null) first.kill('SIGKILL'); });
+      first.on('exit', () => resolve());
+    });
+    assert.equal(first.signalCode, 'SIGKILL', firstErr);
+    const partial = JSON.parse(fs.readFileSync(path.join(out2, 'results.json'), 'utf8')) as { status: string; runs: Array<{ rounds: unknown[] }> };
+    assert.notEqual(partial.status, 'complete');
+    const resumed = spawnSync(process.execPath, [cli, ...args, '--resume', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resuming after round [12]/);
+    const rj = JSON.parse(resumed.stdout.trim().split('\n').pop()!) as { runs: Array<{ final_accuracy: number; rounds: unknown[] }> };
+    assert.equal(rj.runs[0].rounds.length, 4);
+    assert.equal(rj.runs[0].final_accuracy, r.final_accuracy);
     // Kill client 2 when round 2's training request reaches it.
     const victim = children[2];
     let killedIn = 0;
@@ -102,7 +133,6 @@ test('federated over NATS: 5 client processes match the in-process run; with one
 });
 
 test('fl-client and federate --nats refuse bad input in one line with exit code 2', async () => {
-  const { spawnSync } = await import('node:child_process');
   const a = spawnSync(process.execPath, [cli, 'fl-client', '--nats', 'nats://127.0.0.1:4222', '--data', 'x.csv'], { encoding: 'utf8' });
   assert.equal(a.status, 2);
   assert.match(a.stderr, /--id/);
@@ -110,4 +140,9 @@ test('fl-client and federate --nats refuse bad input in one line with exit code 
   const b = spawnSync(process.execPath, [cli, 'federate', '--nats', 'nats://127.0.0.1:4222', '--model', 'logreg', '--clients', '3', '--attacks', 'sign-flip', '--run', 'bad.name'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(b.status, 2);
   assert.equal(b.stderr.trim().split('\n').length, 1, b.stderr);
+  assert.match(b.stderr, /--run/);
+  // Secure aggregation simulated at the coordinator would show it every update: refused, before connecting.
+  const c = spawnSync(process.execPath, [cli, 'federate', '--nats', 'nats://127.0.0.1:4222', '--model', 'logreg', '--clients', '3', '--secure-agg', 'secagg'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(c.status, 2, c.stderr);
+  assert.match(c.stderr, /secure aggregation over --nats/);
 });

@@ -1,7 +1,8 @@
 /**
  * Federated learning across machines over plain NATS request/reply. Each client process
  * (`qml6g fl-client`) holds its own data file and answers on `fl.<run>.client.<id>.<op>`:
- *   meta   → rows and class counts, after checking its columns and classes against the server's;
+ *   meta   → rows and class counts, after checking its columns and classes against the server's
+ *            (and, in a red-team run, poisoning its own rows as the coordinator names it malicious);
  *   stats1 / stats2 / stats3 → the sufficient statistics of the three preprocessing exchanges
  *            (src/federated/preprocess.ts), so the server fits the pipeline without seeing a row;
  *   setup  → the fitted pipeline and the client's training spec: the client transforms its rows;
@@ -20,14 +21,15 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { QmlError } from '../core/errors.js';
 import { trainLocal, type ClientData, type ClientSpec, type LocalResult, type LocalTask } from '../federated/client.js';
-import { simulate, type RoundRecord } from '../federated/engine.js';
-import { checkFederateConfig, clientSpecs, pipelineConfigFor, sharedSplit, toClientData, type FederateConfig, type RunRecord } from '../federated/experiment.js';
+import {
+  backdoorTestSet, checkFederateConfig, clientSpecs, federationTrigger, maliciousClients, pipelineConfigFor, poisonSetup, runAttacks, runWithInputs, sharedSplit, toClientData,
+  type FederateConfig, type Federation, type RunInputs, type RunRecord,
+} from '../federated/experiment.js';
+import { byzantineAttack } from '../federated/byzantine/index.js';
+import type { ByzantineAttack, PoisonSetup } from '../federated/byzantine/attack.js';
 import type { LocalFailure } from '../federated/pool.js';
 import { columnStats, featureStats, fitPhase1, fitPhase2, fitPhase3, projectionStats, type ColumnStats, type FeatureStats, type ProjectionStats } from '../federated/preprocess.js';
-import { subSeed } from '../federated/seeds.js';
-import { makeStrategy } from '../federated/strategies/index.js';
 import type { FitInstructions } from '../federated/strategy.js';
-import { createModel, isQuantumType } from '../qml/models/registry.js';
 import { Pipeline, type PipelineState } from '../qml/pipeline.js';
 import { selectRows, type LabeledData } from '../qml/table.js';
 import { version } from '../core/version.js';
@@ -79,6 +81,14 @@ export function serveFlClient(nc: NatsConnection, opts: FlClientOptions): Subscr
     switch (op) {
       case 'meta': {
         aligned = alignClientData(opts.data, body.columns as string[], body.classes as string[]);
+        // A red-team run: the coordinator names this client malicious and the poisoning it applies to its own rows.
+        const poison = body.poison as { attack: string; setup: PoisonSetup } | undefined;
+        if (poison) {
+          const attack = byzantineAttack(poison.attack);
+          if (!attack?.poison) throw new QmlError(`"${poison.attack}" is not an attack on a client's rows`);
+          aligned = attack.poison(aligned, poison.setup);
+          opts.log?.(`poisoned its rows (${poison.attack}) for this run`);
+        }
         C = (body.classes as string[]).length;
         prepared = null;
         const counts = new Array<number>(C).fill(0);
@@ -166,65 +176,91 @@ export interface RemoteResults {
 }
 
 /**
- * The coordinator: the shared test and root sets from `cfg.data` (split as the simulation splits
- * them), the pipeline from the clients' statistics, then every strategy through the engine with
- * training on the remote clients. Byzantine attacks, secure aggregation and DP stay in the simulation.
+ * Refuses what cannot be true over real links: secure aggregation simulated at the server would
+ * show it every update in the clear (the masking has to run on the client machines), and the
+ * simulated secure channel is no channel between processes. DP with server noise (a trusted
+ * aggregator clips and noises) and Byzantine clients (red-team: the coordinator crafts the updates
+ * of the clients it names malicious, which poison their own rows when the attack says so) hold.
  */
-export async function runRemoteFederated(nc: NatsConnection, cfg: FederateConfig, opts: RemoteOptions): Promise<RemoteResults> {
-  checkRunName(opts.run);
+export function checkRemoteConfig(cfg: FederateConfig, run: string): void {
+  checkRunName(run);
   checkFederateConfig(cfg);
-  if (cfg.attacks.some((a) => a !== 'none')) throw new QmlError('Byzantine attacks are simulated in-process; with --nats the clients are real (use --attacks none)', '--attacks');
-  if (cfg.secureAgg || cfg.dp) throw new QmlError('--secure-agg and --dp run in the in-process simulation, not yet over --nats', '--nats');
-  const t0 = performance.now();
+  if (cfg.secureAgg) throw new QmlError('secure aggregation over --nats would need the masking on the client machines; fl-client sends plain updates, so the coordinator would see each one (run --secure-agg in the simulation)', '--secure-agg');
+  if (cfg.clientFiles) throw new QmlError('with --nats each client reads its own file (qml6g fl-client --data FILE); --client-files is for the simulation', '--client-files');
+}
+
+/**
+ * The federation of real client processes: the shared test and root sets from `cfg.data` (split as
+ * the simulation splits them), then, for each run, the three statistics exchanges that fit the
+ * pipeline without a row leaving its client, and the set-up of each client's training spec.
+ */
+export async function remoteFederation(nc: NatsConnection, cfg: FederateConfig, opts: Omit<RemoteOptions, 'onRound'>): Promise<Federation> {
+  checkRemoteConfig(cfg, opts.run);
   const timeoutMs = opts.timeoutMs ?? 30_000, log = opts.log ?? (() => {});
-  const { C, data, test: testIdx, rootIdx, trainData } = sharedSplit(cfg);
+  const { C, data, test: testIdx, rootIdx, trainData, pool: shared } = sharedSplit(cfg);
   const ids = Array.from({ length: cfg.clients }, (_, i) => i);
   const all = <T>(op: string, body: (id: number) => unknown) => Promise.all(ids.map((id) => ask<T>(nc, opts.run, id, op, body(id), timeoutMs)));
-  // Before training every client must answer: the pipeline is fitted from all of them.
-  const meta = await all<{ rows: number; class_counts: number[] }>('meta', () => ({ columns: data.table.columns.map((c) => `${c.name}:${c.kind}`), classes: data.classes }));
-  log(`${cfg.clients} clients answered: ${meta.map((m) => m.rows).join(', ')} rows`);
+  const columns = data.table.columns.map((c) => `${c.name}:${c.kind}`);
+  const malicious = maliciousClients(cfg);
+  const view = { config: cfg, trigger: federationTrigger(cfg, shared), test: selectRows(data, testIdx) };
+  const root = selectRows(trainData, [...rootIdx].sort((a, b) => a - b));
   const pc = pipelineConfigFor(cfg.model);
-  const p1 = fitPhase1(await all<ColumnStats[]>('stats1', () => ({})), pc, C);
-  const p2 = fitPhase2(p1, await all<FeatureStats>('stats2', () => ({ identity: p1.identity.toJSON() })));
-  const pipeline = fitPhase3(p2, await all<ProjectionStats>('stats3', () => ({ projection: p2.projection.toJSON() })));
-  const specs = clientSpecs({ config: cfg });
-  const shapes = await all<{ rows: number; cols: number }>('setup', (id) => ({ pipeline: pipeline.toJSON() as PipelineState, spec: specs[id] }));
-  log(`pipeline fitted from client statistics: ${pipeline.outputDim} features`);
-  const test = toClientData(pipeline, selectRows(data, testIdx));
-  const root = toClientData(pipeline, selectRows(trainData, [...rootIdx].sort((a, b) => a - b)));
-  // The engine checks shapes only; the rows themselves stay on the clients.
-  const remoteData: ClientData[] = shapes.map((s) => ({ X: new Float64Array(0), rows: s.rows, cols: s.cols, y: new Int32Array(0) }));
-  const plannedClients = Math.max(cfg.policy?.minFitClients ?? 2, Math.ceil((cfg.policy?.fractionFit ?? 1) * cfg.clients));
-  const f = Math.round(cfg.malicious * plannedClients);
+  /** One exchange: meta (with each malicious client's poisoning), the three statistics rounds, the pipeline. */
+  const fit = async (attack: ByzantineAttack | null) => {
+    const poison = (id: number) => (attack?.poison && malicious[id] ? { attack: attack.name, setup: poisonSetup(view) } : undefined);
+    const meta = await all<{ rows: number; class_counts: number[] }>('meta', (id) => ({ columns, classes: data.classes, poison: poison(id) }));
+    const p1 = fitPhase1(await all<ColumnStats[]>('stats1', () => ({})), pc, C);
+    const p2 = fitPhase2(p1, await all<FeatureStats>('stats2', () => ({ identity: p1.identity.toJSON() })));
+    const pipeline = fitPhase3(p2, await all<ProjectionStats>('stats3', () => ({ projection: p2.projection.toJSON() })));
+    return { meta, pipeline };
+  };
+  // Before anything trains every client must answer: the pipeline is fitted from all of them.
+  const clean = await fit(null);
+  log(`${cfg.clients} clients answered: ${clean.meta.map((m) => m.rows).join(', ')} rows; pipeline fitted from their statistics: ${clean.pipeline.outputDim} features`);
+  const inputs = async (attack: ByzantineAttack | null): Promise<RunInputs> => {
+    const { pipeline } = attack?.poison ? await fit(attack) : await fit(null);
+    const bad = attack ? malicious : malicious.map(() => false);
+    let specs = clientSpecs({ config: cfg });
+    if (attack?.device) specs = specs.map((s, i) => (bad[i] ? attack.device!(s) : s));
+    const shapes = await all<{ rows: number; cols: number }>('setup', (id) => ({ pipeline: pipeline.toJSON() as PipelineState, spec: specs[id] }));
+    return {
+      // The engine checks shapes only; the rows themselves stay on the clients.
+      data: shapes.map((x) => ({ X: new Float64Array(0), rows: x.rows, cols: x.cols, y: new Int32Array(0) })), specs, malicious: bad,
+      test: toClientData(pipeline, view.test), root: toClientData(pipeline, root), backdoorTest: backdoorTestSet(view, pipeline, attack), rowsHere: false,
+    };
+  };
   const pool = new NatsClientPool(nc, opts.run, timeoutMs);
+  return {
+    config: cfg, numClasses: C, classes: data.classes, malicious, notes: data.notes,
+    label_histogram: clean.meta.map((m) => m.class_counts), clientRows: clean.meta.map((m) => m.rows), testRows: view.test.table.rows, rootRows: root.table.rows,
+    features: clean.pipeline.outputDim,
+    central: () => null,
+    run: async (strategy, attackName, runOpts) => {
+      const attack = runOpts.attackOverride !== undefined ? runOpts.attackOverride : byzantineAttack(attackName);
+      return runWithInputs({ config: cfg, numClasses: C }, await inputs(attack), strategy, attackName, attack, { ...runOpts, pool });
+    },
+  };
+}
+
+/** Every strategy × attack of `cfg` on the remote clients, one after the other (the job runner's `federate --nats` adds resume and the report). */
+export async function runRemoteFederated(nc: NatsConnection, cfg: FederateConfig, opts: RemoteOptions): Promise<RemoteResults> {
+  const t0 = performance.now();
+  const fed = await remoteFederation(nc, cfg, opts);
+  const log = opts.log ?? (() => {});
   const runs: RunRecord[] = [];
-  for (const name of cfg.strategies) {
-    const strategy = makeStrategy(name, {
-      policy: cfg.policy, f, plannedClients, mu: cfg.mu, serverLr: cfg.serverLr,
-      rootUpdate: (global, round) => trainLocal({ client: -1, round, seed: subSeed(cfg.seed, round, 0x7007), numClasses: C, spec: specs[0], data: root, global, instructions: { proxMu: 0 } }).update,
-    });
-    const model = createModel(cfg.model, test.cols, C, cfg.seed);
-    const quantum = isQuantumType(cfg.model.type);
-    const rec: RunRecord = { strategy: name, attack: 'none', malicious_fraction: 0, final_accuracy: null, backdoor_success: null, status: 'running', rounds: [], initial: null };
-    runs.push(rec);
-    const out = await simulate({
-      rounds: cfg.rounds, seed: subSeed(cfg.seed, 0xf1), numClasses: C, model: cfg.model, clients: specs, data: remoteData, malicious: ids.map(() => false), attack: null,
-      strategy, test, backdoorTest: null, faults: cfg.faults, init: Float64Array.from(model.params),
-      headOffset: quantum && model.headOffset !== undefined ? model.headOffset : model.params.length, pool,
-    }, {
-      onRound: async (r: RoundRecord) => {
-        rec.rounds.push(r);
+  for (const name of cfg.strategies) for (const attack of runAttacks(cfg)) {
+    const done = await fed.run(name, attack, {
+      onRound: async (rec) => {
+        const r = rec.rounds[rec.rounds.length - 1];
         const fails = r.failed.map((x) => `client ${x.client}: ${x.detail ?? x.reason}`).join('; ');
-        log(`[${name}] round ${r.round}/${cfg.rounds}: accuracy ${(100 * r.accuracy).toFixed(1)}%, ${r.participants} participants, ${r.failures} failed${fails ? ` (${fails})` : ''}`);
+        log(`[${name} × ${attack}] round ${r.round}/${cfg.rounds}: accuracy ${(100 * r.accuracy).toFixed(1)}%, ${r.participants} participants, ${r.failures} failed${fails ? ` (${fails})` : ''}`);
         await opts.onRound?.(rec);
       },
     });
-    rec.initial = out.initial;
-    rec.final_accuracy = rec.rounds.length ? rec.rounds[rec.rounds.length - 1].accuracy : out.initial.accuracy;
-    rec.status = 'complete';
+    runs.push(done);
   }
   return {
-    format: 'qml6g-federate-nats', run: opts.run, dataset: cfg.data, classes: data.classes, client_rows: meta.map((m) => m.rows), runs, config: cfg,
+    format: 'qml6g-federate-nats', run: opts.run, dataset: cfg.data, classes: fed.classes, client_rows: fed.clientRows, runs, config: cfg,
     seed: cfg.seed, version: version(), seconds: (performance.now() - t0) / 1000,
   };
 }

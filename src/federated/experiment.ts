@@ -21,7 +21,7 @@ import { trainModel } from '../qml/train.js';
 import { defaultTrigger, otherClassRows, stampTrigger, validateTrigger, type Trigger } from '../poisoning/primitives.js';
 import type { NoiseModel } from '../sim/noise.js';
 import { byzantineAttack, BYZANTINE_ATTACK_NAMES } from './byzantine/index.js';
-import type { ByzantineAttack } from './byzantine/attack.js';
+import type { ByzantineAttack, PoisonSetup } from './byzantine/attack.js';
 import { checkClientSpec, modelWith, trainLocal, type ClientData, type ClientSpec } from './client.js';
 import { evaluateGlobal, simulate, type EngineState, type RoundRecord } from './engine.js';
 import { checkFaults, type FaultConfig } from './faults.js';
@@ -190,13 +190,8 @@ export function prepareFederation(cfg: FederateConfig): Prepared {
   const clientRaw = cfg.clientFiles
     ? cfg.clientFiles.map((file) => clientFile(file, cfg, pool))
     : partitionRows({ kind: cfg.partition, alpha: cfg.alpha, classesPerClient: cfg.classesPerClient, power: cfg.power, groups }, pool.labels, C, cfg.clients, subSeed(seed, 0x9a47)).map((p) => selectRows(pool, p));
-  const m = Math.round(cfg.malicious * cfg.clients);
-  const order = new Rng(subSeed(seed, 0xbad)).shuffle(Array.from({ length: cfg.clients }, (_, i) => i)) as number[];
-  const malicious = new Array<boolean>(cfg.clients).fill(false);
-  for (const c of order.slice(0, m)) malicious[c] = true;
-  const backdoorRun = cfg.attacks.some((a) => byzantineAttack(a)?.backdoor);
-  const trigger = cfg.trigger ?? (backdoorRun ? defaultTrigger(pool.table) : null);
-  if (trigger) validateTrigger(trigger, pool.table);
+  const malicious = maliciousClients(cfg);
+  const trigger = federationTrigger(cfg, pool);
   const pipelineConfig = pipelineConfigFor(cfg.model);
   const clean = fitFederatedPipeline(clientRaw, pipelineConfig);
   const hist = clientRaw.map((d) => { const h = new Array<number>(C).fill(0); for (const y of d.labels) h[y]++; return h; });
@@ -204,6 +199,22 @@ export function prepareFederation(cfg: FederateConfig): Prepared {
     config: cfg, numClasses: C, classes: data.classes, clientRaw, test: selectRows(data, test), root: selectRows(trainData, [...rootIdx].sort((a, b) => a - b)),
     malicious, trigger, pipelineConfig, clean, label_histogram: hist, notes: data.notes,
   };
+}
+
+/** Which clients the attacker controls: a seeded choice of round(malicious × clients). */
+export function maliciousClients(cfg: FederateConfig): boolean[] {
+  const order = new Rng(subSeed(cfg.seed, 0xbad)).shuffle(Array.from({ length: cfg.clients }, (_, i) => i)) as number[];
+  const malicious = new Array<boolean>(cfg.clients).fill(false);
+  for (const c of order.slice(0, Math.round(cfg.malicious * cfg.clients))) malicious[c] = true;
+  return malicious;
+}
+
+/** The backdoor trigger: the configured one, or one derived from the shared rows when a backdoor attack runs. */
+export function federationTrigger(cfg: FederateConfig, pool: LabeledData): Trigger | null {
+  const backdoorRun = cfg.attacks.some((a) => byzantineAttack(a)?.backdoor);
+  const trigger = cfg.trigger ?? (backdoorRun ? defaultTrigger(pool.table) : null);
+  if (trigger) validateTrigger(trigger, pool.table);
+  return trigger;
 }
 
 /** A client's own data file, checked against the shared data: same columns (names and kinds), known classes. */
@@ -276,7 +287,7 @@ export interface RunRecord {
 }
 
 export interface RunOptions {
-  pool: ClientPool;
+  pool: Pick<ClientPool, 'run'>;
   transport?: Transport;
   /** A previous partial record of this run (resume). */
   resume?: RunRecord | null;
@@ -285,27 +296,63 @@ export interface RunOptions {
   attackOverride?: ByzantineAttack | null;
 }
 
-/** One strategy × attack run; `onRound` sees the record after every round. */
-export async function runFederated(prep: Prepared, strategyName: string, attackName: string, opts: RunOptions): Promise<RunRecord> {
-  const c = prep.config, C = prep.numClasses;
-  const attack = opts.attackOverride !== undefined ? opts.attackOverride : byzantineAttack(attackName);
+/**
+ * What one strategy × attack run trains and is scored on: each client's rows through the run's
+ * pipeline and its training spec (a malicious device already swapped in), which clients are
+ * malicious, and the server's test, root and backdoor sets. In simulation the rows are here; over
+ * NATS (src/cluster/fl.ts) `data` holds only each client's shape and the rows stay on the clients.
+ */
+export interface RunInputs {
+  data: ClientData[];
+  specs: ClientSpec[];
+  malicious: boolean[];
+  test: ClientData;
+  root: ClientData;
+  backdoorTest: ClientData | null;
+  /** False when the clients' rows are elsewhere (no membership audit is possible then). */
+  rowsHere: boolean;
+}
+
+/** The poisoning set-up shared by every backdooring client and the backdoor test. */
+export function poisonSetup(prep: Pick<Prepared, 'config' | 'trigger'>): PoisonSetup {
+  const c = prep.config;
+  return prep.trigger ? { trigger: prep.trigger, target: c.backdoorTarget, seed: subSeed(c.seed, 0xb0d) } : { trigger: {}, target: c.backdoorTarget, seed: c.seed };
+}
+
+/** The triggered test rows of the other classes, all labelled with the backdoor's target. */
+export function backdoorTestSet(prep: Pick<Prepared, 'config' | 'trigger' | 'test'>, pipeline: Pipeline, attack: ByzantineAttack | null): ClientData | null {
+  if (!attack?.backdoor || !prep.trigger) return null;
+  const c = prep.config;
+  const rows = otherClassRows(prep.test.labels, c.backdoorTarget);
+  const sub = selectRows(prep.test, rows);
+  const stamped = { ...sub, table: stampTrigger(sub.table, rows.map((_, k) => k), prep.trigger, subSeed(c.seed, 0xb0e)) };
+  return { ...toClientData(pipeline, stamped), y: new Int32Array(rows.length).fill(c.backdoorTarget) };
+}
+
+/** The simulation's inputs: malicious clients poison their own rows, and the pipeline is refitted on what the clients hold. */
+export function localInputs(prep: Prepared, attack: ByzantineAttack | null): RunInputs {
   const malicious = attack ? prep.malicious : prep.malicious.map(() => false);
-  // Poisoned rows are the clients' own; the federated pipeline is fitted on what the clients hold.
-  const setup = prep.trigger ? { trigger: prep.trigger, target: c.backdoorTarget, seed: subSeed(c.seed, 0xb0d) } : null;
-  const raw = prep.clientRaw.map((d, i) => (malicious[i] && attack?.poison ? attack.poison(d, setup ?? { trigger: {}, target: c.backdoorTarget, seed: c.seed }) : d));
+  const raw = prep.clientRaw.map((d, i) => (malicious[i] && attack?.poison ? attack.poison(d, poisonSetup(prep)) : d));
   const pipeline = attack?.poison ? fitFederatedPipeline(raw, prep.pipelineConfig) : prep.clean;
-  const data = raw.map((d) => toClientData(pipeline, d));
   let specs = clientSpecs(prep);
   if (attack?.device) specs = specs.map((s, i) => (malicious[i] ? attack.device!(s) : s));
-  const test = toClientData(pipeline, prep.test);
-  let backdoorTest: ClientData | null = null;
-  if (attack?.backdoor && prep.trigger) {
-    const rows = otherClassRows(prep.test.labels, c.backdoorTarget);
-    const sub = selectRows(prep.test, rows);
-    const stamped = { ...sub, table: stampTrigger(sub.table, rows.map((_, k) => k), prep.trigger, subSeed(c.seed, 0xb0e)) };
-    backdoorTest = { ...toClientData(pipeline, stamped), y: new Int32Array(rows.length).fill(c.backdoorTarget) };
-  }
-  const root = toClientData(pipeline, prep.root);
+  return {
+    data: raw.map((d) => toClientData(pipeline, d)), specs, malicious, test: toClientData(pipeline, prep.test), root: toClientData(pipeline, prep.root),
+    backdoorTest: backdoorTestSet(prep, pipeline, attack), rowsHere: true,
+  };
+}
+
+/** One strategy × attack run; `onRound` sees the record after every round. */
+export async function runFederated(prep: Prepared, strategyName: string, attackName: string, opts: RunOptions): Promise<RunRecord> {
+  const attack = opts.attackOverride !== undefined ? opts.attackOverride : byzantineAttack(attackName);
+  return runWithInputs(prep, localInputs(prep, attack), strategyName, attackName, attack, opts);
+}
+
+/** The part of a run that is the same wherever the clients are: strategy, engine, record. */
+export async function runWithInputs(prep: Pick<Prepared, 'config' | 'numClasses'>, inputs: RunInputs, strategyName: string, attackName: string, attack: ByzantineAttack | null, opts: RunOptions): Promise<RunRecord> {
+  const c = prep.config, C = prep.numClasses;
+  const { data, specs, malicious, test, root, backdoorTest } = inputs;
+  // The server's root update (FLTrust) is trained like an honest client's.
   const honest = clientSpecs(prep)[0];
   const plannedClients = Math.max(c.policy?.minFitClients ?? 2, Math.ceil((c.policy?.fractionFit ?? 1) * c.clients));
   const f = Math.round(c.malicious * plannedClients);
@@ -336,12 +383,46 @@ export async function runFederated(prep: Prepared, strategyName: string, attackN
   rec.final_accuracy = last ? last.accuracy : out.initial.accuracy;
   rec.backdoor_success = attack?.backdoor ? (last ? last.backdoor_success : out.initial.backdoor_success) : null;
   if (strategy instanceof PrivateStrategy) {
-    const mia = c.dp ? membershipAudit(c.model, C, c.seed, out.params, data, test) : null;
+    // The membership audit needs the members' rows: only where they are.
+    const mia = c.dp && inputs.rowsHere ? membershipAudit(c.model, C, c.seed, out.params, data, test) : null;
     Object.assign(rec, privateRunFields(strategy, mia));
   }
   rec.status = 'complete';
   delete rec.state;
   return rec;
+}
+
+/**
+ * A prepared federation, wherever its clients are: what the job records about it, the central
+ * reference where the server may see the rows, and its strategy × attack runs. `localFederation`
+ * simulates the clients in this process; `remoteFederation` (src/cluster/fl.ts) talks to real
+ * client processes over NATS. The job (qml6g federate) runs either through the same steps.
+ */
+export interface Federation {
+  config: FederateConfig;
+  numClasses: number;
+  classes: string[];
+  malicious: boolean[];
+  label_histogram: number[][];
+  notes: string[];
+  clientRows: number[];
+  testRows: number;
+  rootRows: number;
+  /** Features after the federated preprocessing. */
+  features: number;
+  /** The model trained centrally on the union of the clients' rows, or null where the rows never leave the clients. */
+  central(): { accuracy: number; balanced_accuracy: number; loss: number } | null;
+  run(strategyName: string, attackName: string, opts: Omit<RunOptions, 'pool'>): Promise<RunRecord>;
+}
+
+/** The in-process federation: clients simulated on `pool`'s worker threads. */
+export function localFederation(prep: Prepared, pool: Pick<ClientPool, 'run'>): Federation {
+  return {
+    config: prep.config, numClasses: prep.numClasses, classes: prep.classes, malicious: prep.malicious, label_histogram: prep.label_histogram, notes: prep.notes,
+    clientRows: prep.clientRaw.map((d) => d.table.rows), testRows: prep.test.table.rows, rootRows: prep.root.table.rows, features: prep.clean.outputDim,
+    central: () => centralReference(prep),
+    run: (strategy, attack, opts) => runFederated(prep, strategy, attack, { ...opts, pool }),
+  };
 }
 
 /** The evaluation model of a run's final parameters (for saving or further checks). */

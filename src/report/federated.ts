@@ -31,6 +31,8 @@ export interface FederatedResults {
   status: string;
   malicious_clients: number[];
   label_histogram: number[][];
+  /** Rows each client holds. */
+  client_rows?: number[];
   summary: string[];
   notes: string[];
 }
