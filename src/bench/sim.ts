@@ -19,6 +19,7 @@ import { AdjointWorkspace, adjointPass } from '../sim/gradients.js';
 import { compileObservable, Z } from '../sim/observable.js';
 import { measureBandwidth } from './bandwidth.js';
 import { simdStatus, type SimdStatus } from '../sim/simd.js';
+import { compileWasm } from '../sim/wasm-program.js';
 import type { HistoryEntry } from './history.js';
 import { layeredSteps, runPeers, type PeerResult } from './peers.js';
 
@@ -51,10 +52,32 @@ export interface SimBenchResult {
   /** Whether the WebAssembly SIMD kernels ran, and why not when they did not. */
   simd: SimdStatus;
   sizes: SizeResult[];
-  batch: { circuits: number; qubits: number; layers: number; circuits_per_second: number; circuits_per_second_one_thread: number; microseconds_per_circuit: number };
+  batch: {
+    circuits: number; qubits: number; layers: number; circuits_per_second: number; circuits_per_second_one_thread: number; microseconds_per_circuit: number;
+    /** CPU time of every thread of the pooled run per circuit, divided by the threads: the wall time on cores of our own. */
+    microseconds_per_circuit_cpu: number;
+    /** CPU time per circuit on one thread. */
+    microseconds_per_circuit_one_thread_cpu: number;
+    threads: number;
+    /** 'simd-interpreter' when rows run whole in WebAssembly (wasm-program.ts), else 'typescript'. */
+    path: 'simd-interpreter' | 'typescript';
+  };
+  /** Ratios in CPU time of this thread (best of several), so other processes on the machine do not enter them. */
   adjoint: Array<{ parameters: number; qubits: number; ratio_to_forward: number; ratio_to_fused_forward: number; seconds: number }>;
   peers: Array<PeerResult & { qml6g_seconds_per_1q_gate: number; qml6g_circuits_per_second: number; gate_speedup: number | null; batch_speedup: number | null }>;
   seconds: number;
+}
+
+/** Best-of CPU time of f (all threads of the process), in seconds. */
+function bestCpu(f: () => void, reps: number): number {
+  let b = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const c = process.cpuUsage();
+    f();
+    const u = process.cpuUsage(c);
+    b = Math.min(b, u.user + u.system);
+  }
+  return b / 1e6;
 }
 
 /** Best-of timing of f, in seconds. */
@@ -165,18 +188,23 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
   const paramRows = Float64Array.from({ length: circuits * P }, () => rng.next() * 6);
   const batchArgs = { paramRows, paramCols: P };
   batchExpectations(layered, [Z(0)], batchArgs);
-  const tOne = best(() => batchExpectations(layered, [Z(0)], batchArgs), 3);
+  const tOne = best(() => batchExpectations(layered, [Z(0)], batchArgs), 5);
+  const cpuOne = bestCpu(() => batchExpectations(layered, [Z(0)], batchArgs), 5);
   const pool = BatchPool.create(threads);
   await pool.expectations(layered, [Z(0)], batchArgs);
-  let tPool = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const s = performance.now();
+  let tPool = Infinity, cpuPool = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const s = performance.now(), c = process.cpuUsage();
     await pool.expectations(layered, [Z(0)], batchArgs);
+    const u = process.cpuUsage(c);
     tPool = Math.min(tPool, (performance.now() - s) / 1000);
+    // CPU time of the main thread and the workers (process-wide), shared over the threads.
+    cpuPool = Math.min(cpuPool, (u.user + u.system) / 1e6 / threads);
   }
   await pool.close();
   const tBatch = Math.min(tOne, tPool);
-  log(`  ${(circuits / tBatch).toFixed(0)} circuits/s (${((tBatch / circuits) * 1e6).toFixed(1)} µs per circuit; one thread ${((tOne / circuits) * 1e6).toFixed(1)} µs)`);
+  const batchPath = compileWasm(compile(layered)) ? 'simd-interpreter' as const : 'typescript' as const;
+  log(`  ${(circuits / tBatch).toFixed(0)} circuits/s (${((tBatch / circuits) * 1e6).toFixed(1)} µs per circuit; one thread ${((tOne / circuits) * 1e6).toFixed(1)} µs); CPU time: ${((cpuPool / circuits) * 1e6).toFixed(1)} µs per circuit on ${threads} threads, ${((cpuOne / circuits) * 1e6).toFixed(1)} µs on one (${batchPath})`);
 
   log('adjoint gradients ...');
   const adjoint: SimBenchResult['adjoint'] = [];
@@ -185,15 +213,17 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     const prog = compile(adjointCircuit(an, Pn));
     const params = Float64Array.from({ length: Pn }, (_, i) => 0.1 * i);
     const sv = Statevector.zero(an);
-    const fwd = best(() => { sv.reset(); runProgram(prog, sv, { params, trusted: true, scratch }); }, 5);
+    // CPU time, repeated so one sample is at least a few milliseconds.
+    const inner = Math.max(1, Math.round(200 / Pn)), reps = 7;
+    const fwd = bestCpu(() => { for (let i = 0; i < inner; i++) { sv.reset(); runProgram(prog, sv, { params, trusted: true, scratch }); } }, reps) / inner;
     const fused = new FusedRunner(prog);
-    const fwdFused = best(() => { sv.reset(); fused.run(sv, params, []); }, 5);
+    const fwdFused = bestCpu(() => { for (let i = 0; i < inner; i++) { sv.reset(); fused.run(sv, params, []); } }, reps) / inner;
     const ws = new AdjointWorkspace(prog);
     const terms = [compileObservable(Z(0), an)];
     const vals = new Float64Array(1), dp = [new Float64Array(Pn)], dx = [new Float64Array(0)];
-    const tAdj = best(() => { dp[0].fill(0); adjointPass(ws, terms, params, [], vals, dp, dx); }, 5);
+    const tAdj = bestCpu(() => { for (let i = 0; i < inner; i++) { dp[0].fill(0); adjointPass(ws, terms, params, [], vals, dp, dx); } }, reps) / inner;
     adjoint.push({ parameters: Pn, qubits: an, ratio_to_forward: tAdj / fwd, ratio_to_fused_forward: tAdj / fwdFused, seconds: tAdj });
-    log(`  P=${Pn}: adjoint = ${(tAdj / fwd).toFixed(2)}x one forward pass`);
+    log(`  P=${Pn}: adjoint = ${(tAdj / fwd).toFixed(2)}x one forward pass (${(tAdj / fwdFused).toFixed(2)}x the fused forward pass; CPU time)`);
   }
 
   log('npm peers on the same circuits ...');
@@ -218,7 +248,10 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     machine: { cpus: threads, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     bandwidth_bytes_per_second: bw.oneCore, bandwidth_source: bw.source, bandwidth_all_cores_bytes_per_second: bw.allCores, bandwidth_js_bytes_per_second: bw.js,
     simd, sizes,
-    batch: { circuits, qubits: 8, layers: 10, circuits_per_second: circuits / tBatch, circuits_per_second_one_thread: circuits / tOne, microseconds_per_circuit: (tBatch / circuits) * 1e6 },
+    batch: {
+      circuits, qubits: 8, layers: 10, circuits_per_second: circuits / tBatch, circuits_per_second_one_thread: circuits / tOne, microseconds_per_circuit: (tBatch / circuits) * 1e6,
+      microseconds_per_circuit_cpu: (cpuPool / circuits) * 1e6, microseconds_per_circuit_one_thread_cpu: (cpuOne / circuits) * 1e6, threads, path: batchPath,
+    },
     adjoint, peers,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -233,8 +266,8 @@ export function formatSimBench(r: SimBenchResult): string {
     '  n   1q gate (s)   CNOT (s)     floor (s)    1q/floor  CNOT/floor  threads   1 thread: SIMD/floor  TS/floor  TS/SIMD',
     ...r.sizes.map((s) => `${String(s.n).padStart(3)}   ${s.seconds_per_1q_gate.toExponential(3)}     ${s.seconds_per_cnot.toExponential(3)}    ${s.floor_seconds.toExponential(3)}    ${s.ratio_to_floor.toFixed(2).padStart(6)}    ${s.cnot_ratio_to_floor.toFixed(2).padStart(6)}     ${s.threads}         ${s.seconds_per_1q_gate_simd === null ? '   n/a' : (s.seconds_per_1q_gate_simd / s.floor_seconds).toFixed(2).padStart(6)}       ${(s.seconds_per_1q_gate_typescript / s.floor_seconds).toFixed(2).padStart(6)}   ${s.simd_speedup === null ? ' n/a' : s.simd_speedup.toFixed(2).padStart(5)}`),
     '',
-    `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers: ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each)`,
-    `adjoint gradient / one forward pass: ${r.adjoint.map((a) => `P=${a.parameters}: ${a.ratio_to_forward.toFixed(2)}x`).join(', ')}`,
+    `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers (${r.batch.path}): ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each, wall); CPU time ${r.batch.microseconds_per_circuit_cpu.toFixed(1)} µs per circuit on ${r.batch.threads} threads, ${r.batch.microseconds_per_circuit_one_thread_cpu.toFixed(1)} µs on one`,
+    `adjoint gradient / one forward pass (CPU time): ${r.adjoint.map((a) => `P=${a.parameters}: ${a.ratio_to_forward.toFixed(2)}x (fused forward ${a.ratio_to_fused_forward.toFixed(2)}x)`).join(', ')}`,
     ...r.peers.map((p) => (p.error ? `peer ${p.name}: not measured (${p.error})` : `peer ${p.name}: ${p.gate_speedup!.toFixed(0)}x slower per gate (n=${p.n}), ${p.batch_speedup!.toFixed(0)}x slower per 8-qubit circuit`)),
   ];
   return lines.join('\n');
@@ -250,6 +283,7 @@ export function simHistoryEntry(r: SimBenchResult, quick: boolean, load: number)
     if (s.seconds_per_1q_gate_simd !== null) ratios[`rotation_n${s.n}_simd_floor`] = s.seconds_per_1q_gate_simd / s.floor_seconds;
   }
   ratios.batch_us_per_circuit = r.batch.microseconds_per_circuit;
+  ratios.batch_us_per_circuit_cpu = r.batch.microseconds_per_circuit_cpu;
   for (const a of r.adjoint) ratios[`adjoint_P${a.parameters}_forward`] = a.ratio_to_forward;
   for (const p of r.peers) if (p.gate_speedup) ratios[`peer_${p.name}_inverse_speedup`] = 1 / p.gate_speedup;
   return { suite: 'sim', ratios, version: r.version, quick, load_per_core: load, simd: r.simd.active };

@@ -28,6 +28,10 @@ import { compileObservable, expectationDM, expectationSV, type CompiledTerm, typ
 import { checkBindings, compile, type AngleShift, type Program } from './program.js';
 import { chooseMethod, type SimulationMethod } from './simulate.js';
 import { Statevector } from './statevector.js';
+import { compileWasm, type WasmProgram } from './wasm-program.js';
+
+/** Up to this many qubits a noiseless evaluation runs whole in the SIMD interpreter (the state stays in L1/L2 there). */
+export const INTERPRETER_MAX_QUBITS = 12;
 
 export interface EvalOptions {
   noise?: NoiseModel;
@@ -47,6 +51,9 @@ export class Evaluator {
   private sv?: Statevector;
   private rho?: DensityMatrix;
   private fused?: FusedRunner;
+  /** The SIMD interpreter for small exact circuits (null when it does not apply), and whether sv lags behind it. */
+  private wasm: WasmProgram | null = null;
+  private svStale = false;
   private scratch = new ApplyScratch();
   private exact: Float64Array;
   /** When set, runs start from this (normalised) state instead of |0…0⟩: amplitude encoding. */
@@ -71,6 +78,7 @@ export class Evaluator {
     if (this.method === 'density_matrix') this.rho = DensityMatrix.zero(n);
     else this.sv = Statevector.zero(n);
     if (this.method === 'statevector' && !this.prog.midCircuit) this.fused = new FusedRunner(this.prog);
+    if (this.fused && !this.noise && !this.shots && n <= INTERPRETER_MAX_QUBITS) this.wasm = compileWasm(this.prog);
   }
 
   get numQubits(): number { return this.prog.numQubits; }
@@ -144,6 +152,14 @@ export class Evaluator {
       }
       return out;
     }
+    if (!shift && this.wasm) {
+      // The whole circuit in one WebAssembly call; sv is brought up to date only when read.
+      const s = this.wasm.run(params, inputs, this.initial ?? undefined);
+      for (let o = 0; o < this.terms.length; o++) out[o] = expectationSV(s, n, this.terms[o]);
+      this.svStale = true;
+      return out;
+    }
+    this.svStale = false;
     this.resetSV(sv);
     if (shift) runProgram(prog, sv, base);
     else this.fused!.run(sv, params, inputs);
@@ -152,7 +168,10 @@ export class Evaluator {
   }
 
   /** The state after the last exactValues call (statevector methods only). */
-  get state(): Statevector | undefined { return this.sv; }
+  get state(): Statevector | undefined {
+    if (this.svStale && this.sv && this.wasm) { this.sv.data.set(this.wasm.state); this.svStale = false; }
+    return this.sv;
+  }
   get density(): DensityMatrix | undefined { return this.rho; }
 
   /** Expected measured value of one Pauli term, read-out error included. */

@@ -135,3 +135,27 @@ test('with QML6G_SIMD=0 batches take the TypeScript path and give the same numbe
   assert.equal(on.interpreter, true);
   assertAllClose(on.out, off.out, 1e-12, 'interpreter vs TypeScript fallback');
 });
+
+test('an Evaluator on a small exact circuit runs the interpreter, and its state (read after) is the TypeScript kernels\' state', () => {
+  const rng = new Rng(164);
+  const c = randomCircuit(rng, { qubits: 5, gates: 50, params: 4, inputs: 2, extraControls: 0.2, unitaries: true });
+  const ev = new Evaluator(c, [Z(0), observable([[0.3, 'X1 Y2']])]);
+  const prog = compile(c);
+  for (let r = 0; r < 4; r++) {
+    const params = randomVector(rng, 4), inputs = randomVector(rng, 2);
+    const v = ev.values(params, inputs);
+    const plain = new Float64Array(2 << 5);
+    plain[0] = 1;
+    runProgram(prog, new Statevector(5, plain), { params, inputs });
+    assertAllClose(ev.state!.data, plain, 1e-12, `state after row ${r}`);
+    assertAllClose(v, [new Statevector(5, plain).expectation(Z(0)), new Statevector(5, plain).expectation(observable([[0.3, 'X1 Y2']]))], 1e-12, `values row ${r}`);
+  }
+  // An initial state (amplitude encoding) is where the interpreter starts.
+  const init = randomStateInto(rng, new Float64Array(2 << 5));
+  ev.setInitialState(init);
+  const params = randomVector(rng, 4), inputs = randomVector(rng, 2);
+  ev.values(params, inputs);
+  const plain = Float64Array.from(init);
+  runProgram(prog, new Statevector(5, plain), { params, inputs });
+  assertAllClose(ev.state!.data, plain, 1e-12, 'from an initial state');
+});
