@@ -5,7 +5,7 @@
 export { QmlError, check } from './core/errors.js';
 export { Rng } from './core/rng.js';
 export { version } from './core/version.js';
-export { wilsonInterval, wilsonHalfWidth, Z95 } from './core/stats.js';
+export { wilsonInterval, wilsonHalfWidth, Z95, studentTCdf, studentTQuantile } from './core/stats.js';
 
 export * from './sim/circuit.js';
 export { resolveGate, baseGate, gateNames, type GateDef, type GateShape, type Spectrum } from './sim/gates.js';

@@ -30,7 +30,7 @@
  */
 export { GYS, DECOY_METHODS, linkParams, validateLink, transmittance, siftFactor, type LinkParams, type DecoyMethod } from './qkd/params.js';
 export { h2 as binaryEntropy, h2Inverse as binaryEntropyInverse, shorPreskillRate } from './qkd/entropy.js';
-export { expectedGain, expectedQber, singlePhoton, vacuumWeakBounds, decoyRate, gllpRate, analyticRate, optimiseMu, rateAt, maxDistance, analyticSweep, type CurvePoint, type DecoyBounds } from './qkd/analytic.js';
+export { expectedGain, expectedQber, singlePhoton, vacuumWeakBounds, decoyRate, decoyRateSigned, gllpRate, gllpRateSigned, analyticRate, analyticRateSigned, rateFromObservables, expectedObservables, type RateObservables, optimiseMu, rateAt, maxDistance, analyticSweep, type CurvePoint, type DecoyBounds } from './qkd/analytic.js';
 export { simulatePulses, intensityProbs, type PulseRecord } from './qkd/simulate.js';
 export { sift, type Sifted } from './qkd/sift.js';
 export { pack as packBits, unpack as unpackBits, hammingDistance as packedHammingDistance, toBytes as packedBitsToBytes } from './qkd/bits.js';
@@ -38,7 +38,8 @@ export { cascade, cascadeMonteCarlo, cascadeSchedule, CASCADE_SCHEDULES, type Ca
 export { toeplitzHash, toeplitzSeed, verificationBits } from './qkd/toeplitz.js';
 export { tomamichelKeyLength, tomamichelMu, limKeyLength, type LimCounts, type LimResult } from './qkd/finite.js';
 export { runBB84, validateBb84, BB84_DEFAULTS, type Bb84Config, type Bb84Result } from './qkd/protocol.js';
-export { parseSweep, simulatedPoints, simulatedPointsAt, type SimulatedPoint } from './qkd/sweep.js';
+export { parseSweep, simulatedPoints, simulatedPointsAt, POINT_LEVEL, type SimulatedPoint } from './qkd/sweep.js';
+export { countsOf, addCounts, observedObservables, rateFromCounts, pooledRate, type RateCounts } from './qkd/estimate.js';
 export { type Eavesdropper, type ChannelAction, honestAction, poisson as photonNumberDistribution } from './qkd/eve/eavesdropper.js';
 export { InterceptResend } from './qkd/eve/intercept.js';
 export { PhotonNumberSplitting, pnsPlan, pnsMatchDistance } from './qkd/eve/pns.js';

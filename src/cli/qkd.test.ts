@@ -118,7 +118,7 @@ test('qml6g qkd --sweep with simulation: results.json after every distance, --re
   const a = run(args);
   assert.equal(a.code, 0, a.stderr);
   const sim = a.json.simulated as Array<Record<string, number | string>>;
-  assert.ok(sim.length >= 4 && sim.every((p) => typeof p.rate_mean === 'number' && typeof p.rate_stderr === 'number'));
+  assert.ok(sim.length >= 4 && sim.every((p) => typeof p.rate === 'number' && typeof p.rate_stderr === 'number' && (p.ci_low as number) <= (p.rate_signed as number) && (p.rate_signed as number) <= (p.ci_high as number)));
   const saved = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
   assert.equal(saved.status, 'complete');
   assert.deepEqual(saved.steps_done, ['simulate:10', 'simulate:30']);

@@ -50,51 +50,94 @@ export function vacuumWeakBounds(o: { qMu: number; qNu: number; eNu: number; y0:
   return { y1Lower, e1Upper, q1Lower: Math.max(0, y1Lower) * mu * Math.exp(-mu) };
 }
 
+/**
+ * The decoy key rate per pulse before clipping at zero: negative when error correction costs more
+ * than the single photons are worth. The analytic curve and the estimate from a simulated run's
+ * counts both evaluate this one formula (on expected and on observed values respectively), so near
+ * the cutoff the two can be compared without the bias that clipping each run at zero would add.
+ */
+export function decoyRateSigned(o: { qMu: number; eMu: number; q1: number; e1: number; fEc: number; q: number }): number {
+  const secret = o.q1 > 0 ? o.q1 * (1 - h2(Math.min(0.5, o.e1))) : 0;
+  return o.q * (-o.qMu * o.fEc * h2(o.eMu) + secret);
+}
+
 /** Decoy key rate per pulse from the signal's gain and QBER and the single-photon gain and error rate. */
 export function decoyRate(o: { qMu: number; eMu: number; q1: number; e1: number; fEc: number; q: number }): number {
-  if (o.q1 <= 0 || o.e1 >= 0.5) return 0;
-  return Math.max(0, o.q * (-o.qMu * o.fEc * h2(o.eMu) + o.q1 * (1 - h2(o.e1))));
+  return Math.max(0, decoyRateSigned(o));
+}
+
+/** GLLP rate per pulse without decoys, before clipping at zero (see decoyRateSigned). */
+export function gllpRateSigned(o: { qMu: number; eMu: number; mu: number; fEc: number; q: number }): number {
+  const pMulti = 1 - (1 + o.mu) * Math.exp(-o.mu);
+  const delta = o.qMu > 0 ? pMulti / o.qMu : Infinity;
+  // Every multi-photon pulse is assumed tagged: only the untagged fraction 1 − Δ carries secrecy,
+  // with all errors attributed to it (E/(1 − Δ), capped at 1/2 where it leaves nothing).
+  const secret = delta < 1 ? o.qMu * (1 - delta) * (1 - h2(Math.min(0.5, o.eMu / (1 - delta)))) : 0;
+  return o.q * (-o.qMu * o.fEc * h2(o.eMu) + secret);
 }
 
 /** GLLP rate per pulse without decoys: every multi-photon pulse is assumed tagged (known to Eve). */
 export function gllpRate(o: { qMu: number; eMu: number; mu: number; fEc: number; q: number }): number {
-  const pMulti = 1 - (1 + o.mu) * Math.exp(-o.mu);
-  const delta = pMulti / o.qMu;
-  if (delta >= 1) return 0;
-  const eTagged = o.eMu / (1 - delta);
-  if (eTagged >= 0.5) return 0;
-  return Math.max(0, o.q * (-o.qMu * o.fEc * h2(o.eMu) + o.qMu * (1 - delta) * (1 - h2(eTagged))));
+  return Math.max(0, gllpRateSigned(o));
+}
+
+/**
+ * What a method's rate formula reads: the signal's gain and error rate, the sifting fraction q, and
+ * per method the decoy's gain and error rate with the vacuum yield, or the single-photon yield and
+ * error rate (what infinitely many decoys would reveal).
+ */
+export interface RateObservables {
+  qMu: number; eMu: number; q: number; mu: number; fEc: number;
+  nu?: number; qNu?: number; eNu?: number; y0?: number;
+  y1?: number; e1?: number;
+}
+
+/** One method's signed rate per pulse from observables, expected (the analytic curve) or measured. */
+export function rateFromObservables(method: DecoyMethod, o: RateObservables): number {
+  const { qMu, eMu, q, mu, fEc } = o;
+  if (method === 'none') return gllpRateSigned({ qMu, eMu, mu, fEc, q });
+  if (method === 'infinite') return decoyRateSigned({ qMu, eMu, q1: (o.y1 ?? 0) * mu * Math.exp(-mu), e1: o.e1 ?? 0.5, fEc, q });
+  const nu = o.nu ?? 0;
+  if (!(nu > 0 && nu < mu)) return decoyRateSigned({ qMu, eMu, q1: 0, e1: 0.5, fEc, q });
+  const b = vacuumWeakBounds({ qMu, qNu: o.qNu ?? 0, eNu: o.eNu ?? 0.5, y0: o.y0 ?? 0, mu, nu });
+  return decoyRateSigned({ qMu, eMu, q1: b.q1Lower, e1: b.e1Upper, fEc, q });
+}
+
+/** The observables a link is expected to show at its own μ (the channel model above). */
+export function expectedObservables(l: LinkParams): RateObservables {
+  const { y1, e1 } = singlePhoton(l);
+  return {
+    qMu: expectedGain(l, l.mu), eMu: expectedQber(l, l.mu), q: siftFactor(l.pZ), mu: l.mu, fEc: l.fEc,
+    nu: l.nu, qNu: expectedGain(l, l.nu), eNu: expectedQber(l, l.nu), y0: l.y0, y1, e1,
+  };
+}
+
+/** The analytic asymptotic rate of one method at the link's own μ, before clipping at zero. */
+export function analyticRateSigned(l: LinkParams, method: DecoyMethod = l.decoy): number {
+  return rateFromObservables(method, expectedObservables(l));
 }
 
 /** The analytic asymptotic rate of one method at the link's own μ. */
 export function analyticRate(l: LinkParams, method: DecoyMethod = l.decoy): number {
-  const q = siftFactor(l.pZ);
-  const qMu = expectedGain(l, l.mu), eMu = expectedQber(l, l.mu);
-  if (method === 'none') return gllpRate({ qMu, eMu, mu: l.mu, fEc: l.fEc, q });
-  if (method === 'infinite') {
-    const { y1, e1 } = singlePhoton(l);
-    return decoyRate({ qMu, eMu, q1: y1 * l.mu * Math.exp(-l.mu), e1, fEc: l.fEc, q });
-  }
-  if (!(l.nu < l.mu)) return 0;
-  const b = vacuumWeakBounds({ qMu, qNu: expectedGain(l, l.nu), eNu: expectedQber(l, l.nu), y0: l.y0, mu: l.mu, nu: l.nu });
-  return decoyRate({ qMu, eMu, q1: b.q1Lower, e1: b.e1Upper, fEc: l.fEc, q });
+  return Math.max(0, analyticRateSigned(l, method));
 }
 
 /**
  * The μ that maximises a method's rate at the link's distance: a log-spaced scan over
- * (10⁻⁴, 1.5] followed by golden-section refinement around the best grid point.
+ * (10⁻⁴, 1.5] followed by golden-section refinement around the best grid point. The signed rate is
+ * maximised, which where a key exists is the same μ; beyond the cutoff it is the μ that loses least
+ * (where simulated points are still drawn, to show that their interval reaches down to zero).
  */
-export function optimiseMu(l: LinkParams, method: DecoyMethod): { mu: number; rate: number } {
+export function optimiseMu(l: LinkParams, method: DecoyMethod): { mu: number; rate: number; rateSigned: number } {
   const lo0 = method === 'vacuum+weak' ? Math.log(l.nu * 1.0001) : Math.log(1e-4);
   const hi0 = Math.log(1.5);
-  const f = (lm: number) => analyticRate({ ...l, mu: Math.exp(lm) }, method);
+  const f = (lm: number) => analyticRateSigned({ ...l, mu: Math.exp(lm) }, method);
   const N = 60;
-  let best = 0, bestR = -1;
+  let best = 0, bestR = -Infinity;
   for (let i = 0; i <= N; i++) {
     const r = f(lo0 + ((hi0 - lo0) * i) / N);
     if (r > bestR) { bestR = r; best = i; }
   }
-  if (bestR <= 0) return { mu: Math.exp(lo0 + ((hi0 - lo0) * best) / N), rate: 0 };
   let a = lo0 + ((hi0 - lo0) * Math.max(0, best - 1)) / N, b = lo0 + ((hi0 - lo0) * Math.min(N, best + 1)) / N;
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a), d = a + g * (b - a), fc = f(c), fd = f(d);
@@ -102,13 +145,15 @@ export function optimiseMu(l: LinkParams, method: DecoyMethod): { mu: number; ra
     if (fc > fd) { b = d; d = c; fd = fc; c = b - g * (b - a); fc = f(c); }
     else { a = c; c = d; fc = fd; d = a + g * (b - a); fd = f(d); }
   }
-  const m = (a + b) / 2;
-  return { mu: Math.exp(m), rate: Math.max(0, f(m)) };
+  let m = (a + b) / 2, r = f(m);
+  // The grid point itself when refinement cannot beat it (a maximum at the edge of the range).
+  if (bestR > r) { m = lo0 + ((hi0 - lo0) * best) / N; r = bestR; }
+  return { mu: Math.exp(m), rate: Math.max(0, r), rateSigned: r };
 }
 
 /** The rate of a method at a distance: at a fixed μ when given, else with μ optimised. */
-export function rateAt(l: LinkParams, method: DecoyMethod, fixedMu?: number): { mu: number; rate: number } {
-  if (fixedMu !== undefined) return { mu: fixedMu, rate: analyticRate({ ...l, mu: fixedMu }, method) };
+export function rateAt(l: LinkParams, method: DecoyMethod, fixedMu?: number): { mu: number; rate: number; rateSigned: number } {
+  if (fixedMu !== undefined) { const r = analyticRateSigned({ ...l, mu: fixedMu }, method); return { mu: fixedMu, rate: Math.max(0, r), rateSigned: r }; }
   return optimiseMu(l, method);
 }
 

@@ -15,6 +15,7 @@ import { cascade, type CascadeScheduleName } from './cascade.js';
 import { h2 } from './entropy.js';
 import type { Eavesdropper } from './eve/eavesdropper.js';
 import { parseEavesdropper } from './eve/registry.js';
+import { countsOf, rateFromCounts } from './estimate.js';
 import { limKeyLength } from './finite.js';
 import { validateLink, type LinkParams } from './params.js';
 import { mergeSifted, sift, type Sifted } from './sift.js';
@@ -53,6 +54,8 @@ export interface Bb84Result {
   asymptotic_rate_per_pulse: number;
   /** the same formula on this run's observed gains, decoy bounds and the QBER of all sifted signal bits (per signal pulse) */
   estimated_rate_per_pulse: number;
+  /** the same before clipping at zero (negative: these counts support no key) */
+  estimated_rate_signed: number;
   /** what Alice and Bob see against what the honest channel would give: deviations in standard errors */
   observed: { gain_signal_expected: number; gain_signal_z: number; qber_expected: number; qber_z: number; gain_decoy_expected: number | null; gain_decoy_z: number | null };
   aborted: boolean;
@@ -192,17 +195,18 @@ export function runBB84(config: Bb84Config, hooks: { progress?: (pulsesDone: num
     y1L = b.y1Lower; e1U = b.e1Upper;
     tau = b.y1Lower > 0 ? ratio(b.q1Lower, qMu) * (1 - h2(b.e1Upper)) : 0;
   }
-  const siftedSignalPerPulse = ratio(signal.length, s.sent[0]);
-  // The rate formula on observed data uses the error rate of all sifted signal bits, which Alice and
-  // Bob know exactly once error correction has located the errors (the sample alone is noisier).
-  const qberAll = rate(signal) ?? 0;
-  const estimated = Math.max(0, siftedSignalPerPulse * (tau - link.fEc * h2(qberAll)));
+  // The rate formula of the analytic curve evaluated on this run's counts (gains, the error rate of
+  // all sifted signal bits, which Alice and Bob know exactly once error correction has located the
+  // errors, decoy bounds or single-photon truth), per signal pulse, signed and clipped.
+  const estimatedSigned = rateFromCounts(countsOf(s), link);
+  const estimated = Math.max(0, estimatedSigned);
 
   const result: Bb84Result = {
     qber, qber_z: qberZ, qber_x: qberX, sifted_bits: s.length, sample_bits: sample.length, key_bits_before_pa: keyIdx.length,
     final_key_bits: 0, key_rate_per_pulse: 0,
     asymptotic_rate_per_pulse: analyticRate(link),
     estimated_rate_per_pulse: estimated,
+    estimated_rate_signed: estimatedSigned,
     observed: (() => {
       const gS = expectedGain(link, link.mu), eS = expectedQber(link, link.mu);
       const z = (obs: number, exp: number, n: number) => (n > 0 && exp > 0 && exp < 1 ? (obs - exp) / Math.sqrt((exp * (1 - exp)) / n) : 0);

@@ -1,15 +1,40 @@
 /**
  * Key rate against distance: the analytic curves of the three methods (μ optimised per point unless
- * fixed) and, optionally, Monte Carlo points on top (each the mean of several seeded runs of the
- * photon-level simulation, with its standard error), and the Vega-Lite chart of both.
+ * fixed) and, optionally, Monte Carlo points on top. A point is the rate formula applied to the
+ * counts of several seeded photon-level runs pooled together (estimate.ts), with the delete-one-run
+ * jackknife standard error and a Student-t confidence interval; it is drawn for every method at
+ * every distance, beyond a method's cutoff too, where the interval has to reach down to zero.
  */
 import { QmlError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
+import { studentTQuantile } from '../../core/stats.js';
 import { analyticSweep, rateAt, type CurvePoint } from './analytic.js';
-import { BB84_DEFAULTS, runBB84 } from './protocol.js';
+import { countsOf, pooledRate } from './estimate.js';
+import { siftedPulses } from './protocol.js';
 import type { DecoyMethod, LinkParams } from './params.js';
 
-export interface SimulatedPoint { distance_km: number; method: DecoyMethod; mu: number; rate_mean: number; rate_stderr: number; analytic: number; repeats: number; pulses: number }
+export interface SimulatedPoint {
+  distance_km: number;
+  method: DecoyMethod;
+  mu: number;
+  /** the key rate per pulse the pooled counts support (the signed estimate clipped at zero) */
+  rate: number;
+  /** the estimate before clipping, and its jackknife standard error over the runs */
+  rate_signed: number;
+  rate_stderr: number;
+  /** the confidence interval of the signed estimate at `level` (Student t with repeats − 1 degrees of freedom) */
+  ci_low: number;
+  ci_high: number;
+  level: number;
+  /** the analytic rate at the same μ, clipped at zero and signed */
+  analytic: number;
+  analytic_signed: number;
+  repeats: number;
+  pulses: number;
+}
+
+/** Confidence level of the simulated points' intervals. */
+export const POINT_LEVEL = 0.99;
 
 /** Parses FROM:TO:STEP into the list of distances (inclusive of TO when it falls on the grid). */
 export function parseSweep(spec: string): number[] {
@@ -22,8 +47,8 @@ export function parseSweep(spec: string): number[] {
   return Array.from({ length: n }, (_, i) => +(from + i * step).toFixed(10));
 }
 
-/** Monte Carlo points: per distance and method with a positive analytic rate, `repeats` seeded runs. */
-export function simulatedPoints(l: LinkParams, distances: number[], o: { pulses: number; repeats: number; seed: number; fixedMu?: number; onPoint?: (done: number, total: number) => void }): SimulatedPoint[] {
+/** Monte Carlo points: per distance and method, `repeats` seeded runs pooled. */
+export function simulatedPoints(l: LinkParams, distances: number[], o: { pulses: number; repeats: number; seed: number; fixedMu?: number; level?: number; onPoint?: (done: number, total: number) => void }): SimulatedPoint[] {
   const out: SimulatedPoint[] = [];
   distances.forEach((d, i) => { out.push(...simulatedPointsAt(l, d, o)); o.onPoint?.(i + 1, distances.length); });
   return out;
@@ -33,25 +58,24 @@ export function simulatedPoints(l: LinkParams, distances: number[], o: { pulses:
  * The Monte Carlo points of one distance. The seed depends only on the run's seed and the distance,
  * so a resumed sweep (or one over other distances) gives the same point.
  */
-export function simulatedPointsAt(l: LinkParams, d: number, o: { pulses: number; repeats: number; seed: number; fixedMu?: number }): SimulatedPoint[] {
+export function simulatedPointsAt(l: LinkParams, d: number, o: { pulses: number; repeats: number; seed: number; fixedMu?: number; level?: number }): SimulatedPoint[] {
+  if (!Number.isInteger(o.repeats) || o.repeats < 2) throw new QmlError(`--repeats must be an integer ≥ 2 (error bars need two runs), got ${o.repeats}`, '--repeats');
+  const level = o.level ?? POINT_LEVEL;
+  const tq = studentTQuantile(1 - (1 - level) / 2, o.repeats - 1);
   const rng = new Rng((Math.imul(o.seed >>> 0, 0x9e3779b1) ^ Math.round(d * 1000)) >>> 0);
-  const jobs: Array<{ d: number; m: DecoyMethod; mu: number; analytic: number }> = [];
-  for (const m of ['none', 'infinite', 'vacuum+weak'] as DecoyMethod[]) {
-    const r = rateAt({ ...l, distanceKm: d }, m, o.fixedMu);
-    if (r.rate > 0) jobs.push({ d, m, mu: r.mu, analytic: r.rate });
-  }
   const out: SimulatedPoint[] = [];
-  jobs.forEach((j) => {
-    const rates: number[] = [];
-    for (let r = 0; r < o.repeats; r++) {
-      const link = { ...l, distanceKm: j.d, decoy: j.m, mu: j.mu };
-      if (j.m === 'vacuum+weak' && !(link.nu < link.mu)) continue;
-      rates.push(runBB84({ ...BB84_DEFAULTS, link, pulses: o.pulses, seed: rng.nextU32() }).result.estimated_rate_per_pulse);
-    }
-    const mean = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
-    const sd = Math.sqrt(rates.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, rates.length - 1));
-    out.push({ distance_km: j.d, method: j.m, mu: j.mu, rate_mean: mean, rate_stderr: sd / Math.sqrt(Math.max(1, rates.length)), analytic: j.analytic, repeats: rates.length, pulses: o.pulses });
-  });
+  for (const m of ['none', 'infinite', 'vacuum+weak'] as DecoyMethod[]) {
+    const a = rateAt({ ...l, distanceKm: d }, m, o.fixedMu);
+    const link: LinkParams = { ...l, distanceKm: d, decoy: m, mu: a.mu };
+    if (m === 'vacuum+weak' && !(link.nu < link.mu)) continue;
+    const runs = Array.from({ length: o.repeats }, () => countsOf(siftedPulses(link, o.pulses, rng.nextU32())));
+    const p = pooledRate(runs, link, m);
+    out.push({
+      distance_km: d, method: m, mu: a.mu, rate: Math.max(0, p.rate), rate_signed: p.rate, rate_stderr: p.stderr,
+      ci_low: p.rate - tq * p.stderr, ci_high: p.rate + tq * p.stderr, level,
+      analytic: a.rate, analytic_signed: a.rateSigned, repeats: o.repeats, pulses: o.pulses,
+    });
+  }
   return out;
 }
 

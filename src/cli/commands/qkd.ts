@@ -15,7 +15,7 @@ import { info, printJson, printLine, Progress, writeFileAtomic } from '../io.js'
 import { GYS, DECOY_METHODS, validateLink, type DecoyMethod, type LinkParams } from '../../channel/qkd/params.js';
 import { optimiseMu } from '../../channel/qkd/analytic.js';
 import { BB84_DEFAULTS, runBB84 } from '../../channel/qkd/protocol.js';
-import { analyticSweep, parseSweep, simulatedPointsAt, type SimulatedPoint } from '../../channel/qkd/sweep.js';
+import { analyticSweep, parseSweep, POINT_LEVEL, simulatedPointsAt, type SimulatedPoint } from '../../channel/qkd/sweep.js';
 import { sweepChart } from '../../report/qkd-chart.js';
 import { runJob } from '../../core/job.js';
 import { storeRecorder } from '../../store/job-recorder.js';
@@ -154,7 +154,7 @@ async function runSweep(f: Record<string, unknown>): Promise<void> {
         metricsOf: (r) => {
           const x = r as Rec;
           return [
-            ...x.simulated.map((p) => ({ key: `simulated_rate/${p.method}`, value: p.rate_mean, step: p.distance_km })),
+            ...x.simulated.map((p) => ({ key: `simulated_rate/${p.method}`, value: p.rate, step: p.distance_km })),
             ...Object.entries(x.max_distance_km).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => ({ key: `max_distance_km/${k}`, value: v })),
           ];
         },
@@ -176,9 +176,9 @@ async function runSweep(f: Record<string, unknown>): Promise<void> {
     if (!f.json) info(`chart written to ${f.plot}`);
   }
   if (f.json) { printJson(out); return; }
-  const rows = [['km', 'GLLP', 'decoy ∞', 'vacuum+weak', 'μ_opt', ...(simulated.length ? ['simulated (mean ± s.e.)'] : [])]];
+  const rows = [['km', 'GLLP', 'decoy ∞', 'vacuum+weak', 'μ_opt', ...(simulated.length ? [`simulated (estimate ± s.e., ${100 * POINT_LEVEL}% interval; signed, before clipping at 0)`] : [])]];
   for (const p of out.curve) {
-    const sims = simulated.filter((s) => s.distance_km === p.distance_km).map((s) => `${s.method}: ${fmt(s.rate_mean)} ± ${fmt(s.rate_stderr)}`).join('; ');
+    const sims = simulated.filter((s) => s.distance_km === p.distance_km).map((s) => `${s.method}: ${fmt(s.rate_signed)} ± ${fmt(s.rate_stderr)} [${fmt(s.ci_low)}, ${fmt(s.ci_high)}]`).join('; ');
     rows.push([String(p.distance_km), fmt(p.rate_gllp), fmt(p.rate_decoy_infinite), fmt(p.rate_decoy_vacuum_weak), p.mu_opt === null ? '-' : fmt(p.mu_opt, 3), ...(simulated.length ? [sims] : [])]);
   }
   printLine(table(rows).join('\n'));
