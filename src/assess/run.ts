@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { version } from '../core/version.js';
+import { processCpuSeconds } from '../core/cpu.js';
 import { configHashOf, runJob, type JobRecorder, type JobStatus } from '../core/job.js';
 import type { LabeledData } from '../qml/table.js';
 import { isQuantumType } from '../qml/models/registry.js';
@@ -60,6 +61,8 @@ export interface AttackEntry {
   ece_adversarial?: number;
   details?: Record<string, unknown>;
   seconds: number;
+  /** CPU seconds of the thread that ran the attack (the measure a shared machine does not distort). */
+  cpu_seconds?: number;
 }
 
 export interface ModelEntry {
@@ -133,7 +136,11 @@ export interface AssessResults {
   summary: string[];
   notes: string[];
   seconds: number;
+  /** Per step of this session: wall seconds and CPU seconds of the whole process (all threads). */
+  timing?: StepTiming[];
 }
+
+export interface StepTiming { step: string; seconds: number; cpu_seconds: number }
 
 export { NISQ_BASE, nisqNoise } from './noise.js';
 import { NISQ_BASE, nisqNoise } from './noise.js';
@@ -177,6 +184,18 @@ export interface AssessRunOptions {
 /** The steps of the main job, in order; each is its own file in ./steps/. */
 export const ASSESS_STEPS: AssessStep[] = [dataStep, trainStep, evasionStep, transferStep, quantumStep, noiseStep, checksStep, adaptiveStep, defensesStep, trainingThreatsStep, leakageStep, auditStep, reportStep];
 
+/** A step that records its wall and CPU time in `timing` (what the bench and the README quote). */
+function timed(step: AssessStep): AssessStep {
+  return {
+    ...step,
+    async run(ctx) {
+      const w0 = performance.now(), c0 = processCpuSeconds();
+      await step.run(ctx);
+      (ctx.record.timing ??= []).push({ step: step.name, seconds: (performance.now() - w0) / 1000, cpu_seconds: processCpuSeconds() - c0 });
+    },
+  };
+}
+
 export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: boolean, opts: AssessRunOptions = {}): Promise<AssessResults> {
   fs.mkdirSync(path.join(cfg.out, 'models'), { recursive: true });
   const state = { cfg, detectors: new Map(), pgdPoints: new Map() } as unknown as AssessState;
@@ -187,7 +206,7 @@ export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: b
       classes: [], rows: { train: 0, test: 0, attack: 0, black_box: 0 }, models: [], transfer: { epsilon: 0, pairs: [] },
       noise_sweep: [], noise_base: nisqNoise(1), checks: [], summary: [], notes: [], seconds: 0, steps_done: [],
     }),
-    steps: ASSESS_STEPS, state, hooks, recorder: opts.recorder, handleSignals: opts.handleSignals ?? false, shouldStop: hooks.interrupted,
+    steps: ASSESS_STEPS.map(timed), state, hooks, recorder: opts.recorder, handleSignals: opts.handleSignals ?? false, shouldStop: hooks.interrupted,
   });
 }
 

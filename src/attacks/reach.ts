@@ -168,7 +168,7 @@ export function reachability(target: AttackTarget, X0: Float64Array, y: Int32Arr
   const radius = opts.searchRadius ?? 50;
   const todo = correctRows.filter((r) => !reached[r]);
   if (todo.length) {
-    const pgd = threatModel({ epsilon: radius, norm: 'linf', steps: opts.steps ?? 20, restarts: 2 });
+    const pgd = threatModel({ epsilon: radius, norm: 'linf', steps: opts.steps ?? 20, restarts: 2, earlyStop: true });
     const out = new PGD('pgd').run({ target, X0, y, rows, threat: pgd, rng }).X;
     take(repairRows(target, out, X0, rows, y, { norm: 'linf', epsilon: radius }), `constrained PGD (L∞, ε = ${radius} sd, 2 restarts)`);
   }

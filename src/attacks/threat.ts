@@ -46,6 +46,12 @@ export interface ThreatModel {
   randomStart: boolean;
   /** Samples averaged per gradient for stochastic (shot-based or noisy) models: expectation over transformation. */
   eot: number;
+  /**
+   * Iterative attacks stop working on a row once its valid record is misclassified (AutoAttack's
+   * rule, Croce & Hein 2020): its success is settled, so further steps only cost. Off by default:
+   * adversarial training and transfer want the full-strength (most confident) points.
+   */
+  earlyStop?: boolean;
   constraints?: DomainConstraints;
 }
 
@@ -53,7 +59,7 @@ export function threatModel(t: Partial<ThreatModel> & { epsilon: number }): Thre
   const out: ThreatModel = {
     knowledge: t.knowledge ?? 'white-box', norm: t.norm ?? 'linf', epsilon: t.epsilon, space: t.space ?? 'input',
     queries: t.queries ?? 1000, steps: t.steps ?? 20, stepSize: t.stepSize, restarts: t.restarts ?? 1,
-    randomStart: t.randomStart ?? true, eot: t.eot ?? 1, constraints: t.constraints,
+    randomStart: t.randomStart ?? true, eot: t.eot ?? 1, earlyStop: t.earlyStop ?? false, constraints: t.constraints,
   };
   validateThreat(out);
   return out;

@@ -13,6 +13,7 @@
  * what remains unproven and why, in numbers.
  */
 import { Rng } from '../../core/rng.js';
+import { threadCpuSeconds } from '../../core/cpu.js';
 import { RawTarget, type AttackTarget } from '../../attacks/target.js';
 import { runAttack, scoreAdversarial } from '../../attacks/attack.js';
 import { threatModel } from '../../attacks/threat.js';
@@ -77,11 +78,12 @@ async function escalate(ctx: AssessContext, me: ModelEntry, failed: Check[]): Pr
   const surTarget = new RawTarget(surrogate, attack.table, constraints, train.table);
   const bpda = new BpdaTarget(full, surTarget);
   const steps = 2 * cfg.steps, restarts = cfg.quick ? 3 : 5;
-  const threatAt = (eps: number, r = restarts) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps, restarts: r, queries: cfg.queries });
+  const threatAt = (eps: number, r = restarts, earlyStop = true) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps, restarts: r, queries: cfg.queries, earlyStop });
   const run = async (name: string, eps: number, f: () => ReturnType<typeof entryOf>) => {
     names.push(name);
     const cached = reuse(ctx, me.name, name, eps);
-    me.attacks.push(cached ?? f());
+    const c0 = threadCpuSeconds();
+    me.attacks.push(cached ?? { ...f(), cpu_seconds: threadCpuSeconds() - c0 });
     await ctx.checkpoint();
   };
   const pgdMargin = new PGD('pgd-margin', 0, true, 'margin');
@@ -93,7 +95,8 @@ async function escalate(ctx: AssessContext, me: ModelEntry, failed: Check[]): Pr
     if (!cfg.attacks.includes('apgd-dlr')) await run('apgd-dlr', eps, () => entryOf(ctx, runAttack(apgdDlr, full, X0, y, rows, threatAt(eps, 1), cfg.seed + 22), rows));
     await run('bpda', eps, () => entryOf(ctx, runAttack(bpdaPgd, bpda, X0, y, rows, threatAt(eps), cfg.seed + 23), rows));
     await run('transfer:surrogate', eps, () => {
-      const t = threatAt(eps);
+      // Crafted on the surrogate at full strength (no early stop): confident points transfer better.
+      const t = threatAt(eps, restarts, false);
       const out = pgdMargin.run({ target: surTarget, X0, y, rows, threat: t, rng: new Rng(cfg.seed + 24) });
       return entryOf(ctx, scoreAdversarial({ name: 'transfer:surrogate', knowledge: 'transfer' }, full, X0, out.X, y, rows, t, 0), rows, 'transfer:surrogate');
     });

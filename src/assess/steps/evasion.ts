@@ -12,6 +12,7 @@ import { threatModel } from '../../attacks/threat.js';
 import { DeepFool } from '../../attacks/evasion/deepfool.js';
 import { reachability } from '../../attacks/reach.js';
 import { wilsonInterval } from '../../core/stats.js';
+import { threadCpuSeconds } from '../../core/cpu.js';
 import type { AttackEntry, UnboundedEntry } from '../run.js';
 import { evasionOn, reuse, type AssessContext, type AssessStep } from '../state.js';
 
@@ -71,16 +72,18 @@ export const evasionStep: AssessStep = {
         const black = BLACK_BOX.has(a);
         const tgt = black ? bbTarget : full, rows = black ? bbRows : attack.table.rows;
         const yy = black ? y.subarray(0, bbRows) : y, XX = black ? bbTarget.initial() : X0;
-        const threatAt = (eps: number) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps: cfg.steps, queries: cfg.queries, restarts: 1 });
+        // Early stop (AutoAttack's rule) everywhere except PGD at the transfer ε, whose points are
+        // replayed on the other models and should be as confident as the full run makes them.
+        const threatAt = (eps: number) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps: cfg.steps, queries: cfg.queries, restarts: 1, earlyStop: !(a === 'pgd' && eps === epsT) });
         if (MINIMAL.has(a)) {
           const cached = cfg.eps.map((e) => reuse(ctx, me.name, a, e));
           if (cached.every(Boolean)) { me.attacks.push(...(cached as AttackEntry[])); done += cfg.eps.length; continue; }
           // One run finds each row's smallest perturbation; score it at every ε.
-          const ts = performance.now(), q0 = tgt.queries;
+          const ts = performance.now(), c0 = threadCpuSeconds(), q0 = tgt.queries;
           const advX = atk.run({ target: tgt, X0: XX, y: yy, rows, threat: threatAt(Math.max(...cfg.eps)), rng: new Rng(cfg.seed) }).X;
-          const q = (tgt.queries - q0) / rows, secs = (performance.now() - ts) / 1000;
+          const q = (tgt.queries - q0) / rows, secs = (performance.now() - ts) / 1000, cpu = threadCpuSeconds() - c0;
           for (const eps of cfg.eps) {
-            me.attacks.push(entryOf(ctx, scoreAdversarial(atk, tgt, XX, advX, yy, rows, threatAt(eps), q, undefined, secs / cfg.eps.length), rows));
+            me.attacks.push({ ...entryOf(ctx, scoreAdversarial(atk, tgt, XX, advX, yy, rows, threatAt(eps), q, undefined, secs / cfg.eps.length), rows), cpu_seconds: cpu / cfg.eps.length });
             ctx.progress(`attack ${me.name}`, ++done, units);
           }
         } else {
@@ -88,10 +91,10 @@ export const evasionStep: AssessStep = {
             // PGD at the transfer ε always runs: its points feed the transfer step.
             const cached = reuse(ctx, me.name, a, eps);
             if (cached && !(a === 'pgd' && eps === epsT)) { me.attacks.push(cached); ctx.progress(`attack ${me.name}`, ++done, units); continue; }
-            const ts = performance.now(), q0 = tgt.queries;
+            const ts = performance.now(), c0 = threadCpuSeconds(), q0 = tgt.queries;
             const o = eps === 0 ? { X: Float64Array.from(XX), steps: undefined } : atk.run({ target: tgt, X0: XX, y: yy, rows, threat: threatAt(eps), rng: new Rng(cfg.seed) });
             const r = scoreAdversarial(atk, tgt, XX, o.X, yy, rows, threatAt(eps), (tgt.queries - q0) / rows, o.steps, (performance.now() - ts) / 1000);
-            me.attacks.push(entryOf(ctx, r, rows));
+            me.attacks.push({ ...entryOf(ctx, r, rows), cpu_seconds: threadCpuSeconds() - c0 });
             if (a === 'pgd' && eps === epsT) ctx.state.pgdPoints.set(me.name, o.X);
             ctx.progress(`attack ${me.name}`, ++done, units);
           }

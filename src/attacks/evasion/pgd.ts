@@ -8,8 +8,8 @@
  */
 import type { AttackContext, AttackOutput, EvasionAttack } from '../attack.js';
 import { argmaxRows, margins } from '../attack.js';
-import { ascend, ceAscent, projectRows, randomStart, rowLosses } from './steps.js';
-import { marginGradient, repairRows } from '../constrained.js';
+import { ascend, projectRows, randomStart, rowLosses } from './steps.js';
+import { gatherRows, marginGradient, repairRows, stableCeAscent } from '../constrained.js';
 
 export class PGD implements EvasionAttack {
   readonly knowledge = 'white-box' as const;
@@ -22,33 +22,54 @@ export class PGD implements EvasionAttack {
     const best = Float64Array.from(X0);
     const bestLoss = new Float64Array(rows).fill(-Infinity), bestWrong = new Uint8Array(rows);
     const steps = new Int32Array(rows);
+    const all = Array.from({ length: rows }, (_, r) => r);
+    // With early stop, the rows whose best valid record is already misclassified drop out (their
+    // success is settled); the others are gathered into a compact batch for each step.
+    const liveRows = (): number[] => (threat.earlyStop ? all.filter((r) => !bestWrong[r]) : all);
     for (let restart = 0; restart < threat.restarts; restart++) {
+      let live = liveRows();
+      if (!live.length) break;
+      let n = live.length, idx: number[] | undefined = n === rows ? undefined : live;
+      const X0l = n === rows ? X0 : gatherRows(X0, live, dim);
       // The first run starts at the clean point (so PGD is never weaker than a single gradient step); restarts start at random.
-      const X = this.random && threat.randomStart && restart > 0 ? randomStart(X0, rows, dim, target.scale, threat.norm, eps, rng) : Float64Array.from(X0);
-      projectRows(target, X, X0, rows, threat.norm, eps);
-      const acc = new Float64Array(rows * dim);
+      let X: Float64Array = this.random && threat.randomStart && restart > 0 ? randomStart(X0l, n, dim, target.scale, threat.norm, eps, rng) : Float64Array.from(X0l);
+      let Xc0: Float64Array = X0l;
+      projectRows(target, X, Xc0, n, threat.norm, eps, 'none', idx);
+      let acc: Float64Array = new Float64Array(n * dim);
       for (let s = 0; s < threat.steps; s++) {
-        let g = this.loss === 'margin' ? marginGradient(target, X, rows, y, threat.eot) : ceAscent(target, X, rows, y, threat.eot);
+        if (threat.earlyStop && s > 0) {
+          // Shrink the batch to the rows still not adversarial.
+          const keep: number[] = [];
+          for (let a = 0; a < n; a++) if (!bestWrong[live[a]]) keep.push(a);
+          if (!keep.length) break;
+          if (keep.length < n) {
+            X = gatherRows(X, keep, dim); Xc0 = gatherRows(Xc0, keep, dim); acc = gatherRows(acc, keep, dim);
+            live = keep.map((a) => live[a]); n = live.length; idx = live;
+          }
+        }
+        const yl = n === rows ? y : Int32Array.from(live, (r) => y[r]);
+        let g = this.loss === 'margin' ? marginGradient(target, X, n, yl, threat.eot, idx) : stableCeAscent(target, X, n, yl, threat.eot, idx);
         if (this.momentum > 0) {
-          for (let r = 0; r < rows; r++) {
+          for (let r = 0; r < n; r++) {
             let l1 = 0;
             for (let j = 0; j < dim; j++) l1 += Math.abs(g[r * dim + j]);
             for (let j = 0; j < dim; j++) acc[r * dim + j] = this.momentum * acc[r * dim + j] + g[r * dim + j] / (l1 || 1);
           }
           g = acc;
         }
-        ascend(X, g, rows, dim, target.scale, alpha, threat.norm);
-        projectRows(target, X, X0, rows, threat.norm, eps);
-        for (let r = 0; r < rows; r++) steps[r]++;
+        ascend(X, g, n, dim, target.scale, alpha, threat.norm);
+        projectRows(target, X, Xc0, n, threat.norm, eps, 'none', idx);
+        for (const r of live) steps[r]++;
         // Keep each row's best iterate (misclassified first, then highest loss), scored as the valid record it rounds to.
         const V = Float64Array.from(X);
-        target.constrain(V, X0, rows, 'toward');
-        const p = target.proba(V, rows), pred = argmaxRows(p, rows, C), loss = this.loss === 'margin' ? marginLoss(p, y, rows, C) : rowLosses(p, y, rows, C);
-        for (let r = 0; r < rows; r++) {
-          const wrong = pred[r] !== y[r] ? 1 : 0;
-          if (wrong > bestWrong[r] || (wrong === bestWrong[r] && loss[r] > bestLoss[r])) {
-            bestWrong[r] = wrong; bestLoss[r] = loss[r];
-            best.set(X.subarray(r * dim, (r + 1) * dim), r * dim);
+        target.constrain(V, Xc0, n, 'toward', idx);
+        const p = target.proba(V, n, idx), pred = argmaxRows(p, n, C), loss = this.loss === 'margin' ? marginLoss(p, yl, n, C) : rowLosses(p, yl, n, C);
+        for (let a = 0; a < n; a++) {
+          const r = live[a];
+          const wrong = pred[a] !== y[r] ? 1 : 0;
+          if (wrong > bestWrong[r] || (wrong === bestWrong[r] && loss[a] > bestLoss[r])) {
+            bestWrong[r] = wrong; bestLoss[r] = loss[a];
+            best.set(X.subarray(a * dim, (a + 1) * dim), r * dim);
           }
         }
       }

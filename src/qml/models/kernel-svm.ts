@@ -274,17 +274,40 @@ export class KernelSVM implements Model {
     if (!this.support || !this.states) throw new QmlError(`the ${this.type} model has not been fitted`);
   }
 
+  private active: { binaries: Binary[]; states: Float64Array; idx: Int32Array; sv: Float64Array } | null = null;
+
+  /**
+   * The support rows with a nonzero coefficient in some binary problem, and their feature states.
+   * SMO leaves most coefficients at zero, and a zero term adds nothing to a decision value, so the
+   * kernel is evaluated against these rows only (the sums keep their order: the values are the same
+   * to the last bit). Rebuilt when the coefficients or the states change.
+   */
+  private activeSupport(): { idx: Int32Array; sv: Float64Array } {
+    const a = this.active;
+    if (a && a.binaries === this.binaries && a.states === this.states) return a;
+    const n = this.support!.rows, D = this.stateDim, st = this.states!;
+    const keep: number[] = [];
+    for (let i = 0; i < n; i++) if (this.binaries.some((b) => b.coef[i] !== 0)) keep.push(i);
+    const idx = Int32Array.from(keep), sv = new Float64Array(keep.length * D);
+    keep.forEach((i, k) => sv.set(st.subarray(i * D, (i + 1) * D), k * D));
+    this.active = { binaries: this.binaries, states: st, idx, sv };
+    return this.active;
+  }
+
   /** Decision values rows × (number of binary problems). */
   decision(X: RowMatrix): Float64Array {
     this.ensureFitted();
     checkInputs(this, X);
-    const st = this.featureStates(X), n = this.support!.rows;
-    const K = this.kernelMatrix(this.states!, n, st, X.rows);
+    const st = this.featureStates(X);
+    // With shots every kernel entry draws from the seeded estimator: keep every row so the draws stay as they were.
+    const { idx, sv } = this.shots ? { idx: Int32Array.from({ length: this.support!.rows }, (_, i) => i), sv: this.states! } : this.activeSupport();
+    const m = idx.length;
+    const K = this.kernelMatrix(sv, m, st, X.rows);
     const B = this.binaries.length, out = new Float64Array(X.rows * B);
     this.binaries.forEach((bin, c) => {
       for (let r = 0; r < X.rows; r++) {
         let v = bin.bias;
-        for (let i = 0; i < n; i++) v += bin.coef[i] * K[i * X.rows + r];
+        for (let a = 0; a < m; a++) v += bin.coef[idx[a]] * K[a * X.rows + r];
         out[r * B + c] = v;
       }
     });
