@@ -12,7 +12,7 @@
  *   adversarial training on the same threat model (attack rows shaped with α ~ U(0, α) added to
  *   the training set as attacks, the data-augmentation form of Madry et al. 2018);
  * - poisoned federated round: one compromised gNB trains on flipped labels and boosts its update
- *   by n (model replacement, Bhagoji et al. 2019) in the last round; the defence aggregates with
+ *   by 2n (model replacement, Bhagoji et al. 2019) in the last round; the defence aggregates with
  *   the coordinate-wise median (Yin et al. 2018).
  */
 import { QmlError } from '../../core/errors.js';
@@ -122,18 +122,20 @@ export function detectorFor(cfg: ScenarioConfig, seed: number, v: DetectorVarian
 }
 
 /**
- * The training rows with the minority class resampled (seeded, with replacement) up to the majority's
- * count: federated clients train without class weights, and the shipped flow sets are attack-heavy.
+ * The training rows balanced: each class sampled (seeded; with replacement when it has fewer rows) to
+ * the same count, since federated clients train without class weights and the shipped flow sets are
+ * attack-heavy.
  */
 function balanced(d: LabeledData, attack: number, seed: number): LabeledData {
   const a: number[] = [], b: number[] = [];
   for (let i = 0; i < d.labels.length; i++) (d.labels[i] === attack ? a : b).push(i);
-  const [small, big] = a.length < b.length ? [a, b] : [b, a];
-  if (!small.length) return d;
+  if (!a.length || !b.length) return d;
+  // At most PER_CLASS rows per class: the detectors are small and train once per seed.
   const rng = new Rng(seed ^ 0xba1);
-  const extra = Array.from({ length: big.length - small.length }, () => small[rng.int(small.length)]);
-  return selectRows(d, [...big, ...small, ...extra]);
+  const pick = (rows: number[]) => (rows.length >= PER_CLASS ? (rng.shuffle(rows.slice()) as number[]).slice(0, PER_CLASS) : [...rows, ...Array.from({ length: PER_CLASS - rows.length }, () => rows[rng.int(rows.length)])]);
+  return selectRows(d, [...pick(a), ...pick(b)]);
 }
+const PER_CLASS = 600;
 
 function concatF(a: Float64Array, b: Float64Array): Float64Array {
   const o = new Float64Array(a.length + b.length);
@@ -157,8 +159,10 @@ function federatedDetector(cfg: ScenarioConfig, pipe: Pipeline, data: LabeledDat
       const malicious = v.poisoned && round === R && k === 0;
       // The compromised gNB trains on flipped labels, then boosts its update by n (model replacement).
       const d = malicious ? { ...cdata[k], y: Int32Array.from(cdata[k].y, (y) => C - 1 - y) } : cdata[k];
-      const res = trainLocal({ client: k, round, seed: seed * 1000 + round * 31 + k, numClasses: C, spec: cspec, data: d, global, instructions: { proxMu: 0 } });
-      if (malicious) for (let i = 0; i < res.update.length; i++) res.update[i] *= clients;
+      // It also trains three times as long on its poisoned rows, then boosts by 2n so that its update
+      // outweighs the honest ones in a mean even when their local steps happen to be large.
+      const res = trainLocal({ client: k, round, seed: seed * 1000 + round * 31 + k, numClasses: C, spec: cspec, data: d, global, instructions: { proxMu: 0, ...(malicious ? { epochs: cspec.epochs * 3 } : {}) } });
+      if (malicious) for (let i = 0; i < res.update.length; i++) res.update[i] *= 2 * clients;
       updates.push(res.update); weights.push(res.numExamples);
     }
     const agg = v.robustAggregation ? coordinateMedian(updates) : weightedMean(updates, weights);

@@ -8,7 +8,7 @@
  *   an XY-ring mixer on the one-hot groups (Hadfield et al. 2019), angles pre-trained once per
  *   function (INTERP, Zhou et al. 2020) and reused across epochs — parameter concentration makes
  *   angles transfer between instances of one family (Brandão et al. 2018) — and `shots`
- *   measurements of which the best feasible one is kept.
+ *   measurements whose most frequent feasible outcome is the answer.
  * - The angle store keeps a SHA-256 digest of the angles taken when they were trained; the
  *   param-integrity defence checks it before every use and retrains on a mismatch.
  *
@@ -88,20 +88,35 @@ export async function quantumSolve(cfg: ScenarioConfig, p: Problem, fn: Fn, stor
   simMs += cpuMsSince(s1);
   circuits += 1;
   const c2 = process.cpuUsage();
-  let best: Uint8Array | null = null, bestObj = Infinity, bestFeasible = false;
+  // The answer is the most frequent feasible outcome (ties: the cheaper one). Taking the best of all
+  // shots instead would credit QAOA with a classical random search over its samples.
+  const counts = new Map<number, number>();
+  for (const s of samples) counts.set(s, (counts.get(s) ?? 0) + 1);
+  let best: Uint8Array | null = null, bestObj = Infinity, bestFeasible = false, bestCount = -1;
   const sign = p.sense === 'max' ? -1 : 1;
   const xb = new Uint8Array(p.n);
-  const seen = new Set<number>();
-  for (const s of samples) {
-    if (seen.has(s)) continue;
-    seen.add(s);
+  for (const [s, cnt] of counts) {
     for (let i = 0; i < p.n; i++) xb[i] = (s >>> i) & 1;
     const ev = evaluateAssignment(p, xb);
     const v = sign * ev.objective;
-    if ((ev.feasible && !bestFeasible) || (ev.feasible === bestFeasible && v < bestObj)) { best = Uint8Array.from(xb); bestObj = v; bestFeasible = ev.feasible; }
+    const better = (ev.feasible && !bestFeasible) || (ev.feasible === bestFeasible && (cnt > bestCount || (cnt === bestCount && v < bestObj)));
+    if (better) { best = Uint8Array.from(xb); bestObj = v; bestFeasible = ev.feasible; bestCount = cnt; }
   }
   cpu += cpuMsSince(c2);
   return { x: best!, objective: sign * bestObj, feasible: bestFeasible, cost: quantumCost(cfg, cpu, qpuMs(cfg, circuits), simMs), qubits: n };
+}
+
+/** The p = 1 angles on a 12 × 12 grid that maximise ⟨cost⟩: what an attacker with a simulator writes into the store. */
+export function worstAngles(p: Problem): { gamma: number; beta: number } {
+  const { sim } = qaoaSim(p);
+  let best = { gamma: 0, beta: 0, v: -Infinity };
+  for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) {
+    const g = ((i + 0.5) / 12) * Math.PI, b = ((j + 0.5) / 12) * (Math.PI / 2);
+    sim.run([g], [b]);
+    const v = sim.expectation();
+    if (v > best.v) best = { gamma: g, beta: b, v };
+  }
+  return { gamma: best.gamma, beta: best.beta };
 }
 
 export interface RouteDecision { module: 'quantum' | 'classical'; reason: string; qubits: number }

@@ -19,7 +19,7 @@ import { linkParams } from '../../channel/qkd/params.js';
 import type { ScenarioConfig, SliceType } from './config.js';
 import { World, clamp } from './world.js';
 import { ATTACKS, ATTACK_START, JAMMER_DBM, type IndicatorName } from './attacks.js';
-import { AngleStore, Router, classicalSolve, quantumSolve, qubitsFor, relativeGain, type Fn, type ModuleResult } from './modules.js';
+import { AngleStore, Router, classicalSolve, quantumSolve, qubitsFor, relativeGain, worstAngles, type Fn, type ModuleResult } from './modules.js';
 import { classicalCost, cpuMsSince, qpuMs, quantumCost, type DecisionCost } from './costs.js';
 import { EVASION_ALPHA, detectorFor, flowData, flowTable } from './detection.js';
 import type { DecisionGateway } from './gateway.js';
@@ -100,9 +100,13 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
     const qubits = hybrid ? qubitsFor(p) : 0;
     const route = router.decide(fn, qubits);
     if (route.module === 'classical') { const r = await classicalSolve(cfg, p); return { r, module: 'classical', reason: route.reason }; }
-    if (atk('qaoa-tamper') && step >= startStep) {
-      // The attacker overwrites the stored angles (the digest taken at training time stays).
-      for (const a of store.angles.values()) { a.gamma = a.gamma.map(() => qRng.next() * Math.PI); a.beta = a.beta.map(() => qRng.next() * Math.PI); }
+    if (atk('qaoa-tamper') && step >= startStep && !tampered.has(fn) && store.angles.has(fn)) {
+      // The attacker overwrites the stored angles with the worst ones it finds for this function (a
+      // p = 1 grid maximising ⟨cost⟩ on the current instance); the digest taken at training time stays.
+      tampered.add(fn);
+      const w = worstAngles(p);
+      const a = store.angles.get(fn)!;
+      a.gamma = [w.gamma, 0]; a.beta = [w.beta, 0];
     }
     const r = await quantumSolve(cfg, p, fn, store, { seed: seed * 100003 + step * 17 + fn.length, verifyAngles: def('param-integrity') });
     if (router.calibrating(fn)) {
@@ -113,6 +117,8 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
     return { r, module: 'quantum', reason: route.reason };
   };
 
+  const tampered = new Set<Fn>();
+  void qRng;
   let prevTaskAssign: number[] = [];
   for (let k = 0; k < steps; k++) {
     const t = k * cfg.step_s;
@@ -141,7 +147,10 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
       inr[i * G + j] = m - noiseDbm;
     }
     const compromised = (g: number) => atk('false-reports') && attacking && g % 2 === 0;
-    const reported = Float64Array.from(inr, (v, idx) => (compromised(Math.floor(idx / G)) ? -Infinity : v));
+    // A compromised cell inverts its reports: it hides its real interferers and claims strong
+    // interference (30 dB above the threshold) from the cells it does not hear, so the allocator
+    // separates the wrong pairs.
+    const reported = Float64Array.from(inr, (v, idx) => (compromised(Math.floor(idx / G)) && Math.floor(idx / G) !== idx % G ? (v > cfg.radio.inr_threshold_db ? -Infinity : cfg.radio.inr_threshold_db + 30) : v));
     if (def('report-validation')) {
       // The twin's own prediction: median path loss (NLOS, no shadowing) from each interferer to the reporting cell's users.
       for (const i of alive) for (const j of alive) if (i !== j && users[i].length) {
@@ -156,11 +165,14 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
         if (!(Math.abs(reported[i * G + j] - pred) <= 3 * (cfg.radio.model === 'UMi' ? 7.82 : 6))) reported[i * G + j] = pred;
       }
     }
-    const jammedCell = new Uint8Array(G);
+    const jammedCell = new Float64Array(G);
     if (def('channel-hopping')) for (const g of alive) {
       let s = 0;
       for (const u of users[g]) s += jamMw[u];
-      if (users[g].length && mwToDbm(s / users[g].length) > noiseDbm + 6) jammedCell[g] = 1;
+      // Weighted like an interference edge (1 + one per 6 dB above the threshold): avoiding the
+      // jammer must not cost more co-channel interference than it saves.
+      const jinr = users[g].length ? mwToDbm(s / users[g].length) - noiseDbm : -Infinity;
+      if (jinr > cfg.radio.inr_threshold_db) jammedCell[g] = 1 + Math.floor((jinr - cfg.radio.inr_threshold_db) / 6);
     }
     const thr = cfg.radio.inr_threshold_db;
     const edges: Array<[number, number, number]> = [];
@@ -171,8 +183,8 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
     const comps = components(alive.length, edges);
     const newChannel = Int32Array.from(channel);
     for (const comp of comps) {
-      if (comp.length === 1) { newChannel[alive[comp[0]]] = jammedCell[alive[comp[0]]] && K > 1 ? 1 : 0; continue; }
-      const p = spectrumProblem(comp, edges, K, (v) => jammedCell[alive[comp[v]]] === 1);
+      if (comp.length === 1) { newChannel[alive[comp[0]]] = jammedCell[alive[comp[0]]] > 0 && K > 1 ? 1 : 0; continue; }
+      const p = spectrumProblem(comp, edges, K, (v) => jammedCell[alive[comp[v]]]);
       const d = await decide('spectrum', p, k);
       charge(d.r.cost);
       const plan = comp.map((_, v) => { let c = 0; for (let q = 0; q < K; q++) if (d.r.x[v * K + q]) c = q; return c; });
@@ -273,7 +285,7 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
       if (tIdx.length && A) {
         const fleet: TaskFleet = {
           agents: A, tasks: tIdx.length, cost: dist.map((r) => tIdx.map((t) => Math.round(r[t] / 50))),
-          load: tIdx.map(() => 1), capacity: near.map(() => Math.ceil(tIdx.length / A) + 1),
+          load: tIdx.map(() => 1), capacity: near.map(() => tIdx.length),
           arrival: arrival.map((r) => tIdx.map((t) => Math.round(r[t]))), deadline: tIdx.map(() => Math.round(cfg.tasks.deadline_s)),
         };
         const p = tasksProblem(fleet);
@@ -358,16 +370,15 @@ export function components(n: number, edges: Array<[number, number, number]>): n
 /**
  * Channel assignment of one interference component as a weighted colouring: x_{v·K+c} = 1 when cell v
  * uses channel c; minimise Σ_edges w_uv Σ_c x_uc x_vc (w: 1 + one per 6 dB of INR above the
- * threshold) plus K·(heaviest degree) for a cell put on a channel it measures a jammer on.
+ * threshold) plus, for a cell put on the channel it measures a jammer on, the jammer's weight on the same scale.
  */
-export function spectrumProblem(comp: number[], edges: Array<[number, number, number]>, K: number, jammed: (v: number) => boolean): Problem {
+export function spectrumProblem(comp: number[], edges: Array<[number, number, number]>, K: number, jammed: (v: number) => number): Problem {
   const local = new Map(comp.map((v, i) => [v, i]));
   const es: Array<[number, number]> = [], ws: number[] = [];
   for (const [a, b, w] of edges) if (local.has(a) && local.has(b)) { es.push([local.get(a)!, local.get(b)!]); ws.push(w); }
   const n = comp.length, b = new QuboBuilder(n * K);
   es.forEach(([u, v], e) => { for (let c = 0; c < K; c++) b.addQuad(u * K + c, v * K + c, ws[e]); });
-  const heavy = ws.reduce((s, w) => s + w, 0) + 1;
-  for (let v = 0; v < n; v++) if (jammed(v) && K > 1) b.addLinear(v * K + 0, heavy);
+  for (let v = 0; v < n; v++) if (jammed(v) > 0 && K > 1) b.addLinear(v * K + 0, jammed(v));
   const oneHot = Array.from({ length: n }, (_, v) => Array.from({ length: K }, (_, c) => v * K + c));
   return makeProblem({
     kind: 'coloring', name: `spectrum-${n}x${K}`, sense: 'min', objective: b.build(),
