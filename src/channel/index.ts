@@ -36,7 +36,7 @@ export { sift, type Sifted } from './qkd/sift.js';
 export { pack as packBits, unpack as unpackBits, hammingDistance as packedHammingDistance, toBytes as packedBitsToBytes } from './qkd/bits.js';
 export { cascade, cascadeMonteCarlo, cascadeSchedule, CASCADE_SCHEDULES, type CascadeResult, type CascadeStats, type CascadeScheduleName } from './qkd/cascade.js';
 export { toeplitzHash, toeplitzSeed, verificationBits } from './qkd/toeplitz.js';
-export { tomamichelKeyLength, tomamichelMu, limKeyLength, type LimCounts, type LimResult } from './qkd/finite.js';
+export { tomamichelKeyLength, tomamichelMu, tomamichelExpectedRate, limKeyLength, type LimCounts, type LimResult } from './qkd/finite.js';
 export { runBB84, validateBb84, BB84_DEFAULTS, type Bb84Config, type Bb84Result } from './qkd/protocol.js';
 export { parseSweep, simulatedPoints, simulatedPointsAt, POINT_LEVEL, type SimulatedPoint } from './qkd/sweep.js';
 export { countsOf, addCounts, observedObservables, rateFromCounts, pooledRate, type RateCounts } from './qkd/estimate.js';
