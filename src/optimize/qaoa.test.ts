@@ -227,6 +227,42 @@ test('a two-thread QAOA team produces the same state as one thread', async () =>
   }
 });
 
+test('the SIMD path (phase fused into the first mixer pass; one and two threads) gives the TypeScript kernels\' state, one- and two-byte cost levels, odd and even n', async () => {
+  const { QaoaTeam } = await import('./qaoa/team.js');
+  const { qaoaWasm } = await import('./qaoa/wasm.js');
+  assert.ok(qaoaWasm() !== null, 'npm run build:wasm builds dist/wasm/qaoa.wasm');
+  const wide = (() => {
+    // Integer weights up to 90 make the range of f exceed 255 levels: a two-byte index.
+    const rng = new Rng(9), b = new QuboBuilder(14);
+    for (let i = 0; i < 14; i++) for (let j = i + 1; j < 14; j++) if (rng.next() < 0.5) b.addQuad(i, j, rng.int(181) - 90);
+    return b.build();
+  })();
+  for (const q of [penalized(maxcutProblem(randomRegularGraph(4, 15, 4))).qubo, randomQubo(12, 5, true), wide]) {
+    const g = [0.4, -0.7, 0.2], b = [0.6, 0.3, -0.1];
+    const simd = new FastQaoa({ qubo: q });
+    assert.ok(simd.wasmLayout() !== null);
+    assert.equal(simd.passCount(), Math.ceil(q.n / 2));
+    process.env.QML6G_QAOA_WASM = '0';
+    let ts: FastQaoa;
+    try { ts = new FastQaoa({ qubo: q }); } finally { delete process.env.QML6G_QAOA_WASM; }
+    assert.equal(ts.wasmLayout(), null);
+    assert.equal(ts.passCount(), Math.ceil(q.n / 2) + 1);
+    simd.run(g, b);
+    ts.run(g, b);
+    const diff = (a: Float64Array, c: Float64Array) => { let d = 0; for (let k = 0; k < a.length; k++) d = Math.max(d, Math.abs(a[k] - c[k])); return d; };
+    assert.ok(diff(simd.state, ts.state) < 1e-13, `one thread: ${diff(simd.state, ts.state)}`);
+    assert.ok(Math.abs(simd.expectation() - ts.expectation()) < 1e-10);
+    const team = await QaoaTeam.attach(simd, 2);
+    try {
+      simd.run(g, b);
+      assert.ok(diff(simd.state, ts.state) < 1e-13, `two threads: ${diff(simd.state, ts.state)}`);
+    } finally { await team.close(); }
+  }
+  // The wide instance really exercises the two-byte kernels.
+  const w = new FastQaoa({ qubo: wide });
+  assert.ok(w.cost.kind === 'levels' && w.cost.index instanceof Uint16Array);
+});
+
 test('noisy QAOA: without noise it equals the fast path; depolarising noise pulls ⟨f⟩ towards the uniform mean; density matrix and trajectories agree', async () => {
   const { noisyQaoa } = await import('./qaoa/noisy.js');
   const q = penalized(maxcutProblem(makeGraph(5, [[0, 1], [1, 2], [2, 3], [3, 4], [4, 0], [1, 3]]))).qubo;

@@ -55,13 +55,15 @@ async function layerBench(sizes: number[], bw: ReturnType<typeof measureBandwidt
     info(`QAOA layer at n = ${n} ...`);
     const q = penalized(maxcutProblem(randomRegularGraph(3, n, n))).qubo;
     const cost = costTable(q, { shared: true });
-    const sim = new FastQaoa({ qubo: q }, { cost, state: new Float64Array(new SharedArrayBuffer(16 * 2 ** n)) });
+    // The state where the SIMD kernels run (FastQaoa's default allocation); shared either way.
+    const sim = new FastQaoa({ qubo: q }, { cost });
     sim.reset();
     const idxBytes = cost.kind === 'levels' ? cost.index.BYTES_PER_ELEMENT : 8;
-    // One phase pass (reads the index too) and ⌈n/2⌉ two-qubit mixer passes, each reading and writing the state once.
-    const passes = 1 + Math.ceil(n / 2);
+    // ⌈n/2⌉ two-qubit mixer passes and the phase pass (fused into the first mixer pass on the SIMD
+    // path), each reading and writing the state once; the phase also reads the index.
+    const passes = sim.passCount();
     const bytes = 2 ** n * (32 * passes + idxBytes);
-    const layer = () => { sim.phase(0.4); sim.mix(0.3); };
+    const layer = () => sim.layer(0.4, 0.3);
     const reps = n >= 26 ? 2 : 3;
     layer();
     const one = best(layer, reps);

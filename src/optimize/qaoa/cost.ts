@@ -14,6 +14,7 @@
 import { QmlError } from '../../core/errors.js';
 import { checkStateMemory } from '../../sim/memory.js';
 import { quboValues, type Qubo } from '../qubo.js';
+import { wasmIndex } from './wasm.js';
 
 export type CostTable =
   | { kind: 'levels'; n: number; index: Uint8Array | Uint16Array; base: number; step: number; levels: number; min: number; max: number }
@@ -46,7 +47,8 @@ export function costTable(q: Qubo, opts: { shared?: boolean } = {}): CostTable {
     const span = Math.round((highB - lowB) / grid);
     if (span < 65536) {
       // Integer DP in grid units directly in the index array: every partial sum is a true f value.
-      const index = span < 256 ? new Uint8Array(alloc(N)) : new Uint16Array(alloc(2 * N));
+      // In the SIMD kernels' memory when they run (wasm.ts), shared either way.
+      const index = wasmIndex(N, span >= 256);
       const lower: Array<Array<[number, number]>> = Array.from({ length: n }, () => []);
       for (const [i, j, w] of q.quad) lower[j].push([i, Math.round(w / grid)]);
       const lowUnits = Math.round(lowB / grid);

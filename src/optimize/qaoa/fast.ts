@@ -27,6 +27,7 @@ import type { Rng } from '../../core/rng.js';
 import { checkStateMemory } from '../../sim/memory.js';
 import type { Qubo } from '../qubo.js';
 import { costAt, costTable, levelValue, type CostTable } from './cost.js';
+import { qaoaWasm, wasmDoubles, wasmOffset, type QaoaWasmExports } from './wasm.js';
 import { apply2x2, expectValues, imInnerX, imInnerXY, levelHistogram, mixX, mixX2, mixXY, phaseLevels, phaseValues } from './kernels.js';
 
 export type MixerName = 'x' | 'xy-ring' | 'xy-complete' | 'warm';
@@ -46,7 +47,12 @@ export interface QaoaSpec {
 export interface PassRunner {
   phase(gamma: number): void;
   mixX(q1: number, q2: number, c: number, s: number): void;
+  /** The phase fused into the mixer pass on qubits 0 and 1 (SIMD path only). */
+  phaseMix01(gamma: number, c: number, s: number): void;
 }
+
+/** Byte offsets of the state, level index and phase tables in the SIMD kernels' memory. */
+export interface WasmLayout { x: QaoaWasmExports; state: number; index: number; cos: number; sin: number; wide: boolean }
 
 export class FastQaoa {
   readonly n: number;
@@ -72,11 +78,11 @@ export class FastQaoa {
     this.mixer = spec.mixer ?? 'x';
     if (!opts.state) checkStateMemory(this.N, `QAOA on ${q.n} qubits`);
     this.cost = opts.cost ?? costTable(q);
-    this.state = opts.state ?? new Float64Array(2 * this.N);
+    this.state = opts.state ?? wasmDoubles(2 * this.N);
     const L = this.cost.kind === 'levels' ? this.cost.levels : 0;
-    // Shared memory, so a thread team reads the same phase tables.
-    this.cosT = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, L)));
-    this.sinT = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, L)));
+    // Shared memory (the SIMD kernels' when they run), so a thread team reads the same phase tables.
+    this.cosT = wasmDoubles(Math.max(2, L));
+    this.sinT = wasmDoubles(Math.max(2, L));
     this.xyPairs = [];
     this.freeQubits = [];
     this.warmTheta = null;
@@ -114,10 +120,13 @@ export class FastQaoa {
         return 2 * Math.asin(Math.sqrt(Math.min(1 - eps, Math.max(eps, v))));
       });
     } else if (this.mixer !== 'x') throw new QmlError(`unknown mixer "${this.mixer}" (x, xy-ring, xy-complete, warm)`);
+    this.wasmLayout();
     this.reset();
   }
 
   private groupsForInit: number[][] = [];
+  /** Decided once, at construction (QML6G_QAOA_WASM=0 forces the TypeScript kernels). */
+  private layoutCache: WasmLayout | null | undefined;
 
   private initCache: Float64Array | null = null;
   private valueCache: Float64Array | null = null;
@@ -173,6 +182,43 @@ export class FastQaoa {
     this.layers = 0;
   }
 
+  /** Where the SIMD kernels can run this simulator's X-mixer layers (state, index and tables in their memory), else null. */
+  wasmLayout(): WasmLayout | null {
+    if (this.layoutCache !== undefined) return this.layoutCache;
+    this.layoutCache = null;
+    const w = qaoaWasm();
+    if (!w || this.cost.kind !== 'levels' || process.env.QML6G_QAOA_WASM === '0') return null;
+    const st = wasmOffset(this.state), ix = wasmOffset(this.cost.index), co = wasmOffset(this.cosT), si = wasmOffset(this.sinT);
+    if (st < 0 || ix < 0 || co < 0 || si < 0) return null;
+    this.layoutCache = { x: w.exports, state: st, index: ix, cos: co, sin: si, wide: this.cost.index instanceof Uint16Array };
+    return this.layoutCache;
+  }
+
+  /**
+   * Passes over the state one layer makes: the phase pass and ⌈n/2⌉ two-qubit mixer passes, or, on
+   * the SIMD path with the X mixer, the phase fused into the first mixer pass.
+   */
+  passCount(): number {
+    const fused = this.mixer === 'x' && this.n >= 2 && this.wasmLayout() !== null;
+    return Math.ceil(this.n / 2) + (fused ? 0 : 1);
+  }
+
+  /** One layer: e^{iγ f}, then U_M(β) (fused into one pass less on the SIMD path). */
+  layer(gamma: number, beta: number): void {
+    const L = this.mixer === 'x' && this.n >= 2 ? this.wasmLayout() : null;
+    if (!L) { this.phase(gamma); this.mix(beta); return; }
+    const c = Math.cos(beta), sn = Math.sin(beta), n = this.n;
+    this.preparePhase(gamma);
+    if (this.runner) this.runner.phaseMix01(gamma, c, sn);
+    else if (L.wide) L.x.phaseMix01u16(L.state, L.index, L.cos, L.sin, c, sn, 0, this.N / 4);
+    else L.x.phaseMix01u8(L.state, L.index, L.cos, L.sin, c, sn, 0, this.N / 4);
+    let q = 2;
+    for (; q + 1 < n; q += 2) {
+      if (this.runner) this.runner.mixX(q, q + 1, c, sn); else L.x.mix2(L.state, q, q + 1, c, sn, 0, this.N / 4);
+    }
+    if (q < n) { if (this.runner) this.runner.mixX(q, -1, c, sn); else L.x.mix1(L.state, q, c, sn, 0, this.N / 2); }
+  }
+
   /** e^{iγ f}. */
   phase(gamma: number): void {
     if (this.runner) { this.runner.phase(gamma); return; }
@@ -190,6 +236,8 @@ export class FastQaoa {
   phaseRange(gamma: number, lo: number, hi: number): void {
     if (this.cost.kind === 'levels') {
       this.preparePhase(gamma);
+      const L = this.wasmLayout();
+      if (L) { if (L.wide) L.x.phase16(L.state, L.index, L.cos, L.sin, lo, hi); else L.x.phase8(L.state, L.index, L.cos, L.sin, lo, hi); return; }
       phaseLevels(this.state, this.cost.index, this.cosT, this.sinT, lo, hi);
     } else phaseValues(this.state, this.cost.values, gamma, lo, hi);
   }
@@ -204,7 +252,13 @@ export class FastQaoa {
         if (q < n) this.runner.mixX(q, -1, c, sn);
         return;
       }
+      const L = this.wasmLayout(), ptr = L ? (state === this.state ? L.state : wasmOffset(state)) : -1;
       let q = 0;
+      if (L && ptr >= 0) {
+        for (; q + 1 < n; q += 2) L.x.mix2(ptr, q, q + 1, c, sn, 0, this.N / 4);
+        if (q < n) L.x.mix1(ptr, q, c, sn, 0, this.N / 2);
+        return;
+      }
       for (; q + 1 < n; q += 2) mixX2(state, q, q + 1, c, sn, 0, this.N / 4);
       if (q < n) mixX(state, q, c, sn, 0, this.N / 2);
     } else if (this.mixer === 'warm') {
@@ -220,7 +274,7 @@ export class FastQaoa {
   run(gammas: ArrayLike<number>, betas: ArrayLike<number>): void {
     checkAngles(gammas, betas);
     this.reset();
-    for (let l = 0; l < gammas.length; l++) { this.phase(gammas[l]); this.mix(betas[l]); }
+    for (let l = 0; l < gammas.length; l++) this.layer(gammas[l], betas[l]);
     this.layers += gammas.length;
   }
 

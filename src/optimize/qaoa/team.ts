@@ -20,21 +20,35 @@ import { QmlError } from '../../core/errors.js';
 import { partRange } from '../../sim/parallel.js';
 import type { FastQaoa, PassRunner } from './fast.js';
 import { mixX, mixX2, phaseLevels } from './kernels.js';
+import { qaoaWasm, type QaoaWasmExports } from './wasm.js';
 
 export const QCTRL = { SEQ: 0, DONE: 1, KIND: 2, Q1: 3, Q2: 4, TOTAL: 5, PARTS: 6, SIZE: 8 } as const;
-export const QKIND = { PHASE: 1, MIX2: 2, MIX1: 3, STOP: 9 } as const;
+export const QKIND = { PHASE: 1, MIX2: 2, MIX1: 3, PHASEMIX: 4, STOP: 9 } as const;
 
-/** Runs part `id` of a command: the same kernels as the single-thread path. */
-export function runQaoaPart(kind: number, st: Float64Array, idx: Uint8Array | Uint16Array, cosT: Float64Array, sinT: Float64Array, q1: number, q2: number, c: number, s: number, lo: number, hi: number): void {
+/** Byte offsets for the SIMD kernels (the same in every thread: one shared memory). */
+export interface WasmPointers { state: number; index: number; cos: number; sin: number; wide: boolean }
+
+/** Runs part [lo, hi) of a command: the SIMD kernels when `x` is given, else the TypeScript ones. */
+export function runQaoaPart(kind: number, st: Float64Array, idx: Uint8Array | Uint16Array, cosT: Float64Array, sinT: Float64Array, q1: number, q2: number, c: number, s: number, lo: number, hi: number, x: QaoaWasmExports | null, w: WasmPointers | null): void {
+  if (x && w) {
+    if (kind === QKIND.PHASE) { if (w.wide) x.phase16(w.state, w.index, w.cos, w.sin, lo, hi); else x.phase8(w.state, w.index, w.cos, w.sin, lo, hi); }
+    else if (kind === QKIND.PHASEMIX) { if (w.wide) x.phaseMix01u16(w.state, w.index, w.cos, w.sin, c, s, lo, hi); else x.phaseMix01u8(w.state, w.index, w.cos, w.sin, c, s, lo, hi); }
+    else if (kind === QKIND.MIX2) x.mix2(w.state, q1, q2, c, s, lo, hi);
+    else if (kind === QKIND.MIX1) x.mix1(w.state, q1, c, s, lo, hi);
+    return;
+  }
   if (kind === QKIND.PHASE) phaseLevels(st, idx, cosT, sinT, lo, hi);
   else if (kind === QKIND.MIX2) mixX2(st, q1, q2, c, s, lo, hi);
   else if (kind === QKIND.MIX1) mixX(st, q1, c, s, lo, hi);
+  else if (kind === QKIND.PHASEMIX) throw new Error('the fused phase and mixer pass runs on the SIMD kernels only');
 }
 
 export class QaoaTeam implements PassRunner {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * QCTRL.SIZE));
   private readonly params = new Float64Array(new SharedArrayBuffer(16));
   private workers: Worker[] = [];
+  private ptrs: WasmPointers | null = null;
+  private x: QaoaWasmExports | null = null;
   private constructor(private readonly sim: FastQaoa, readonly threads: number) {}
 
   /** Attaches a team to a simulator whose state and level index are in shared memory (x mixer). */
@@ -46,8 +60,11 @@ export class QaoaTeam implements PassRunner {
     const team = new QaoaTeam(sim, threads);
     const url = new URL('./team-worker.js', import.meta.url);
     const idx = sim.cost.index;
+    const L = sim.wasmLayout(), wasm = L ? qaoaWasm() : null;
+    team.ptrs = L ? { state: L.state, index: L.index, cos: L.cos, sin: L.sin, wide: L.wide } : null;
+    team.x = L ? L.x : null;
     await Promise.all(Array.from({ length: threads - 1 }, (_, k) => new Promise<void>((resolve, reject) => {
-      const w = new Worker(url, { workerData: { ctrl: team.ctrl, params: team.params, id: k + 1, state: sim.state, index: idx, wide: idx instanceof Uint16Array, cosT: sim.cosT, sinT: sim.sinT } });
+      const w = new Worker(url, { workerData: { ctrl: team.ctrl, params: team.params, id: k + 1, state: sim.state, index: idx, wide: idx instanceof Uint16Array, cosT: sim.cosT, sinT: sim.sinT, wasm: wasm && team.ptrs ? { module: wasm.module, memory: wasm.memory, ptrs: team.ptrs } : null } });
       w.unref();
       w.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(String(m)))));
       w.once('error', reject);
@@ -67,7 +84,7 @@ export class QaoaTeam implements PassRunner {
     if (kind !== QKIND.STOP) {
       const [lo, hi] = partRange(total, parts, 0);
       const t = this.sim.cost as Extract<FastQaoa['cost'], { kind: 'levels' }>;
-      runQaoaPart(kind, this.sim.state, t.index, this.sim.cosT, this.sim.sinT, q1, q2, c, s, lo, hi);
+      runQaoaPart(kind, this.sim.state, t.index, this.sim.cosT, this.sim.sinT, q1, q2, c, s, lo, hi, this.x, this.ptrs);
     }
     const want = this.workers.length;
     let spins = 0, d: number;
@@ -82,6 +99,11 @@ export class QaoaTeam implements PassRunner {
     this.command(QKIND.PHASE, 0, 0, 0, 0, this.sim.N);
   }
 
+  phaseMix01(gamma: number, c: number, s: number): void {
+    this.sim.preparePhase(gamma);
+    this.command(QKIND.PHASEMIX, 0, 1, c, s, this.sim.N / 4);
+  }
+
   mixX(q1: number, q2: number, c: number, s: number): void {
     if (q2 < 0) this.command(QKIND.MIX1, q1, 0, c, s, this.sim.N / 2);
     else this.command(QKIND.MIX2, q1, q2, c, s, this.sim.N / 4);
@@ -91,6 +113,6 @@ export class QaoaTeam implements PassRunner {
     if (this.workers.length) this.command(QKIND.STOP, 0, 0, 0, 0, 0);
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers = [];
-    if (this.sim.runner === this) this.sim.runner = null;
+    if (this.sim.runner === (this as PassRunner)) this.sim.runner = null;
   }
 }
