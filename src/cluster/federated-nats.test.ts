@@ -38,7 +38,7 @@ function startClient(url: string, id: number, file: string): Promise<ChildProces
   });
 }
 
-test('federated over NATS: 5 client processes match the in-process run, Byzantine clients included; a killed coordinator resumes; with one client SIGKILLed mid-round the run completes and records its failures', { skip, timeout: 120_000 }, async () => {
+test('federated over NATS: 5 client processes match the in-process run, Byzantine clients included; a killed coordinator resumes; with one client SIGKILLed mid-round the run completes and records its failures', { skip, timeout: 360_000 }, async () => {
   const cfg: FederateConfig = { ...defaultFederateConfig(), data: 'nsl-kdd', maxRows: 1500, model: { type: 'logreg' }, clients: 5, rounds: 4, lr: 0.05, strategies: ['fedavg'], attacks: ['none'], seed: 7 };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qml6g-flnats-'));
   const shards = prepareFederation(cfg).clientRaw.map((d, i) => { const f = path.join(dir, `client${i}.csv`); writeCsv(d, f); return f; });
