@@ -214,7 +214,7 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     const params = Float64Array.from({ length: Pn }, (_, i) => 0.1 * i);
     const sv = Statevector.zero(an);
     // CPU time, repeated so one sample is at least a few milliseconds.
-    const inner = Math.max(1, Math.round(200 / Pn)), reps = 7;
+    const inner = Math.max(1, Math.round(2000 / Pn)), reps = 7;
     const fwd = bestCpu(() => { for (let i = 0; i < inner; i++) { sv.reset(); runProgram(prog, sv, { params, trusted: true, scratch }); } }, reps) / inner;
     const fused = new FusedRunner(prog);
     const fwdFused = bestCpu(() => { for (let i = 0; i < inner; i++) { sv.reset(); fused.run(sv, params, []); } }, reps) / inner;
