@@ -36,7 +36,7 @@ test('a run is bit-for-bit the same with 1 and 2 worker threads (with faults and
   const prep = prepareFederation(cfg);
   for (const [s, a] of [['fedavg', 'none'], ['krum', 'alie']]) {
     const r1 = await runFederated(prep, s, a, { pool: pool1 }), r2 = await runFederated(prep, s, a, { pool: pool2 });
-    const strip = (r: typeof r1) => JSON.stringify(r.rounds.map(({ seconds: _s, client_seconds: _c, eval_seconds: _e, ...x }) => x));
+    const strip = (r: typeof r1) => JSON.stringify(r.rounds.map(({ seconds: _s, client_seconds: _c, eval_seconds: _e, cpu: _u, ...x }) => x));
     assert.equal(strip(r1), strip(r2), `${s} × ${a}`);
     assert.ok(r1.rounds.some((x) => x.failures > 0), 'faults happened');
   }
@@ -110,7 +110,7 @@ test('resume: a run continued from a saved state gives the same rounds as one un
   let saved: unknown = null;
   await runFederated(prep, 'fedadam', 'none', { pool: pool1, onRound: (rec) => { if (rec.rounds.length === 2) saved = JSON.parse(JSON.stringify(rec)); } });
   const resumed = await runFederated(prep, 'fedadam', 'none', { pool: pool1, resume: saved as never });
-  const strip = (r: typeof full) => JSON.stringify(r.rounds.map(({ seconds: _s, client_seconds: _c, eval_seconds: _e, ...x }) => x));
+  const strip = (r: typeof full) => JSON.stringify(r.rounds.map(({ seconds: _s, client_seconds: _c, eval_seconds: _e, cpu: _u, ...x }) => x));
   assert.equal(strip(resumed), strip(full));
 });
 

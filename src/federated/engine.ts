@@ -87,6 +87,12 @@ export interface RoundRecord {
   cut_evaluations: number;
   /** Wall-clock seconds of the server's evaluation of the new model on the test rows. */
   eval_seconds: number;
+  /**
+   * CPU seconds of this process (every thread) in the round, in client training (while the pool
+   * trains, this thread only waits) and in the evaluation (measurement only; a shared machine
+   * inflates wall time, not CPU time).
+   */
+  cpu: { round: number; clients: number; eval: number };
   info: Record<string, number>;
 }
 
@@ -144,8 +150,10 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
   }
   let last = opts.resume ? evaluateGlobal(evalModel, global, spec.test, spec.backdoorTest, C) : initial;
   const rounds: RoundRecord[] = [];
+  const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
   for (let r = start; r <= spec.rounds; r++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), cpu0 = cpuNow();
+    let clientCpu = 0, evalCpu = 0;
     const links = linkStates(f, N, seed, r), cut = partitioned(f, N, seed, r);
     const busy = new Set(inflight.map((x) => x.client));
     const available: number[] = [], unavailable: FitFailure[] = [];
@@ -171,7 +179,9 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
         if (d.refused) { failed.push({ client: c, reason: 'refused', detail: d.refused }); continue; }
         tasks.push({ client: c, round: r, seed: subSeed(seed, r, 2, c), numClasses: C, spec: spec.clients[c], data: spec.data[c], global: decodeFloats(d.delivered, `download to client ${c}`), instructions: sel.instructions });
       }
+      const pc = cpuNow();
       const out = await spec.pool.run(tasks);
+      clientCpu = cpuNow() - pc;
       const done: LocalResult[] = [];
       for (const o of out) {
         if ('error' in o) { failed.push({ client: (o as LocalFailure).client, reason: 'error', detail: (o as LocalFailure).error }); continue; }
@@ -236,16 +246,17 @@ export async function simulate(spec: SimulationSpec, opts: { resume?: EngineStat
       if (agg.kind === 'skip') skipReason = agg.reason;
       else {
         global = agg.params; accepted = agg.accepted; info = agg.info;
-        const te = performance.now();
+        const te = performance.now(), ce = cpuNow();
         last = evaluateGlobal(evalModel, global, spec.test, spec.backdoorTest, C);
         evalSeconds = (performance.now() - te) / 1000;
+        evalCpu = cpuNow() - ce;
       }
     }
     const rec: RoundRecord = {
       round: r, ...last, participants: results.length, failures: failed.length, skipped: skipReason !== null, skip_reason: skipReason,
       selected: sel.clients, accepted, failed, unavailable, malicious_participants: fresh.filter((x) => x.malicious).length, stale_updates: stale.length,
       client_loss: clientLoss, bytes_up: bytesUp, bytes_down: bytesDown, sim_seconds: roundTime, sim_clock: clock,
-      seconds: (performance.now() - t0) / 1000, client_seconds: clientSeconds, cut_clients: cutClients, cut_shots: cutShots, cut_evaluations: cutEvaluations, eval_seconds: evalSeconds, info,
+      seconds: (performance.now() - t0) / 1000, client_seconds: clientSeconds, cut_clients: cutClients, cut_shots: cutShots, cut_evaluations: cutEvaluations, eval_seconds: evalSeconds, cpu: { round: cpuNow() - cpu0, clients: clientCpu, eval: evalCpu }, info,
     };
     rounds.push(rec);
     await opts.onRound?.(rec, { round: r, global: Array.from(global), strategy: spec.strategy.state(), inflight, clock });
