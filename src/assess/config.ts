@@ -58,6 +58,8 @@ export interface AssessConfig {
   poisonRows: number;
   /** Apply error mitigation (ZNE + read-out inversion) to the VQC in the noise sweep. */
   mitigate: boolean;
+  /** Worker threads for the independent attack, noise and leakage tasks (0 or absent: one per core; results do not depend on it). */
+  threads?: number;
   out: string;
 }
 
@@ -68,7 +70,7 @@ export function defaultConfig(quick: boolean): AssessConfig {
     data: 'nsl-kdd', models: ['logreg', 'mlp', 'svm', 'vqc', 'qsvm', 'hybrid'], attacks: ALL_ATTACKS,
     eps: quick ? [0, 0.25, 1] : [0, 0.1, 0.25, 0.5, 1], angleEps: quick ? [0, 0.2] : [0, 0.05, 0.1, 0.2, 0.4],
     norm: 'linf', noise: quick ? [0, 1, 4] : [0, 0.5, 1, 2, 4], seed: 0, quick,
-    trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 100, blackBoxRows: quick ? 15 : 40, queries: quick ? 100 : 300,
+    trainRows: quick ? 1200 : 4000, attackRows: quick ? 40 : 400, blackBoxRows: quick ? 15 : 100, queries: quick ? 100 : 300,
     steps: quick ? 8 : 15, epochs: quick ? 4 : 8, qubits: 8, layers: quick ? 2 : 3, kernelRows: quick ? 400 : 600, defenses: [], defenseRows: quick ? 400 : 1500, mitigate: !quick, out: 'qml6g-report',
     threats: ['evasion'], poisonRates: quick ? [0.05] : [0.005, 0.01, 0.02, 0.05, 0.1, 0.2], poisonRows: quick ? 800 : 1500,
   };
@@ -78,7 +80,7 @@ const TYPES: Record<keyof AssessConfig, string> = {
   data: 'string', label: 'string', format: 'string', drop: 'string[]', maxRows: 'integer', models: 'string[]', attacks: 'string[]', eps: 'number[]', angleEps: 'number[]',
   norm: 'string', noise: 'number[]', seed: 'integer', quick: 'boolean', trainRows: 'integer', attackRows: 'integer', blackBoxRows: 'integer',
   queries: 'integer', steps: 'integer', epochs: 'integer', qubits: 'integer', layers: 'integer', kernelRows: 'integer', constraints: 'object', defenses: 'string[]', defenseRows: 'integer', mitigate: 'boolean', out: 'string',
-  threats: 'string[]', poisonRates: 'number[]', poisonRows: 'integer',
+  threats: 'string[]', poisonRates: 'number[]', poisonRows: 'integer', threads: 'integer',
 };
 
 function typeOk(v: unknown, t: string): boolean {
@@ -119,6 +121,7 @@ export function mergeConfig(base: AssessConfig, over: Record<string, unknown>, w
   for (const t of c.threats) if (t !== 'evasion' && t !== 'training') throw new QmlError(`unknown threat class "${t}" (known: evasion, training, all)`, `${where}: threats`);
   if (!c.threats.length) throw new QmlError('at least one threat class is needed (evasion, training)', `${where}: threats`);
   for (const r of c.poisonRates) if (!(r > 0 && r < 1)) throw new QmlError(`poison rate must be in (0, 1), got ${r}`, `${where}: poisonRates`);
+  if (c.threads !== undefined && (c.threads < 0 || c.threads > 256)) throw new QmlError(`threads must be from 0 (one per core) to 256, got ${c.threads}`, `${where}: threads`);
   if (c.maxRows !== undefined && c.maxRows < 10) throw new QmlError(`maxRows must be at least 10, got ${c.maxRows}`, `${where}: maxRows`);
   if (c.qubits > 16) throw new QmlError(`qubits must be at most 16 for assess, got ${c.qubits}`, `${where}: qubits`);
   if (!c.models.length) throw new QmlError('at least one model is needed', `${where}: models`);

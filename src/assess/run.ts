@@ -138,7 +138,13 @@ export interface AssessResults {
   seconds: number;
   /** Per step of this session: wall seconds and CPU seconds of the whole process (all threads). */
   timing?: StepTiming[];
+  /** Per task (one attack on one model over the ε grid, a noise sweep, ...): wall and CPU seconds of the thread that ran it. */
+  task_timing?: TaskTiming[];
+  /** Threads the independent tasks ran on. */
+  threads?: number;
 }
+
+export interface TaskTiming { task: string; seconds: number; cpu_seconds: number }
 
 export interface StepTiming { step: string; seconds: number; cpu_seconds: number }
 
@@ -147,7 +153,7 @@ import { NISQ_BASE, nisqNoise } from './noise.js';
 
 /** The hash a resumed run must match (the output folder does not count). */
 export function configHash(c: AssessConfig): string {
-  return configHashOf(c, ['out']);
+  return configHashOf(c, ['out', 'threads']);
 }
 
 /** Constraints for a data set without built-in ones: every numeric column mutable, with the bounds its training values obey. */
@@ -199,15 +205,20 @@ function timed(step: AssessStep): AssessStep {
 export async function runAssess(cfg: AssessConfig, hooks: AssessHooks, resume: boolean, opts: AssessRunOptions = {}): Promise<AssessResults> {
   fs.mkdirSync(path.join(cfg.out, 'models'), { recursive: true });
   const state = { cfg, detectors: new Map(), pgdPoints: new Map() } as unknown as AssessState;
-  return runJob<AssessResults, AssessState>({
-    command: 'assess', file: path.join(cfg.out, 'results.json'), config: cfg, ignoreKeys: ['out'], seed: cfg.seed, resume,
+  try {
+    return await runJob<AssessResults, AssessState>({
+    command: 'assess', file: path.join(cfg.out, 'results.json'), config: cfg, ignoreKeys: ['out', 'threads'], seed: cfg.seed, resume,
     init: () => ({
       format: 'qml6g-assess', dataset: cfg.data, seed: cfg.seed, version: version(), config: cfg, config_hash: '', status: 'running',
       classes: [], rows: { train: 0, test: 0, attack: 0, black_box: 0 }, models: [], transfer: { epsilon: 0, pairs: [] },
       noise_sweep: [], noise_base: nisqNoise(1), checks: [], summary: [], notes: [], seconds: 0, steps_done: [],
     }),
     steps: ASSESS_STEPS.map(timed), state, hooks, recorder: opts.recorder, handleSignals: opts.handleSignals ?? false, shouldStop: hooks.interrupted,
-  });
+    });
+  } finally {
+    // The worker threads stop with the run, however it ends.
+    await state.runner?.close();
+  }
 }
 
 function pct(v: number): string { return `${(100 * v).toFixed(1)}%`; }

@@ -103,6 +103,7 @@ export class RawTarget implements AttackTarget {
   private readonly gradIndex: number[];
 
   private box: AttackDomain | null = null;
+  private replace: Map<number, number> | null = null;
 
   constructor(readonly detector: Detector, readonly base: Table, readonly constraints: DomainConstraints, reference: Table) {
     const names = base.columns.map((c) => c.name);
@@ -142,14 +143,21 @@ export class RawTarget implements AttackTarget {
 
   /** The base rows (indices `rowIdx`) with their mutable columns replaced by X. */
   tableWith(X: Float64Array, rows: number, rowIdx?: ArrayLike<number>): Table {
-    const idx = rowIdx ?? Array.from({ length: rows }, (_, i) => i);
-    const replace = new Map(this.cols.map((ci, j) => [ci, j]));
+    const replace = this.replace ??= new Map(this.cols.map((ci, j) => [ci, j]));
+    // The first `rows` base rows (no rowIdx): the fixed columns are shared, not copied (attacks call
+    // this at every step; the pipeline only reads its input).
+    const prefix = !rowIdx;
     return {
       rows,
       columns: this.base.columns.map((c, ci) => {
         const j = replace.get(ci);
-        if (c.kind === 'categorical') return { ...c, values: Array.from(idx, (r) => c.values[r]) };
-        return { ...c, values: j === undefined ? Float64Array.from(idx, (r) => c.values[r]) : Float64Array.from({ length: rows }, (_, r) => X[r * this.dim + j]) };
+        if (c.kind === 'categorical') return { ...c, values: prefix ? (rows === c.values.length ? c.values : c.values.slice(0, rows)) : Array.from(rowIdx, (r) => c.values[r]) };
+        if (j !== undefined) {
+          const v = new Float64Array(rows), d = this.dim;
+          for (let r = 0; r < rows; r++) v[r] = X[r * d + j];
+          return { ...c, values: v };
+        }
+        return { ...c, values: prefix ? (rows === c.values.length ? c.values : c.values.subarray(0, rows)) : Float64Array.from(rowIdx, (r) => c.values[r]) };
       }),
     };
   }

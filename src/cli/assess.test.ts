@@ -224,3 +224,22 @@ test('assess takes the data options of train: --drop, --max-rows, --format, a BO
   assert.match(bad.stderr.trim(), /dropped column "nope" not found/);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
 });
+
+test('assess gives the same results on one thread and on a pool of worker threads (tasks are seeded, placed in a fixed order)', () => {
+  const cfg = write('threads.json', JSON.stringify({ ...small, models: ['logreg', 'vqc', 'qsvm'], attacks: ['fgsm', 'pgd', 'apgd-dlr', 'square', 'deepfool', 'transfer', 'encoding', 'readout'], noise: [0, 1], mitigate: true }));
+  const strip = (f: string) => {
+    const j = JSON.parse(fs.readFileSync(f, 'utf8'));
+    for (const m of j.models) { delete m.train_seconds; for (const a of m.attacks) { delete a.seconds; delete a.cpu_seconds; } }
+    for (const k of ['seconds', 'timing', 'task_timing', 'threads', 'config', 'config_hash', 'run_id', 'summary', 'audit']) delete j[k];
+    return j;
+  };
+  const outs = [1, 3].map((t) => {
+    const out = path.join(tmp, `threads${t}`);
+    const r = run(['assess', '--config', cfg, '--out', out, '--threads', String(t)]);
+    assert.equal(r.code, 0, r.stderr);
+    return strip(path.join(out, 'results.json'));
+  });
+  assert.ok(outs[0].models.every((m: { attacks: unknown[] }) => m.attacks.length > 0));
+  assert.ok(outs[0].noise_sweep.some((x: { mitigated_accuracy: number | null }) => typeof x.mitigated_accuracy === 'number'));
+  assert.deepEqual(outs[1], outs[0]);
+});

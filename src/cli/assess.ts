@@ -52,6 +52,7 @@ const flags: Flags = {
   threats: { type: 'string', help: 'threat classes: evasion (default: evasion, quantum-specific and noise), training (poisoning, backdoors, tampered model files), or all' },
   'poison-rates': { type: 'string', help: 'poison rates of the training-threat experiments, comma-separated fractions (default 0.005,0.01,0.02,0.05,0.1,0.2)' },
   seed: { type: 'int', help: 'random seed' },
+  threads: { type: 'int', help: 'worker threads for the attacks (default: one per core; results do not depend on it)' },
   config: { type: 'string', help: 'YAML or JSON file with any of these options (and more: see README)' },
   quick: { type: 'boolean', help: 'a small, fast run (about a minute)' },
   out: { type: 'string', help: 'report folder (default ./qml6g-report)' },
@@ -99,7 +100,7 @@ export async function runAssessCommand(argv: string[]): Promise<void> {
   let cfg: AssessConfig = defaultConfig(quick);
   if (a.flags.config) cfg = mergeConfig(cfg, readConfigFile(a.flags.config as string), path.basename(a.flags.config as string));
   cfg = mergeConfig(cfg, {
-    data: a.flags.data, label: a.flags.label, format: a.flags.format, drop: list(a.flags.drop, 'drop', false), maxRows: a.flags['max-rows'], seed: a.flags.seed, out: a.flags.out,
+    data: a.flags.data, label: a.flags.label, format: a.flags.format, drop: list(a.flags.drop, 'drop', false), maxRows: a.flags['max-rows'], seed: a.flags.seed, threads: a.flags.threads, out: a.flags.out,
     models: list(a.flags.models, 'models', false), attacks: list(a.flags.attacks, 'attacks', false),
     eps: list(a.flags.eps, 'eps', true), noise: list(a.flags.noise, 'noise', true), quick: a.flags.quick ? true : undefined,
     defenses: list(a.flags.defenses, 'defenses', false),

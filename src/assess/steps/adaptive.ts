@@ -12,24 +12,13 @@
  * run again. A check that now passes is marked resolved; one that still fails carries `explained`:
  * what remains unproven and why, in numbers.
  */
-import { Rng } from '../../core/rng.js';
-import { threadCpuSeconds } from '../../core/cpu.js';
-import { RawTarget, type AttackTarget } from '../../attacks/target.js';
-import { runAttack, scoreAdversarial } from '../../attacks/attack.js';
-import { threatModel } from '../../attacks/threat.js';
-import { APGD } from '../../attacks/evasion/apgd.js';
-import { PGD } from '../../attacks/evasion/pgd.js';
-import { agreement, BpdaTarget, distilledSurrogate } from '../../attacks/surrogate.js';
-import { selectRows, stratifiedSubset } from '../../qml/table.js';
 import type { Check } from '../../attacks/honest.js';
 import type { ModelEntry } from '../run.js';
-import { entryOf } from './evasion.js';
 import { modelChecks } from './checks.js';
 import { worstCase } from '../worst-case.js';
-import { evasionOn, reuse, type AssessContext, type AssessStep } from '../state.js';
-
-/** The radius (standard deviations) standing in for "unbounded" in the adaptive unbounded attacks. */
-const UNBOUNDED_RADIUS = 50;
+import { evasionOn, runnerOf, type AssessStep } from '../state.js';
+import { UNBOUNDED_RADIUS, type AssessTask, type TaskResult } from '../tasks.js';
+import { timeTask } from './evasion.js';
 
 function pct(v: number): string { return `${(100 * v).toFixed(1)}%`; }
 function ci(c: [number, number] | undefined): string { return c ? `[${pct(c[0])}, ${pct(c[1])}]` : ''; }
@@ -65,69 +54,30 @@ export function explain(check: Check, me: ModelEntry, rows: number, bbRows: numb
   return check.detail;
 }
 
-async function escalate(ctx: AssessContext, me: ModelEntry, failed: Check[]): Promise<string[]> {
-  const { cfg, attack, train, constraints, detectors } = ctx.state;
-  const det = detectors.get(me.name)!;
-  const full = new RawTarget(det, attack.table, constraints, train.table);
-  const y = det.labelsFor(attack), X0 = full.initial(), rows = attack.table.rows;
-  const names: string[] = [];
-  // The attacker's own rows for the surrogate: training rows, labelled by querying the victim.
-  const sTrain = selectRows(train, stratifiedSubset(train.labels, Math.min(train.table.rows, cfg.quick ? 800 : 2000), cfg.seed + 11));
-  const surrogate = distilledSurrogate(det, sTrain, { seed: cfg.seed, epochs: cfg.quick ? 15 : 30 });
-  me.surrogate_agreement = agreement(det, surrogate, attack);
-  const surTarget = new RawTarget(surrogate, attack.table, constraints, train.table);
-  const bpda = new BpdaTarget(full, surTarget);
-  const steps = 2 * cfg.steps, restarts = cfg.quick ? 3 : 5;
-  const threatAt = (eps: number, r = restarts, earlyStop = true) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps, restarts: r, queries: cfg.queries, earlyStop });
-  const run = async (name: string, eps: number, f: () => ReturnType<typeof entryOf>) => {
-    names.push(name);
-    const cached = reuse(ctx, me.name, name, eps);
-    const c0 = threadCpuSeconds();
-    me.attacks.push(cached ?? { ...f(), cpu_seconds: threadCpuSeconds() - c0 });
-    await ctx.checkpoint();
-  };
-  const pgdMargin = new PGD('pgd-margin', 0, true, 'margin');
-  const apgdDlr = new APGD('apgd-dlr', 'dlr-targeted');
-  // BPDA is margin PGD whose gradients come from the surrogate.
-  const bpdaPgd = new PGD('bpda', 0, true, 'margin');
-  for (const eps of cfg.eps.filter((e) => e > 0)) {
-    await run('pgd-margin', eps, () => entryOf(ctx, runAttack(pgdMargin, full, X0, y, rows, threatAt(eps), cfg.seed + 21), rows));
-    if (!cfg.attacks.includes('apgd-dlr')) await run('apgd-dlr', eps, () => entryOf(ctx, runAttack(apgdDlr, full, X0, y, rows, threatAt(eps, 1), cfg.seed + 22), rows));
-    await run('bpda', eps, () => entryOf(ctx, runAttack(bpdaPgd, bpda, X0, y, rows, threatAt(eps), cfg.seed + 23), rows));
-    await run('transfer:surrogate', eps, () => {
-      // Crafted on the surrogate at full strength (no early stop): confident points transfer better.
-      const t = threatAt(eps, restarts, false);
-      const out = pgdMargin.run({ target: surTarget, X0, y, rows, threat: t, rng: new Rng(cfg.seed + 24) });
-      return entryOf(ctx, scoreAdversarial({ name: 'transfer:surrogate', knowledge: 'transfer' }, full, X0, out.X, y, rows, t, 0), rows, 'transfer:surrogate');
-    });
-  }
-  if (failed.some((c) => c.name.startsWith('an unbounded'))) {
-    // Unbounded escalation: margin PGD and BPDA at radii from near the data to far beyond it (an
-    // angle-encoded model is periodic in its inputs, so the farthest point is not always the best).
-    const more: number[] = [];
-    for (const [name, tgt] of [['pgd-margin (unbounded)', full], ['bpda (unbounded)', bpda]] as Array<[string, AttackTarget]>) {
-      names.push(name);
-      for (const radius of [2, 10, UNBOUNDED_RADIUS]) {
-        const r = runAttack(tgt === bpda ? bpdaPgd : pgdMargin, tgt, X0, y, rows, threatAt(radius, 2), cfg.seed + 25);
-        r.records.forEach((x, i) => { if (x.success) more.push(i); });
-      }
-    }
-    if (me.unbounded) me.unbounded.adaptive_flipped = [...new Set(more)];
-  }
-  return [...new Set(names)];
-}
-
 export const adaptiveStep: AssessStep = {
   name: 'adaptive',
   skip: (ctx) => !evasionOn(ctx.state.cfg),
   async run(ctx) {
     const { cfg, attack, bbRows } = ctx.state;
     const res = ctx.record;
-    for (const me of res.models) {
-      const failed = res.checks.filter((c) => c.model === me.name && !c.passed && !c.adaptive);
-      if (!failed.length) continue;
+    // Every flagged model's escalation is one task: they run side by side, and are placed in model order.
+    const flagged = res.models.map((me) => ({ me, failed: res.checks.filter((c) => c.model === me.name && !c.passed && !c.adaptive) })).filter((x) => x.failed.length);
+    const started = flagged.map(({ me, failed }) => {
       ctx.log(`  ${me.name}: ${failed.length} flag(s) (${failed.map((c) => c.name).join('; ')}): escalating with adaptive attacks ...`);
-      const attacks = await escalate(ctx, me, failed);
+      const prev = ctx.previous?.models.find((m) => m.name === me.name);
+      const t: AssessTask = { kind: 'adaptive', model: me.name, unboundedFailed: failed.some((c) => c.name.startsWith('an unbounded')), cached: prev?.attacks ?? [] };
+      const p: Promise<TaskResult> = runnerOf(ctx).run(t);
+      p.catch(() => {});
+      return { t, p };
+    });
+    for (let i = 0; i < flagged.length; i++) {
+      const { me, failed } = flagged[i];
+      const r = await started[i].p;
+      timeTask(ctx, started[i].t, r);
+      me.attacks.push(...r.entries!);
+      me.surrogate_agreement = r.agreement;
+      if (r.adaptiveFlipped && me.unbounded) me.unbounded.adaptive_flipped = r.adaptiveFlipped;
+      const attacks = r.names!;
       me.worst_case = worstCase(me, cfg.eps);
       const more = me.unbounded?.adaptive_flipped ?? [];
       const again = modelChecks(me, attack.table.rows, bbRows, more);
@@ -151,6 +101,7 @@ export const adaptiveStep: AssessStep = {
         }
       }
       ctx.log(`  ${me.name}: ${failed.filter((c) => c.passed).length} of ${failed.length} flag(s) resolved by ${attacks.join(', ')}`);
+      await ctx.checkpoint();
     }
   },
 };

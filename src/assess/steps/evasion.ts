@@ -3,109 +3,98 @@
  * attack row, black-box on a subset within a query budget), then the unbounded check's inputs:
  * constrained DeepFool with no budget and which rows any valid change can flip at all.
  */
-import { Rng } from '../../core/rng.js';
-import { selectRows } from '../../qml/table.js';
 import { RawTarget } from '../../attacks/target.js';
-import { evasionAttack } from '../../attacks/registry.js';
-import { argmaxRows, runAttack, scoreAdversarial, type AttackReport } from '../../attacks/attack.js';
-import { threatModel } from '../../attacks/threat.js';
-import { DeepFool } from '../../attacks/evasion/deepfool.js';
-import { reachability } from '../../attacks/reach.js';
-import { wilsonInterval } from '../../core/stats.js';
-import { threadCpuSeconds } from '../../core/cpu.js';
-import type { AttackEntry, UnboundedEntry } from '../run.js';
-import { evasionOn, reuse, type AssessContext, type AssessStep } from '../state.js';
+import { argmaxRows } from '../../attacks/attack.js';
+import { evasionOn, runnerOf, startEarly, taskResult, type AssessContext, type AssessStep } from '../state.js';
+import { taskName, type AssessTask, type TaskResult } from '../tasks.js';
+import { noiseTasks } from './noise.js';
 
-const MINIMAL = new Set(['cw', 'deepfool', 'hopskipjump']);
-const BLACK_BOX = new Set(['square', 'hopskipjump']);
+export { entryOf, unboundedEntry } from '../tasks.js';
+
 const NOT_EVASION = new Set(['transfer', 'encoding', 'readout', 'interception', 'noise-injection']);
 
-/** An attack report as a results entry (white-box ones also scored on the black-box rows alone), with 95% Wilson intervals. */
-export function entryOf(ctx: AssessContext, r: AttackReport, rows: number, name = r.name): AttackEntry {
-  const n = ctx.state.bbRows;
-  const subsetRobust = r.records.slice(0, n).filter((x) => x.correct && !x.success).length / Math.max(n, 1);
-  const robust = r.records.filter((x) => x.correct && !x.success).length, correct = r.records.filter((x) => x.correct).length;
-  const flipped: number[] = [];
-  r.records.forEach((x, i) => { if (x.success) flipped.push(i); });
-  return {
-    subset_robust_accuracy: r.threat === 'white-box' ? subsetRobust : undefined,
-    name, threat: r.threat, epsilon: r.epsilon, robust_accuracy: r.robust_accuracy, robust_accuracy_ci: wilsonInterval(robust, r.records.length),
-    attack_success_rate: r.attack_success_rate, attack_success_rate_ci: wilsonInterval(flipped.length, correct), clean_accuracy: r.clean_accuracy, flipped,
-    space: r.space, norm: r.norm, rows, mean_queries: r.mean_queries, mean_perturbation: r.mean_perturbation, median_perturbation: r.median_perturbation,
-    ece_clean: r.ece_clean, ece_adversarial: r.ece_adversarial, seconds: r.seconds,
-  };
+/** Records a finished task's wall and CPU time in the results (the per-task timing table). */
+export function timeTask(ctx: AssessContext, task: AssessTask, r: TaskResult): void {
+  (ctx.record.task_timing ??= []).push({ task: taskName(task), seconds: r.seconds, cpu_seconds: r.cpu_seconds });
 }
 
 /**
- * The unbounded check's inputs, sound under the domain constraints: constrained DeepFool with no
- * budget in the raw attack space, and which rows any valid change can flip at all (exact for linear
- * models, by search otherwise: see attacks/reach.ts).
+ * Relative cost of a task, to start the longest first (a pool then ends with the short ones and
+ * its threads finish together). Rough weights from measured runs; only the order depends on them.
  */
-export function unboundedEntry(target: RawTarget, X0: Float64Array, y: Int32Array, rows: number, seed: number, steps: number): UnboundedEntry {
-  const df = runAttack(new DeepFool(50), target, X0, y, rows, threatModel({ epsilon: Infinity, norm: 'l2', space: 'raw', constraints: target.constraints, steps }), seed);
-  const reach = reachability(target, X0, y, rows, { seed, steps, known: Uint8Array.from(df.records, (x) => (x.success ? 1 : 0)) });
-  // The gradient attacks without a budget (DeepFool, then PGD far outside the data) are the unbounded
-  // attack; rows only the corner search reaches are what the gradients miss.
-  const gradient = new Set(reach.methods.map((m, i) => (m.startsWith('corner') ? -1 : i)).filter((i) => i >= 0));
-  const flipped: number[] = [];
-  for (let r = 0; r < rows; r++) if (reach.reached[r] && gradient.has(reach.via[r]) && !(reach.exact && !df.records[r].success)) flipped.push(r);
-  return { attack: reach.exact ? 'deepfool' : 'deepfool + pgd (no budget)', flipped, correct: reach.correct, reachable: reach.reachable, out_of_reach: reach.outOfReach, exact: reach.exact, methods: reach.methods };
+function cost(ctx: AssessContext, t: AssessTask): number {
+  const type = 'model' in t ? ctx.state.detectors.get(t.model)?.model.type ?? '' : '';
+  const model = ({ qsvm: 3, svm: 2, vqc: 2.5, reupload: 2.5, hybrid: 1.5, mlp: 1, logreg: 1 } as Record<string, number>)[type] ?? 1;
+  switch (t.kind) {
+    case 'leakage': return 100;
+    case 'noise': return 15;
+    case 'mitigate': return 60;
+    case 'quantum': return 8 * model;
+    case 'unbounded': return 2 * model;
+    case 'adaptive': return 30 * model;
+    case 'attack': return model * (({ cw: 3, 'apgd-dlr': 2.5, 'apgd-ce': 2, square: 2, pgd: 1.5, mim: 1.5, hopskipjump: 1, deepfool: 0.5, fgsm: 0.3 } as Record<string, number>)[t.attack] ?? 1);
+  }
 }
 
+/**
+ * Step 3: evasion attacks in raw traffic features under the domain constraints (white-box on every
+ * attack row, black-box on a subset within a query budget), then the unbounded check's inputs:
+ * constrained DeepFool with no budget and which rows any valid change can flip at all. Each attack
+ * on each model is one task (./tasks.ts); with more than one core they all start at once, with the
+ * quantum-specific, noise and leakage work of the later steps alongside, and their results are
+ * placed in the fixed order of models and attacks.
+ */
 export const evasionStep: AssessStep = {
   name: 'evasion',
   skip: (ctx) => !evasionOn(ctx.state.cfg),
   async run(ctx) {
-    const { cfg, attack, train, constraints, bbRows, detectors, epsT } = ctx.state;
+    const { cfg, attack, train, constraints, detectors } = ctx.state;
     const evasion = cfg.attacks.filter((a) => !NOT_EVASION.has(a) && !a.startsWith('param'));
+    const prev = (model: string) => ctx.previous?.models.find((m) => m.name === model);
+    const attackTask = (model: string, a: string): AssessTask => ({ kind: 'attack', model, attack: a, cached: prev(model)?.attacks.filter((x) => x.name === a) ?? [] });
+    const runner = runnerOf(ctx);
+    if (runner.threads > 1) {
+      const early: Array<[string, AssessTask]> = [];
+      for (const me of ctx.record.models) {
+        for (const a of evasion) early.push([`attack ${me.name} ${a}`, attackTask(me.name, a)]);
+        if (!prev(me.name)?.unbounded) early.push([`unbounded ${me.name}`, { kind: 'unbounded', model: me.name }]);
+        const kind = detectors.get(me.name)!.model.kind;
+        if (kind === 'quantum') {
+          early.push([`quantum ${me.name}`, { kind: 'quantum', model: me.name, cached: prev(me.name)?.attacks.filter((x) => x.threat === 'quantum') ?? [] }]);
+          early.push(...noiseTasks(ctx, me.name));
+        }
+      }
+      if (!ctx.previous?.steps_done.includes('leakage')) early.push(['leakage', { kind: 'leakage' }]);
+      early.sort((a, b) => cost(ctx, b[1]) - cost(ctx, a[1]));
+      for (const [key, t] of early) startEarly(ctx, key, t);
+    }
     for (const me of ctx.record.models) {
       const det = detectors.get(me.name)!;
-      const full = new RawTarget(det, attack.table, constraints, train.table);
-      const y = det.labelsFor(attack);
-      const X0 = full.initial();
-      const bb = selectRows(attack, Array.from({ length: bbRows }, (_, i) => i));
-      const bbTarget = new RawTarget(det, bb.table, constraints, train.table);
-      const units = evasion.length * cfg.eps.length;
       let done = 0;
       for (const a of evasion) {
-        const atk = evasionAttack(a, cfg.quick ? 0.5 : 0.7);
-        const black = BLACK_BOX.has(a);
-        const tgt = black ? bbTarget : full, rows = black ? bbRows : attack.table.rows;
-        const yy = black ? y.subarray(0, bbRows) : y, XX = black ? bbTarget.initial() : X0;
-        // Early stop (AutoAttack's rule) everywhere except PGD at the transfer ε, whose points are
-        // replayed on the other models and should be as confident as the full run makes them.
-        const threatAt = (eps: number) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps: cfg.steps, queries: cfg.queries, restarts: 1, earlyStop: !(a === 'pgd' && eps === epsT) });
-        if (MINIMAL.has(a)) {
-          const cached = cfg.eps.map((e) => reuse(ctx, me.name, a, e));
-          if (cached.every(Boolean)) { me.attacks.push(...(cached as AttackEntry[])); done += cfg.eps.length; continue; }
-          // One run finds each row's smallest perturbation; score it at every ε.
-          const ts = performance.now(), c0 = threadCpuSeconds(), q0 = tgt.queries;
-          const advX = atk.run({ target: tgt, X0: XX, y: yy, rows, threat: threatAt(Math.max(...cfg.eps)), rng: new Rng(cfg.seed) }).X;
-          const q = (tgt.queries - q0) / rows, secs = (performance.now() - ts) / 1000, cpu = threadCpuSeconds() - c0;
-          for (const eps of cfg.eps) {
-            me.attacks.push({ ...entryOf(ctx, scoreAdversarial(atk, tgt, XX, advX, yy, rows, threatAt(eps), q, undefined, secs / cfg.eps.length), rows), cpu_seconds: cpu / cfg.eps.length });
-            ctx.progress(`attack ${me.name}`, ++done, units);
-          }
-        } else {
-          for (const eps of cfg.eps) {
-            // PGD at the transfer ε always runs: its points feed the transfer step.
-            const cached = reuse(ctx, me.name, a, eps);
-            if (cached && !(a === 'pgd' && eps === epsT)) { me.attacks.push(cached); ctx.progress(`attack ${me.name}`, ++done, units); continue; }
-            const ts = performance.now(), c0 = threadCpuSeconds(), q0 = tgt.queries;
-            const o = eps === 0 ? { X: Float64Array.from(XX), steps: undefined } : atk.run({ target: tgt, X0: XX, y: yy, rows, threat: threatAt(eps), rng: new Rng(cfg.seed) });
-            const r = scoreAdversarial(atk, tgt, XX, o.X, yy, rows, threatAt(eps), (tgt.queries - q0) / rows, o.steps, (performance.now() - ts) / 1000);
-            me.attacks.push({ ...entryOf(ctx, r, rows), cpu_seconds: threadCpuSeconds() - c0 });
-            if (a === 'pgd' && eps === epsT) ctx.state.pgdPoints.set(me.name, o.X);
-            ctx.progress(`attack ${me.name}`, ++done, units);
-          }
-        }
+        const t = attackTask(me.name, a);
+        const r = await taskResult(ctx, `attack ${me.name} ${a}`, t);
+        timeTask(ctx, t, r);
+        me.attacks.push(...r.entries!);
+        if (r.pgdX) ctx.state.pgdPoints.set(me.name, r.pgdX);
+        done += cfg.eps.length;
+        ctx.progress(`attack ${me.name}`, done, evasion.length * cfg.eps.length);
         await ctx.checkpoint();
       }
-      const clean = argmaxRows(full.proba(X0, attack.table.rows), attack.table.rows, det.classes.length);
+      const full = new RawTarget(det, attack.table, constraints, train.table);
+      const y = det.labelsFor(attack);
+      const clean = argmaxRows(full.proba(full.initial(), attack.table.rows), attack.table.rows, det.classes.length);
       me.attack_rows = { n: attack.table.rows, correct: Array.from({ length: attack.table.rows }, (_, i) => i).filter((i) => clean[i] === y[i]) };
       // Unbounded check: constrained DeepFool in the raw space with no budget, against what any valid change can reach.
       if (!me.unbounded) {
-        me.unbounded = ctx.previous?.models.find((m) => m.name === me.name)?.unbounded ?? unboundedEntry(full, X0, y, attack.table.rows, cfg.seed, cfg.steps);
+        const before = prev(me.name)?.unbounded;
+        if (before) me.unbounded = before;
+        else {
+          const t: AssessTask = { kind: 'unbounded', model: me.name };
+          const r = await taskResult(ctx, `unbounded ${me.name}`, t);
+          timeTask(ctx, t, r);
+          me.unbounded = r.unbounded!;
+        }
         await ctx.checkpoint();
       }
     }

@@ -4,11 +4,9 @@
  * its class (Helstrom for two classes, the pretty-good measurement for more), noiseless and after
  * the NISQ base noise on the encoding gates, beside the guessing baseline (src/attacks/leakage.ts).
  */
-import { Pipeline } from '../../qml/pipeline.js';
-import { encodingCapacity } from '../../qml/circuits.js';
-import { encodingLeakage, LEAKAGE_ENCODINGS } from '../../attacks/leakage.js';
-import { nisqNoise } from '../noise.js';
-import type { AssessStep } from '../state.js';
+import { taskResult, type AssessStep } from '../state.js';
+import type { AssessTask } from '../tasks.js';
+import { timeTask } from './evasion.js';
 
 export interface LeakageEntry {
   encoding: string;
@@ -26,23 +24,10 @@ export interface LeakageEntry {
 export const leakageStep: AssessStep = {
   name: 'leakage',
   restore(ctx) { ctx.record.leakage = ctx.previous?.leakage ?? []; },
-  run(ctx) {
-    const { cfg, train } = ctx.state;
-    // Density matrices of 2^q: a 6-qubit register keeps the eigen-solver to a fraction of a second.
-    const q = Math.min(cfg.qubits, cfg.quick ? 4 : 6);
-    const out: LeakageEntry[] = [];
-    const encodings = LEAKAGE_ENCODINGS;
-    encodings.forEach((enc, i) => {
-      const cap = enc === 'reupload' ? q : encodingCapacity(enc, q);
-      const X = Pipeline.fit(train, { components: cap, range: [0, Math.PI] }).transform(train.table);
-      for (const noise of ['none', 'nisq'] as const) {
-        const r = encodingLeakage(X, train.labels, train.classes.length, {
-          qubits: q, encoding: enc, noise: noise === 'nisq' ? nisqNoise(1) : undefined, maxRowsPerClass: cfg.quick ? 100 : 300, seed: cfg.seed, nullBaseline: noise === 'none',
-        });
-        out.push({ encoding: enc, noise, qubits: q, success: r.success, upper_bound: r.upperBound, guessing: r.guessing, advantage: r.advantage, null_success: r.nullSuccess, measurement: r.measurement });
-      }
-      ctx.progress('leakage', i + 1, encodings.length);
-    });
-    ctx.record.leakage = out;
+  async run(ctx) {
+    const t: AssessTask = { kind: 'leakage' };
+    const r = await taskResult(ctx, 'leakage', t);
+    timeTask(ctx, t, r);
+    ctx.record.leakage = r.leakage!;
   },
 };

@@ -1,0 +1,17 @@
+/** A worker of the assess pool (./pool.ts): rebuilds the task environment once, then runs the tasks it is sent. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { QmlError } from '../core/errors.js';
+import { Detector } from '../qml/detector.js';
+import { runTask, type AssessTask, type TaskEnv } from './tasks.js';
+import type { WorkerInit } from './pool.js';
+
+const init = workerData as WorkerInit;
+const env: TaskEnv = { ...init, detectors: new Map(init.detectors.map(([name, json]) => [name, Detector.fromJSON(json, name)])) };
+
+parentPort!.on('message', (task: AssessTask) => {
+  try {
+    parentPort!.postMessage({ ok: true, value: runTask(env, task) });
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, error: e instanceof QmlError ? { message: e.message, where: e.where, qml: true } : { message: (e as Error)?.stack ?? String(e), qml: false } });
+  }
+});
