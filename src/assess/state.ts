@@ -37,6 +37,7 @@ export function runnerOf(ctx: AssessContext): TaskRunner {
   s.runner = threads > 1
     ? new WorkerPool(threads, { cfg: s.cfg, train: s.train, attack: s.attack, constraints: s.constraints, bbRows: s.bbRows, epsT: s.epsT, detectors: [...s.detectors].map(([n, d]) => [n, d.toJSON()]) })
     : new InlineRunner(s);
+  ctx.record.threads = threads;
   return s.runner;
 }
 
