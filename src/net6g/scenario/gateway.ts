@@ -44,7 +44,8 @@ export class DecisionGateway {
   /** Logs the decision; true when it applies now, false when it waits for a person (the safe default acts). */
   submit(p: Proposal): boolean {
     this.decisions++;
-    const id = `${this.runId}/${p.step}/${p.fn}`;
+    // One step can hold several decisions of a function (a channel plan per interference component).
+    const id = `${this.runId}/${p.step}/${p.fn}/${this.decisions}`;
     let applied: boolean;
     if (this.queue) {
       const item = this.queue.submit({
