@@ -129,6 +129,8 @@ export interface AssessResults {
   defenses?: DefenseEntry[];
   /** With --threats training: one record per poisoning experiment and defence. */
   training_threats?: PoisonRecord[];
+  /** The best quantum detector against the best classical one on clean test accuracy. */
+  comparison?: DetectorComparison | null;
   /** The verdicts logged into the audit log (a bounded sample per model) and the log's head after them. */
   audit?: { log: string; run: string; decisions: number; first_index: number; tree_size: number; root: string; explained: number; explanations: AttachedExplanation[] };
   /** What one intercepted encoded state reveals of its class, per encoding, noiseless and under NISQ noise. */
@@ -149,6 +151,7 @@ export interface TaskTiming { task: string; seconds: number; cpu_seconds: number
 export interface StepTiming { step: string; seconds: number; cpu_seconds: number }
 
 export { NISQ_BASE, nisqNoise } from './noise.js';
+import { comparisonSentence, type DetectorComparison } from './detectors.js';
 import { NISQ_BASE, nisqNoise } from './noise.js';
 
 /** The hash a resumed run must match (the output folder does not count). */
@@ -226,6 +229,7 @@ function pct(v: number): string { return `${(100 * v).toFixed(1)}%`; }
 /** Plain-language findings for a security engineer. */
 export function summarise(res: AssessResults): string[] {
   const out: string[] = [];
+  if (res.comparison) out.push(comparisonSentence(res.comparison));
   const raw = res.models.flatMap((m) => m.attacks.filter((a) => a.space === 'raw' && a.threat !== 'transfer' && a.epsilon > 0).map((a) => ({ m, a })));
   const ci = (c: [number, number] | undefined) => (c ? ` [95% CI ${pct(c[0])}–${pct(c[1])}]` : '');
   if (raw.length) {

@@ -24,11 +24,13 @@ import { pauliTerm, type Observable } from '../sim/observable.js';
 export type Encoding = 'angle-x' | 'angle-y' | 'angle-z' | 'dense' | 'iqp' | 'zz' | 'amplitude';
 export type Ansatz = 'hea-linear' | 'hea-ring' | 'hea-full' | 'strongly-entangling' | 'qcnn' | 'ttn';
 /**
- * 'z': ⟨Z⟩ of every read-out qubit into a trainable soft-max head; 'parity': one ⟨Z…Z⟩;
+ * 'z': ⟨Z⟩ of every read-out qubit into a trainable soft-max head; 'xyz': ⟨X⟩, ⟨Y⟩ and ⟨Z⟩ of every
+ * read-out qubit (its whole one-qubit reduced state, the features of the projected quantum kernel
+ * of Huang et al. 2021; three measurement bases) into the head; 'parity': one ⟨Z…Z⟩;
  * 'born': no head, the class probabilities ARE the measurement probabilities of the first read-out
  * qubit (binary only) — the form certified bounds such as Weber et al.'s apply to.
  */
-export type Readout = 'z' | 'parity' | 'born' | { paulis: Array<[number, string]>[] };
+export type Readout = 'z' | 'xyz' | 'parity' | 'born' | { paulis: Array<[number, string]>[] };
 
 export interface Architecture {
   qubits: number;
@@ -152,9 +154,10 @@ function hierarchical(b: CircuitBuilder, a: 'qcnn' | 'ttn', q: number, p0: numbe
 
 function readoutObservables(r: Readout, qubits: number[]): Observable[] {
   if (r === 'z') return qubits.map((q) => ({ terms: [{ coeff: 1, paulis: 'Z', wires: [q] }] }));
+  if (r === 'xyz') return ['X', 'Y', 'Z'].flatMap((P) => qubits.map((q) => ({ terms: [{ coeff: 1, paulis: P, wires: [q] }] })));
   if (r === 'born') return [{ terms: [{ coeff: 1, paulis: 'Z', wires: [qubits[0]] }] }];
   if (r === 'parity') return [{ terms: [{ coeff: 1, paulis: 'Z'.repeat(qubits.length), wires: qubits }] }];
-  if (!r || !Array.isArray(r.paulis)) throw new QmlError('readout must be "z", "parity" or {paulis: [[[coeff, "Z0 Z1"], ...], ...]}', 'readout');
+  if (!r || !Array.isArray(r.paulis)) throw new QmlError('readout must be "z", "xyz", "parity" or {paulis: [[[coeff, "Z0 Z1"], ...], ...]}', 'readout');
   return r.paulis.map((terms) => ({ terms: terms.map(([c, s]) => pauliTerm(s, c)) }));
 }
 

@@ -62,7 +62,9 @@ test('gradients w.r.t. parameters and inputs match finite differences for every 
   const X: RowMatrix = { data: Float64Array.from({ length: 5 * 4 }, () => rng.next() * 3), rows: 5, cols: 4 };
   const y = Int32Array.from([0, 1, 2, 1, 0]);
   const fit = loadDataset('iris');
-  for (const spec of [...specs, { type: 'vqc', qubits: 2, layers: 2, encoding: 'amplitude' } as ModelSpec, { type: 'vqc', qubits: 2, layers: 2, encoding: 'dense', ansatz: 'strongly-entangling' } as ModelSpec, { type: 'vqc', qubits: 4, layers: 1, encoding: 'zz', ansatz: 'ttn' } as ModelSpec]) {
+  // The kernel models also at a bandwidth other than 1 (the kernel sees s·x: the chain rule's factor s).
+  const bandwidths = [{ type: 'qsvm', qubits: 4, svm: { bandwidth: 0.4 } }, { type: 'qsvm', qubits: 4, kernel: 'projected', svm: { bandwidth: 2 } }, { type: 'svm', svm: { bandwidth: 0.3 } }] as ModelSpec[];
+  for (const spec of [...specs, ...bandwidths, { type: 'vqc', qubits: 2, layers: 2, encoding: 'amplitude' } as ModelSpec, { type: 'vqc', qubits: 2, layers: 2, encoding: 'dense', ansatz: 'strongly-entangling' } as ModelSpec, { type: 'vqc', qubits: 4, layers: 1, encoding: 'zz', ansatz: 'ttn' } as ModelSpec]) {
     const m = createModel(spec, 4, 3, 9);
     if (m.fit) {
       const det = Detector.train(fit, spec, { seed: 1 });

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AssessResults } from '../assess/run.js';
+import { comparisonSentence } from '../assess/detectors.js';
 import { esc } from './html.js';
 import { barSpec, heatmapSpec, lineSpec, renderSvg, type Bar, type Point, type VlSpec } from './plot.js';
 import { poisonCurve } from './poison-chart.js';
@@ -51,6 +52,7 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}td,th{border:1px s
   s.push('<h2>Detectors on clean traffic</h2><table><tr><th>model</th><th>kind</th><th>accuracy</th><th>balanced</th><th>F1</th><th>ROC-AUC</th><th>FPR</th><th>ECE</th><th>parameters</th><th>features</th></tr>');
   for (const m of models) s.push(`<tr><td>${esc(m.name)}</td><td>${m.kind}</td><td>${pct(m.test.accuracy)}</td><td>${pct(m.test.balanced_accuracy)}</td><td>${m.test.f1.toFixed(3)}</td><td>${m.test.roc_auc?.toFixed(3) ?? '–'}</td><td>${pct(m.test.false_positive_rate)}</td><td>${m.test.ece.toFixed(3)}</td><td>${m.parameters}</td><td>${m.features}</td></tr>`);
   s.push('</table>');
+  if (res.comparison) s.push(`<p>${esc(comparisonSentence(res.comparison))}</p>`);
 
   if (models.some((m) => m.worst_case?.length)) {
     const eps = [...new Set(models.flatMap((m) => (m.worst_case ?? []).map((w) => w.epsilon)))].sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 /** Step 1: a stratified sample, a held-out test split, attack rows from it, the domain constraints. */
-import { loadDataset, isNamedDataset, type DataFormat } from '../../qml/datasets.js';
-import { selectRows, stratifiedSplit, stratifiedSubset } from '../../qml/table.js';
+import { selectRows, stratifiedSubset } from '../../qml/table.js';
+import { assessSplit } from '../detectors.js';
 import { NSL_KDD_CONSTRAINTS } from '../../attacks/target.js';
 import { inferConstraints } from '../run.js';
 import type { AssessStep } from '../state.js';
@@ -9,11 +9,8 @@ export const dataStep: AssessStep = {
   name: 'data',
   run(ctx) {
     const cfg = ctx.state.cfg;
-    const named = isNamedDataset(cfg.data);
-    const data = loadDataset(cfg.data, { label: cfg.label, format: (named ? undefined : cfg.format) as DataFormat | undefined, maxRows: Math.min(cfg.maxRows ?? Infinity, Math.round(cfg.trainRows / 0.7)), seed: cfg.seed, drop: cfg.drop });
+    const { data, train, test } = assessSplit(cfg);
     for (const n of data.notes) if (n.startsWith('warning')) ctx.log(n);
-    const split = stratifiedSplit(data.labels, 0.3, cfg.seed + 1);
-    const train = selectRows(data, split.train), test = selectRows(data, split.test);
     const attack = selectRows(test, stratifiedSubset(test.labels, Math.min(cfg.attackRows, test.table.rows), cfg.seed + 2));
     const bbRows = Math.min(cfg.blackBoxRows, attack.table.rows);
     const constraints = cfg.constraints ?? (data.name.startsWith('nsl-kdd') ? NSL_KDD_CONSTRAINTS : inferConstraints(train));

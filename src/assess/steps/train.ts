@@ -7,6 +7,7 @@ import type { ModelSpec } from '../../qml/models/registry.js';
 import { signDetectorJSON, signedFileText, verifyDetectorText } from '../../supply/signing.js';
 import { signingKey, trustedKeys } from '../../supply/keys.js';
 import type { AssessStep } from '../state.js';
+import { assessSpec, assessTrainConfig, compareDetectors, describeDetector } from '../detectors.js';
 
 export const trainStep: AssessStep = {
   name: 'train',
@@ -26,11 +27,11 @@ export const trainStep: AssessStep = {
         det = Detector.fromJSON(JSON.parse(text), file);
         seconds = prev.train_seconds;
       } else {
-        const spec: ModelSpec = { type: name, qubits: name === 'hybrid' ? Math.min(cfg.qubits, 6) : cfg.qubits, layers: cfg.layers, svm: { maxTrain: cfg.kernelRows } };
+        const spec: ModelSpec = assessSpec(cfg, name);
         ctx.log(`training ${name} on ${train.table.rows} rows ...`);
         const ts = performance.now();
         det = Detector.train(train, spec, {
-          epochs: name === 'hybrid' || name === 'mlp' || name === 'logreg' ? cfg.epochs * 3 : cfg.epochs, seed: cfg.seed, patience: 6,
+          ...assessTrainConfig(cfg, name),
           onProgress: (d, t) => ctx.progress(`train ${name}`, d, t),
         });
         seconds = (performance.now() - ts) / 1000;
@@ -47,6 +48,11 @@ export const trainStep: AssessStep = {
       ctx.metric(`accuracy/${name}`, m.accuracy);
       ctx.log(`  ${name}: test accuracy ${(100 * m.accuracy).toFixed(2)}% (${det.model.kind})`);
       await ctx.checkpoint();
+    }
+    res.comparison = compareDetectors(res.models);
+    for (const [name, det] of ctx.state.detectors) {
+      const d = describeDetector(name, det.model);
+      if (d) res.notes.push(d);
     }
   },
 };

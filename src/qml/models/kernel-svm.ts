@@ -6,6 +6,12 @@
  * each binary problem, Platt scaling for probabilities. Kernel matrices are computed in blocks from
  * per-row feature states computed once.
  *
+ * Bandwidth (Shaydulin & Wild 2022, "Importance of kernel bandwidth in quantum machine learning",
+ * Phys. Rev. A 106, 042407): every kernel is evaluated on s·x, the inputs scaled by a bandwidth s
+ * before the feature map (for the RBF kernel this multiplies γ by s²). A fidelity kernel on many
+ * qubits with s = 1 is nearly diagonal and generalises poorly; a smaller s widens it. Unless given,
+ * s is chosen together with C by accuracy on a stratified validation split of the training rows.
+ *
  * @example
  * import { KernelSVM } from 'qml6g';
  * const svm = new KernelSVM({ kind: 'rbf' }, 4, 2);
@@ -38,6 +44,11 @@ export type KernelSpec =
 export interface SvmOptions {
   /** Box constraint; when omitted it is chosen from 1, 10, 100 on a stratified 20% of the training rows. */
   C?: number;
+  /**
+   * Input scale s (the kernel sees s·x); when omitted it is chosen from BANDWIDTHS together with C
+   * on the same validation rows (with C given, s = 1 unless given too).
+   */
+  bandwidth?: number;
   /** Rows kept for training (stratified, seeded): kernel cost grows with its square (default 1500). */
   maxTrain?: number;
   tol?: number;
@@ -52,6 +63,9 @@ export interface SvmOptions {
 
 interface Binary { coef: number[]; bias: number; A: number; B: number }
 
+/** The bandwidths tried when none is given: a factor-2 grid around s = 1 (inputs in [0, π]). */
+export const BANDWIDTHS = [0.125, 0.25, 0.5, 1, 2];
+
 export class KernelSVM implements Model {
   readonly kind: 'quantum' | 'classical';
   readonly params = new Float64Array(0);
@@ -65,6 +79,8 @@ export class KernelSVM implements Model {
   /** Their feature states: statevectors (fidelity), Bloch vectors (projected) or the rows (rbf). */
   private states: Float64Array | null = null;
   private gamma = 1;
+  /** The bandwidth s in use (given, or chosen at fit). */
+  bandwidth = 1;
   binaries: Binary[] = [];
   /** The box constraint used (given or chosen at fit). */
   chosenC: number | null = null;
@@ -75,6 +91,10 @@ export class KernelSVM implements Model {
 
   constructor(readonly kernel: KernelSpec, readonly numFeatures: number, readonly numClasses: number, readonly options: SvmOptions = {}) {
     this.kind = kernel.kind === 'rbf' ? 'classical' : 'quantum';
+    if (options.bandwidth !== undefined) {
+      if (!(options.bandwidth > 0 && Number.isFinite(options.bandwidth))) throw new QmlError(`bandwidth must be a positive number, got ${options.bandwidth}`, 'svm.bandwidth');
+      this.bandwidth = options.bandwidth;
+    }
     if (kernel.kind !== 'rbf') {
       this.prog = compile(encodingCircuit(kernel.arch.encoding, kernel.arch.qubits, numFeatures, kernel.arch.reps));
       const q = kernel.arch.qubits;
@@ -90,8 +110,10 @@ export class KernelSVM implements Model {
 
   get type(): string { return this.kernel.kind === 'rbf' ? 'svm' : 'qsvm'; }
 
-  private get noisy(): boolean { return this.kernel.kind !== 'rbf' && !!this.options.execution?.noise; }
-  private get shots(): number | undefined { return this.kernel.kind !== 'rbf' ? this.options.execution?.shots : undefined; }
+  /** Set while the bandwidth is chosen: the search runs on the ideal (noiseless, exact, uncut) kernel. */
+  private ideal = false;
+  private get noisy(): boolean { return this.kernel.kind !== 'rbf' && !this.ideal && !!this.options.execution?.noise; }
+  private get shots(): number | undefined { return this.kernel.kind !== 'rbf' && !this.ideal ? this.options.execution?.shots : undefined; }
   /** Estimates are drawn from this generator, so a fixed seed gives fixed kernels. */
   private shotRng = new Rng(0);
 
@@ -101,15 +123,24 @@ export class KernelSVM implements Model {
     return this.noisy ? 2 * 4 ** this.kernel.arch.qubits : 2 * 2 ** this.kernel.arch.qubits;
   }
 
-  /** Feature states of the rows (rows × stateDim). */
-  featureStates(X: RowMatrix): Float64Array {
+  /** The rows scaled by the bandwidth: what the feature map sees. */
+  private scaled(X: RowMatrix): RowMatrix {
+    if (this.bandwidth === 1) return X;
+    const data = new Float64Array(X.rows * X.cols);
+    for (let i = 0; i < data.length; i++) data[i] = this.bandwidth * X.data[i];
+    return { data, rows: X.rows, cols: X.cols };
+  }
+
+  /** Feature states of the rows at the current bandwidth (rows × stateDim). */
+  featureStates(X0: RowMatrix): Float64Array {
+    const X = this.scaled(X0);
     const D = this.stateDim, out = new Float64Array(X.rows * D);
     if (this.kernel.kind === 'rbf') {
       for (let r = 0; r < X.rows; r++) out.set(X.data.subarray(r * X.cols, r * X.cols + D), r * D);
       return out;
     }
     const prog = this.prog!, q = prog.numQubits;
-    if (this.cut) {
+    if (this.cut && !this.ideal) {
       const row = new Float64Array(D);
       for (let r = 0; r < X.rows; r++) {
         const x = X.data.subarray(r * X.cols, (r + 1) * X.cols);
@@ -210,19 +241,16 @@ export class KernelSVM implements Model {
     const ys = Int32Array.from(idx, (i) => y[i]);
     this.shotRng = new Rng((this.options.execution?.seed ?? 0) ^ opts.seed);
     if (this.noisy && n > 400) opts.log?.(`${this.type}: density-matrix feature states take ${((2 * 4 ** (this.kernel as { arch: { qubits: number } }).arch.qubits * 8 * n) / 2 ** 20).toFixed(0)} MiB; consider --max-rows`);
-    const states = this.featureStates(S);
-    if (this.kernel.kind !== 'fidelity') {
-      // γ = 1 / (D · Var) ('scale', as scikit-learn) unless given.
-      const D = this.stateDim;
-      let s = 0, s2 = 0;
-      for (const v of states) { s += v; s2 += v * v; }
-      const variance = s2 / states.length - (s / states.length) ** 2;
-      this.gamma = (this.kernel as { gamma?: number }).gamma ?? 1 / (D * Math.max(variance, 1e-12));
-    }
-    const K = this.kernelMatrix(states, n, states, n);
+    let C = this.options.C;
+    const given = this.options.bandwidth ?? (C !== undefined ? 1 : undefined);
+    if (given === undefined && n >= 50) {
+      this.ideal = true;
+      try { ({ C, bandwidth: this.bandwidth } = this.chooseKernel(S, n, ys, opts)); } finally { this.ideal = false; }
+    } else this.bandwidth = given ?? 1;
+    const { states, K } = this.prepare(S, n);
     this.support = S;
     this.states = states;
-    const C = this.options.C ?? this.chooseC(K, n, ys, opts);
+    C ??= this.chooseC(K, n, ys, opts);
     this.chosenC = C;
     this.binaries = this.solve(K, n, ys, Array.from({ length: n }, (_, i) => i), C, opts.classWeights);
     this.alignment = kernelTargetAlignment(K, n, ys);
@@ -249,24 +277,72 @@ export class KernelSVM implements Model {
     });
   }
 
+  /** Feature states and kernel matrix of the rows at the current bandwidth (γ set from them for RBF / projected kernels). */
+  private prepare(S: RowMatrix, n: number): { states: Float64Array; K: Float64Array } {
+    const states = this.featureStates(S);
+    if (this.kernel.kind !== 'fidelity') {
+      // γ = 1 / (D · Var) ('scale', as scikit-learn) unless given; for RBF the variance of the
+      // unscaled rows, so that the bandwidth s multiplies γ by s².
+      const D = this.stateDim;
+      let a = 0, a2 = 0;
+      for (const v of states) { a += v; a2 += v * v; }
+      let variance = a2 / states.length - (a / states.length) ** 2;
+      if (this.kernel.kind === 'rbf') variance /= this.bandwidth * this.bandwidth;
+      this.gamma = (this.kernel as { gamma?: number }).gamma ?? 1 / (D * Math.max(variance, 1e-12));
+    }
+    return { states, K: this.kernelMatrix(states, n, states, n) };
+  }
+
+  /** The stratified 20% validation rows (and the rest) that C and the bandwidth are chosen on. */
+  private validationSplit(n: number, ys: Int32Array, seed: number): { tr: number[]; val: number[] } {
+    const v = new Set(stratifiedSubset(ys, Math.round(0.2 * n), seed + 17));
+    return { tr: Array.from({ length: n }, (_, i) => i).filter((i) => !v.has(i)), val: [...v] };
+  }
+
+  /** Accuracy on the validation rows of the SVM trained with box C on the other rows of K. */
+  private validationAccuracy(K: Float64Array, n: number, ys: Int32Array, tr: number[], val: number[], C: number, classWeights?: Float64Array): number {
+    const bins = this.solve(K, n, ys, tr, C, classWeights);
+    let ok = 0;
+    for (const i of val) {
+      const f = bins.map((b) => { let v = b.bias; for (let j = 0; j < n; j++) if (b.coef[j]) v += b.coef[j] * K[j * n + i]; return v; });
+      const pred = this.numClasses === 2 ? (f[0] > 0 ? 1 : 0) : f.indexOf(Math.max(...f));
+      if (pred === ys[i]) ok++;
+    }
+    return ok / val.length;
+  }
+
   /** C from {1, 10, 100} by accuracy on a stratified 20% of the training rows (the kernel is computed once). */
   private chooseC(K: Float64Array, n: number, ys: Int32Array, opts: { classWeights?: Float64Array; seed: number; log?: (s: string) => void }): number {
     if (n < 50) return 1;
-    const val = new Set(stratifiedSubset(ys, Math.round(0.2 * n), opts.seed + 17));
-    const tr = Array.from({ length: n }, (_, i) => i).filter((i) => !val.has(i));
+    const { tr, val } = this.validationSplit(n, ys, opts.seed);
     let best = 1, bestAcc = -1;
     for (const C of [1, 10, 100]) {
-      this.binaries = this.solve(K, n, ys, tr, C, opts.classWeights);
-      let ok = 0;
-      for (const i of val) {
-        const f = this.binaries.map((b) => { let v = b.bias; for (let j = 0; j < n; j++) if (b.coef[j]) v += b.coef[j] * K[j * n + i]; return v; });
-        const pred = this.numClasses === 2 ? (f[0] > 0 ? 1 : 0) : f.indexOf(Math.max(...f));
-        if (pred === ys[i]) ok++;
-      }
-      const acc = ok / val.size;
+      const acc = this.validationAccuracy(K, n, ys, tr, val, C, opts.classWeights);
       if (acc > bestAcc + 1e-12) { bestAcc = acc; best = C; }
     }
     opts.log?.(`${this.type}: chose C = ${best} (validation accuracy ${bestAcc.toFixed(4)})`);
+    return best;
+  }
+
+  /**
+   * The bandwidth s from BANDWIDTHS and C from {1, 10, 100} by mean accuracy over a stratified
+   * 3-fold split of the training rows (one validation split of a few hundred rows picks the
+   * bandwidth by noise); ties go to the s nearest 1, then to the smaller C.
+   */
+  private chooseKernel(S: RowMatrix, n: number, ys: Int32Array, opts: { classWeights?: Float64Array; seed: number; log?: (s: string) => void }): { C: number; bandwidth: number } {
+    const folds = stratifiedFolds(ys, 3, opts.seed + 17);
+    const order = [...BANDWIDTHS].sort((a, b) => Math.abs(Math.log2(a)) - Math.abs(Math.log2(b)) || b - a);
+    let best = { C: 1, bandwidth: 1 }, bestAcc = -1;
+    for (const s of order) {
+      this.bandwidth = s;
+      const { K } = this.prepare(S, n);
+      for (const C of [1, 10, 100]) {
+        let acc = 0;
+        for (const { tr, val } of folds) acc += this.validationAccuracy(K, n, ys, tr, val, C, opts.classWeights) / folds.length;
+        if (acc > bestAcc + 1e-9) { bestAcc = acc; best = { C, bandwidth: s }; }
+      }
+    }
+    opts.log?.(`${this.type}: chose bandwidth ${best.bandwidth} and C = ${best.C} (3-fold validation accuracy ${bestAcc.toFixed(4)})`);
     return best;
   }
 
@@ -413,14 +489,16 @@ export class KernelSVM implements Model {
     for (let r = 0; r < rows; r++) {
       w.fill(0);
       for (let c = 0; c < B; c++) { const g = gf[r * B + c]; if (g) for (let i = 0; i < n; i++) w[i] += g * this.binaries[c].coef[i]; }
-      const x = X.data.subarray(r * X.cols, r * X.cols + d);
+      // The kernel sees s·x: evaluate at s·x and multiply the gradient by s (chain rule).
+      const sw = this.bandwidth, x = Float64Array.from(X.data.subarray(r * X.cols, r * X.cols + d), (v) => sw * v);
+      const ro = out.subarray(r * d, (r + 1) * d);
       if (this.kernel.kind === 'rbf') {
         for (let i = 0; i < n; i++) {
           if (!w[i]) continue;
           let s = 0;
           for (let k = 0; k < d; k++) { const t = x[k] - this.states![i * D + k]; s += t * t; }
           const kv = Math.exp(-this.gamma * s);
-          for (let k = 0; k < d; k++) out[r * d + k] += w[i] * kv * -2 * this.gamma * (x[k] - this.states![i * D + k]);
+          for (let k = 0; k < d; k++) ro[k] += sw * w[i] * kv * -2 * this.gamma * (x[k] - this.states![i * D + k]);
         }
       } else if (this.kernel.kind === 'fidelity') {
         // Σ_i w_i |⟨φ_i|ψ⟩|² = ⟨ψ|M|ψ⟩ with M = Σ w_i |φ_i⟩⟨φ_i|, so λ = Mψ.
@@ -437,7 +515,8 @@ export class KernelSVM implements Model {
             lam[k + 1] += w[i] * (st[i * D + k] * im + st[i * D + k + 1] * re);
           }
         }
-        adjointBackward(ws, x, new Float64Array(0), out.subarray(r * d, (r + 1) * d));
+        adjointBackward(ws, x, new Float64Array(0), ro);
+        if (sw !== 1) for (let k = 0; k < d; k++) ro[k] *= sw;
       } else {
         const j = jacobian(this.prog!, this.bloch, { inputs: x, method: 'adjoint' });
         const b = j.values;
@@ -448,7 +527,7 @@ export class KernelSVM implements Model {
           const kv = Math.exp(-this.gamma * s);
           for (let k = 0; k < D; k++) {
             const gk = w[i] * kv * -2 * this.gamma * (b[k] - this.states![i * D + k]);
-            for (let m = 0; m < d; m++) out[r * d + m] += gk * j.dinputs[k][m];
+            for (let m = 0; m < d; m++) ro[m] += sw * gk * j.dinputs[k][m];
           }
         }
       }
@@ -460,7 +539,7 @@ export class KernelSVM implements Model {
     this.ensureFitted();
     return {
       format: 'qml6g-model', version: 1, type: this.type, kernel: this.kernel, numFeatures: this.numFeatures, numClasses: this.numClasses,
-      options: this.options, gamma: this.gamma, alignment: this.alignment, C: this.chosenC,
+      options: this.options, gamma: this.gamma, bandwidth: this.bandwidth, alignment: this.alignment, C: this.chosenC,
       support: Array.from(this.support!.data), supportRows: this.support!.rows, binaries: this.binaries,
     };
   }
@@ -471,6 +550,10 @@ export class KernelSVM implements Model {
     if (!Number.isInteger(rows) || data.length !== rows * m.numFeatures) throw new QmlError('support rows do not match the feature count (corrupt model file?)', 'model.support');
     m.support = { data, rows, cols: m.numFeatures };
     m.gamma = j.gamma as number;
+    // Files from before the bandwidth was chosen carry none: their kernel saw the inputs as given.
+    const bw = j.bandwidth ?? 1;
+    if (typeof bw !== 'number' || !(bw > 0) || !Number.isFinite(bw)) throw new QmlError('"bandwidth" must be a positive number (corrupt model file?)', 'model.bandwidth');
+    m.bandwidth = bw;
     m.alignment = (j.alignment as number) ?? null;
     m.chosenC = (j.C as number) ?? null;
     m.binaries = j.binaries as Binary[];
@@ -478,6 +561,25 @@ export class KernelSVM implements Model {
     m.states = m.featureStates(m.support);
     return m;
   }
+}
+
+/** k stratified folds of the rows (seeded): each row is a validation row in exactly one. */
+export function stratifiedFolds(y: ArrayLike<number>, k: number, seed: number): Array<{ tr: number[]; val: number[] }> {
+  const rng = new Rng(seed), by = new Map<number, number[]>();
+  for (let i = 0; i < y.length; i++) { const l = by.get(y[i]); if (l) l.push(i); else by.set(y[i], [i]); }
+  const fold = new Int32Array(y.length);
+  let next = 0;
+  // Classes in a fixed order, each shuffled and dealt round-robin, so every fold gets its share.
+  for (const c of [...by.keys()].sort((a, b) => a - b)) {
+    const rows = by.get(c)!;
+    rng.shuffle(rows);
+    for (const i of rows) fold[i] = next++ % k;
+  }
+  return Array.from({ length: k }, (_, f) => {
+    const tr: number[] = [], val: number[] = [];
+    for (let i = 0; i < y.length; i++) (fold[i] === f ? val : tr).push(i);
+    return { tr, val };
+  });
 }
 
 /**

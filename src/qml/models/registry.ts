@@ -24,8 +24,13 @@ export interface ModelSpec {
   ansatz?: Ansatz;
   /** MLP hidden sizes (default [32, 16]). */
   hidden?: number[];
-  /** Read-out of vqc / reupload: 'z' (default, soft-max head) or 'born' (binary Born rule, certifiable). */
-  readout?: 'z' | 'born';
+  /**
+   * Read-out of vqc / reupload / hybrid: 'z' (default: ⟨Z⟩ per qubit into a soft-max head), 'xyz'
+   * (⟨X⟩, ⟨Y⟩, ⟨Z⟩ per qubit into the head) or, for vqc / reupload, 'born' (binary Born rule, certifiable).
+   */
+  readout?: 'z' | 'xyz' | 'born';
+  /** vqc: re-upload the encoding before every layer (Pérez-Salinas et al. 2020); what 'reupload' always does. */
+  reupload?: boolean;
   /** QSVM kernel (default fidelity). */
   kernel?: 'fidelity' | 'projected';
   svm?: SvmOptions;
@@ -43,12 +48,12 @@ export function checkModelType(t: string): ModelType {
 
 function arch(spec: ModelSpec, defaults: Partial<Architecture>): Architecture {
   return {
-    ...(spec.readout === 'born' ? { readout: 'born' as const } : {}),
+    ...(spec.readout === 'born' || spec.readout === 'xyz' ? { readout: spec.readout } : {}),
     qubits: spec.qubits ?? 8,
     layers: spec.layers ?? defaults.layers ?? 4,
     encoding: spec.encoding ?? defaults.encoding ?? 'angle-y',
     ansatz: spec.ansatz ?? defaults.ansatz ?? 'hea-ring',
-    reupload: defaults.reupload,
+    reupload: spec.reupload ?? defaults.reupload,
   };
 }
 
