@@ -8,21 +8,10 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { QmlError } from '../core/errors.js';
-import type { LabeledData } from '../qml/table.js';
-import type { DomainConstraints } from '../attacks/threat.js';
-import type { AssessConfig } from './config.js';
 import { runTask, type AssessTask, type TaskEnv, type TaskResult } from './tasks.js';
 
-/** What a worker needs to rebuild the task environment. */
-export interface WorkerInit {
-  cfg: AssessConfig;
-  train: LabeledData;
-  attack: LabeledData;
-  constraints: DomainConstraints;
-  bbRows: number;
-  epsT: number;
-  detectors: Array<[string, Record<string, unknown>]>;
-}
+/** What a worker needs to rebuild the task environment: the same, with the detectors as their saved JSON. */
+export type WorkerInit = Omit<TaskEnv, 'detectors'> & { detectors: Array<[string, Record<string, unknown>]> };
 
 export interface TaskRunner {
   readonly threads: number;
