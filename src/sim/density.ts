@@ -14,9 +14,12 @@ import { ApplyScratch, applyGateMatrix, conjugateInto } from './apply.js';
 import { marginalOf } from './kernels.js';
 import { checkStateMemory } from './memory.js';
 import { compileObservable, expectationDM, type Observable } from './observable.js';
-import type { GateInstr } from './program.js';
-import type { NoiseStep } from './noise.js';
+import { prepareGate, type AngleShift, type GateInstr, type Program } from './program.js';
+import type { CompiledNoise, NoiseStep } from './noise.js';
+import { allocAmplitudes, simdDepolarize } from './simd.js';
 import type { Statevector } from './statevector.js';
+
+const NO_STEPS: NoiseStep[] = [];
 
 export class DensityMatrix {
   readonly n: number;
@@ -28,7 +31,8 @@ export class DensityMatrix {
     if (!Number.isInteger(n) || n < 1) throw new QmlError(`qubit count must be a positive integer, got ${n}`);
     if (!data) checkStateMemory(4 ** n, `a ${n}-qubit density matrix`);
     this.n = n;
-    this.data = data ?? new Float64Array(2 * 4 ** n);
+    // In the SIMD kernels' memory when they run (simd.ts), so the 2n-qubit kernels apply to it.
+    this.data = data ?? allocAmplitudes(2 * 4 ** n);
     if (!data) this.data[0] = 1;
   }
 
@@ -51,7 +55,9 @@ export class DensityMatrix {
   }
 
   clone(): DensityMatrix {
-    return new DensityMatrix(this.n, Float64Array.from(this.data));
+    const d = allocAmplitudes(this.data.length);
+    d.set(this.data);
+    return new DensityMatrix(this.n, d);
   }
 
   applyGate(ins: GateInstr, scratch: ApplyScratch): void {
@@ -60,6 +66,86 @@ export class DensityMatrix {
     const colTargets = this.shifted(ins.targets);
     const m = ins.def.shape === 'x' || ins.def.shape === 'swap' ? ins.matrix : conjugateInto(ins.matrix, this.conj);
     applyGateMatrix(this.data, 2 * n, ins.def.shape, colTargets, m, ins.cmask * shift, scratch);
+  }
+
+  /** Superoperators (4x4 on (q, q + n)) composed per wire and not yet applied; see runFused. */
+  private pend: Float64Array[] = [];
+  private pendSet: boolean[] = [];
+  private sup = new Float64Array(32);
+  private prod = new Float64Array(32);
+  private pair: number[] = [0, 0];
+
+  /**
+   * Runs a program without mid-circuit operations. Each uncontrolled one-qubit gate U and the
+   * one-qubit channels after it are one 4x4 superoperator on the wire pair (q, q + n) (U ⊗ conj(U),
+   * then each channel's Σ K ⊗ conj(K)), composed with what is already pending on that wire and
+   * applied in one pass only when a multi-qubit gate or channel touches the wire, or at the end.
+   * Operations on other wires commute with a pending superoperator, so the result is the
+   * gate-by-gate one; a layer of rotations with noise costs one pass per wire instead of three or
+   * more per gate (one for U, one for conj(U), one per channel).
+   */
+  runFused(prog: Program, params: ArrayLike<number>, inputs: ArrayLike<number>, noise: CompiledNoise | undefined, shift: AngleShift | undefined, scratch: ApplyScratch): void {
+    const n = this.n, instrs = prog.instrs;
+    for (let q = this.pend.length; q < n; q++) { this.pend.push(new Float64Array(32)); this.pendSet.push(false); }
+    for (let k = 0; k < instrs.length; k++) {
+      const ins = instrs[k];
+      if (ins.kind !== 'gate') continue;
+      if (shift && shift.instr === k) prepareGate(ins, params, inputs, shift.delta, shift.slot);
+      else prepareGate(ins, params, inputs);
+      const steps = noise ? noise.after(ins.name, ins.controls.length ? [...ins.controls, ...ins.targets] : ins.targets) : NO_STEPS;
+      if (ins.targets.length === 1 && ins.cmask === 0 && steps.every((st) => st.wires.length === 1 && st.wires[0] === ins.targets[0])) {
+        const q = ins.targets[0], m = ins.matrix, S = this.sup;
+        // (U ⊗ conj U)[(a,b),(c,d)] = U[a][c]·conj(U[b][d]); row bit a most significant.
+        for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) for (let c = 0; c < 2; c++) for (let d = 0; d < 2; d++) {
+          const ur = m[2 * (2 * a + c)], ui = m[2 * (2 * a + c) + 1], vr = m[2 * (2 * b + d)], vi = -m[2 * (2 * b + d) + 1];
+          const idx = 2 * (4 * (2 * a + b) + 2 * c + d);
+          S[idx] = ur * vr - ui * vi;
+          S[idx + 1] = ur * vi + ui * vr;
+        }
+        this.pendMul(q, S);
+        for (const st of steps) this.pendMul(q, st.kraus.superop);
+        continue;
+      }
+      for (const w of ins.targets) this.flush(w, scratch);
+      for (const w of ins.controls) this.flush(w, scratch);
+      this.applyGate(ins, scratch);
+      for (const st of steps) {
+        if (st.wires.length === 1) { this.pendMul(st.wires[0], st.kraus.superop); continue; }
+        for (const w of st.wires) this.flush(w, scratch);
+        this.applyNoise(st, scratch);
+      }
+    }
+    for (let q = 0; q < n; q++) this.flush(q, scratch);
+  }
+
+  /** pend[q] ← S · pend[q] (S itself when nothing is pending). */
+  private pendMul(q: number, S: Float64Array): void {
+    const P = this.pend[q];
+    if (!this.pendSet[q]) { P.set(S.subarray(0, 32)); this.pendSet[q] = true; return; }
+    const out = this.prod;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
+      let re = 0, im = 0;
+      for (let l = 0; l < 4; l++) {
+        const ar = S[2 * (4 * i + l)], ai = S[2 * (4 * i + l) + 1], br = P[2 * (4 * l + j)], bi = P[2 * (4 * l + j) + 1];
+        re += ar * br - ai * bi;
+        im += ar * bi + ai * br;
+      }
+      out[2 * (4 * i + j)] = re;
+      out[2 * (4 * i + j) + 1] = im;
+    }
+    P.set(out);
+  }
+
+  /** Applies what is pending on wire q in one pass (the diagonal kernel when it is diagonal). */
+  private flush(q: number, scratch: ApplyScratch): void {
+    if (!this.pendSet[q]) return;
+    this.pendSet[q] = false;
+    const P = this.pend[q];
+    let diag = true;
+    for (let i = 0; i < 4 && diag; i++) for (let j = 0; j < 4; j++) if (i !== j && (P[2 * (4 * i + j)] !== 0 || P[2 * (4 * i + j) + 1] !== 0)) { diag = false; break; }
+    this.pair[0] = q;
+    this.pair[1] = q + this.n;
+    applyGateMatrix(this.data, 2 * this.n, diag ? 'diag' : 'dense', this.pair, P, 0, scratch);
   }
 
   private shifted(wires: number[]): number[] {
@@ -71,7 +157,10 @@ export class DensityMatrix {
 
   /** ρ → Σ K ρ K† through the channel's superoperator on (row wires, column wires). */
   applyNoise(step: NoiseStep, scratch: ApplyScratch): void {
-    if (step.kraus.depolarizing !== undefined) { this.depolarize(step.wires, step.kraus.depolarizing); return; }
+    if (step.kraus.depolarizing !== undefined) {
+      if (!simdDepolarize(this.data, this.n, step.wires, step.kraus.depolarizing)) this.depolarize(step.wires, step.kraus.depolarizing);
+      return;
+    }
     const wires = [...step.wires, ...step.wires.map((w) => w + this.n)];
     // One-qubit channels are a 4x4 superoperator on (q, q + n): the specialised two-qubit kernel.
     applyGateMatrix(this.data, 2 * this.n, 'dense', wires, step.kraus.superop, 0, scratch);

@@ -117,7 +117,11 @@ export const MAX_BRANCHES = 4096;
  * checked per branch. Density-matrix branches with the same record are merged. Noise applies
  * exactly when the state is a density matrix.
  */
-export function runBranches<S extends BranchState<S> & { applyNoise?: (step: import('./noise.js').NoiseStep, sc: ApplyScratch) => void; addScaled?: (o: S, w: number) => void }>(
+export function runBranches<S extends BranchState<S> & {
+  applyNoise?: (step: import('./noise.js').NoiseStep, sc: ApplyScratch) => void;
+  addScaled?: (o: S, w: number) => void;
+  runFused?: (prog: Program, params: ArrayLike<number>, inputs: ArrayLike<number>, noise: CompiledNoise | undefined, shift: AngleShift | undefined, sc: ApplyScratch) => void;
+}>(
   prog: Program, init: S, opts: ExecOptions = {},
 ): Branch<S>[] {
   const params = opts.params ?? EMPTY, inputs = opts.inputs ?? EMPTY;
@@ -125,6 +129,11 @@ export function runBranches<S extends BranchState<S> & { applyNoise?: (step: imp
   const scratch = opts.scratch ?? new ApplyScratch();
   const noise = opts.noise;
   if (noise && !init.applyNoise) throw new QmlError('exact noise needs a density matrix; a statevector runs noise as trajectories');
+  if (!prog.midCircuit && init.runFused) {
+    // One path, no classical record: the density matrix composes one-qubit superoperators (density.ts).
+    init.runFused(prog, params, inputs, noise, opts.shift, scratch);
+    return [{ state: init, clbits: 0, weight: 1 }];
+  }
   let branches: Branch<S>[] = [{ state: init, clbits: 0, weight: 1 }];
   const instrs = prog.instrs;
   for (let k = 0; k < instrs.length; k++) {

@@ -38,6 +38,10 @@ export interface SimdExports {
   apply2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
   diag2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
   swap2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number): void;
+  /** apply2 for a real matrix (imaginary parts at m ignored): a quarter of the multiplies. */
+  apply2Real(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
+  /** Joint depolarising on a vectorised density matrix (asm/density.ts): blocks [lo, hi), D² u32 byte offsets at offs. */
+  depolarize(ptr: number, mask: number, lo: number, hi: number, offs: number, D: number, p: number): void;
   /** Fused adjoint step for a rotation with the constant gates after it folded in (asm/kernels.ts); mats at a byte address. */
   adjointRotation(psi: number, lam: number, q: number, pairs: number, mats: number, flags: number): number;
   /** Re⟨a|b⟩ over `amps` amplitudes at byte addresses a and b. */
@@ -244,7 +248,47 @@ export function simdApply2(s: Float64Array, n: number, shape: string, q0: number
   if (!mat4 || simdPointer(mat4) < 0) mat4 = allocAmplitudes(32);
   mat4.set(m.subarray(0, 32));
   if (shape === 'diag') x.diag2(ptr, q0, q1, cmask, 0, quads, mat4.byteOffset);
+  else if (isReal(m, 32)) x.apply2Real(ptr, q0, q1, cmask, 0, quads, mat4.byteOffset);
   else x.apply2(ptr, q0, q1, cmask, 0, quads, mat4.byteOffset);
+  return true;
+}
+
+function isReal(m: Float64Array, len: number): boolean {
+  for (let i = 1; i < len; i += 2) if (m[i] !== 0) return false;
+  return true;
+}
+
+/** Byte offsets of a depolarising block (diagonal first) in the SIMD memory, keyed by wires. */
+const depTables = new Map<string, { block: Float64Array; view: Uint32Array; mask: number; D: number }>();
+
+/**
+ * Joint depolarising with probability p on `wires` of an n-qubit density matrix stored vectorised
+ * in `s` (2n qubits, row wire w and column wire w + n): ρ → (1−p)ρ + p·I/D ⊗ Tr_S ρ in one pass.
+ * False when s is outside the SIMD memory.
+ */
+export function simdDepolarize(s: Float64Array, n: number, wires: number[], p: number): boolean {
+  const ptr = simdPointer(s);
+  if (ptr < 0) return false;
+  const key = `${n}|${wires.join(',')}`;
+  let t = depTables.get(key);
+  if (!t) {
+    const k = wires.length, D = 1 << k, N = 2 ** n;
+    const row = new Array<number>(D).fill(0);
+    let mask = 0;
+    for (const w of wires) mask += 2 ** w + 2 ** (w + n);
+    for (let l = 0; l < D; l++) for (let j = 0; j < k; j++) if (l & (1 << j)) row[l] += 2 ** wires[j];
+    const order: number[] = [];
+    for (let i = 0; i < D; i++) order.push(16 * (row[i] + row[i] * N));
+    for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) if (i !== j) order.push(16 * (row[i] + row[j] * N));
+    // The Float64Array is kept with the table: its collection would recycle the block.
+    const block = allocAmplitudes(Math.ceil(D * D / 2));
+    if (simdPointer(block) < 0) return false;
+    const view = new Uint32Array(block.buffer, block.byteOffset, D * D);
+    view.set(order);
+    t = { block, view, mask, D };
+    depTables.set(key, t);
+  }
+  loaded!.exports.depolarize(ptr, t.mask, 0, 4 ** (n - wires.length), t.view.byteOffset, t.D, p);
   return true;
 }
 
