@@ -9,7 +9,9 @@ import { version } from '../core/version.js';
 import { Rng } from '../core/rng.js';
 import { CircuitBuilder, param, type Circuit } from '../sim/circuit.js';
 import { compile } from '../sim/program.js';
-import { runProgram } from '../sim/execute.js';
+import { runBranches, runProgram } from '../sim/execute.js';
+import { DensityMatrix } from '../sim/density.js';
+import { CompiledNoise } from '../sim/noise.js';
 import { FusedRunner } from '../sim/fused.js';
 import { Statevector } from '../sim/statevector.js';
 import { ThreadTeam } from '../sim/parallel.js';
@@ -64,6 +66,13 @@ export interface SimBenchResult {
   };
   /** Ratios in CPU time of this thread (best of several), so other processes on the machine do not enter them. */
   adjoint: Array<{ parameters: number; qubits: number; ratio_to_forward: number; ratio_to_fused_forward: number; seconds: number }>;
+  /**
+   * One noisy evaluation of an 8-qubit, 3-layer VQC-shaped circuit on the density matrix (the
+   * assess noise sweep's workload), CPU time: fused (composed one-qubit superoperators) with the
+   * active kernels, fused on TypeScript kernels, and gate by gate on TypeScript kernels (the former
+   * path). `passes_per_gate` = fused time / (gates × one in-place pass over ρ at the floor).
+   */
+  density: { qubits: number; gates: number; seconds_fused: number; seconds_fused_typescript: number; seconds_gate_by_gate_typescript: number; speedup: number; pass_floor_seconds: number; passes_per_gate: number };
   peers: Array<PeerResult & { qml6g_seconds_per_1q_gate: number; qml6g_circuits_per_second: number; gate_speedup: number | null; batch_speedup: number | null }>;
   seconds: number;
 }
@@ -140,6 +149,39 @@ function gateTimes(sv: Statevector, n: number, reps: number): { g1: number; cx: 
 }
 import { ApplyScratch } from '../sim/apply.js';
 const scratch = new ApplyScratch();
+
+/** The assess noise sweep's circuit: angle encoding, then layers of RY, RZ on every qubit and a CNOT ring. */
+function noisyVqcCircuit(n: number, layers: number): Circuit {
+  const b = new CircuitBuilder(n);
+  let k = 0;
+  for (let q = 0; q < n; q++) b.ry(q, param(k++));
+  for (let l = 0; l < layers; l++) {
+    for (let q = 0; q < n; q++) { b.ry(q, param(k++)); b.rz(q, param(k++)); }
+    for (let q = 0; q < n; q++) b.cx(q, (q + 1) % n);
+  }
+  return b.build();
+}
+
+function benchDensity(bandwidth: number, reps: number): SimBenchResult['density'] {
+  const n = 8, prog = compile(noisyVqcCircuit(n, 3));
+  // Typical superconducting-device magnitudes (the assess sweep's strength 1).
+  const noise = new CompiledNoise({
+    after_1q: [{ channel: 'depolarizing', p: 0.001 }, { channel: 'amplitude_damping', gamma: 0.002 }],
+    after_2q: [{ channel: 'depolarizing', p: 0.01 }],
+  }, n);
+  const params = Float64Array.from({ length: prog.numParams }, (_, i) => 0.1 + 0.37 * i);
+  const reset = (r: DensityMatrix) => { r.data.fill(0); r.data[0] = 1; };
+  const rho = DensityMatrix.zero(n);
+  const plain = new DensityMatrix(n, new Float64Array(2 * 4 ** n));
+  const fused = bestCpu(() => { reset(rho); runBranches(prog, rho, { params, noise, trusted: true, scratch }); }, reps);
+  const fusedTs = bestCpu(() => { reset(plain); runBranches(prog, plain, { params, noise, trusted: true, scratch }); }, reps);
+  const gateByGate = bestCpu(() => { reset(plain); plain.runGateByGate(prog, params, [], noise, scratch); }, Math.min(reps, 3));
+  const gates = prog.instrs.filter((i) => i.kind === 'gate').length, pass = (4 ** n * 32) / bandwidth;
+  return {
+    qubits: n, gates, seconds_fused: fused, seconds_fused_typescript: fusedTs, seconds_gate_by_gate_typescript: gateByGate,
+    speedup: gateByGate / fused, pass_floor_seconds: pass, passes_per_gate: fused / (gates * pass),
+  };
+}
 
 export async function benchSim(opts: { quick?: boolean; log?: (s: string) => void } = {}): Promise<SimBenchResult> {
   const log = opts.log ?? (() => {});
@@ -226,6 +268,10 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     log(`  P=${Pn}: adjoint = ${(tAdj / fwd).toFixed(2)}x one forward pass (${(tAdj / fwdFused).toFixed(2)}x the fused forward pass; CPU time)`);
   }
 
+  log('density matrix: noisy 8-qubit VQC circuit ...');
+  const density = benchDensity(bw.oneCore, opts.quick ? 3 : 5);
+  log(`  ${(density.seconds_fused * 1e3).toFixed(2)} ms per evaluation fused (${density.passes_per_gate.toFixed(2)} floor passes over ρ per gate); TypeScript fused ${(density.seconds_fused_typescript * 1e3).toFixed(2)} ms, gate by gate ${(density.seconds_gate_by_gate_typescript * 1e3).toFixed(2)} ms: ${density.speedup.toFixed(1)}x (CPU time)`);
+
   log('npm peers on the same circuits ...');
   const peerN = 14, peerLayers = opts.quick ? 2 : 4, peerCircuits = 20;
   // qml6g on the same layered circuit, gate by gate (no fusion), for a like-for-like gate time.
@@ -252,7 +298,7 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
       circuits, qubits: 8, layers: 10, circuits_per_second: circuits / tBatch, circuits_per_second_one_thread: circuits / tOne, microseconds_per_circuit: (tBatch / circuits) * 1e6,
       microseconds_per_circuit_cpu: (cpuPool / circuits) * 1e6, microseconds_per_circuit_one_thread_cpu: (cpuOne / circuits) * 1e6, threads, path: batchPath,
     },
-    adjoint, peers,
+    adjoint, density, peers,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -268,6 +314,7 @@ export function formatSimBench(r: SimBenchResult): string {
     '',
     `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers (${r.batch.path}): ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each, wall); CPU time ${r.batch.microseconds_per_circuit_cpu.toFixed(1)} µs per circuit on ${r.batch.threads} threads, ${r.batch.microseconds_per_circuit_one_thread_cpu.toFixed(1)} µs on one`,
     `adjoint gradient / one forward pass (CPU time): ${r.adjoint.map((a) => `P=${a.parameters}: ${a.ratio_to_forward.toFixed(2)}x (fused forward ${a.ratio_to_fused_forward.toFixed(2)}x)`).join(', ')}`,
+    `density matrix, noisy ${r.density.qubits}-qubit VQC circuit (${r.density.gates} gates, CPU time): ${(r.density.seconds_fused * 1e3).toFixed(2)} ms fused = ${r.density.passes_per_gate.toFixed(2)} floor passes over ρ per gate; TypeScript fused ${(r.density.seconds_fused_typescript * 1e3).toFixed(2)} ms, gate by gate ${(r.density.seconds_gate_by_gate_typescript * 1e3).toFixed(2)} ms (${r.density.speedup.toFixed(1)}x)`,
     ...r.peers.map((p) => (p.error ? `peer ${p.name}: not measured (${p.error})` : `peer ${p.name}: ${p.gate_speedup!.toFixed(0)}x slower per gate (n=${p.n}), ${p.batch_speedup!.toFixed(0)}x slower per 8-qubit circuit`)),
   ];
   return lines.join('\n');
@@ -285,6 +332,35 @@ export function simHistoryEntry(r: SimBenchResult, quick: boolean, load: number)
   ratios.batch_us_per_circuit = r.batch.microseconds_per_circuit;
   ratios.batch_us_per_circuit_cpu = r.batch.microseconds_per_circuit_cpu;
   for (const a of r.adjoint) ratios[`adjoint_P${a.parameters}_forward`] = a.ratio_to_forward;
+  ratios.density_passes_per_gate = r.density.passes_per_gate;
   for (const p of r.peers) if (p.gate_speedup) ratios[`peer_${p.name}_inverse_speedup`] = 1 / p.gate_speedup;
   return { suite: 'sim', ratios, version: r.version, quick, load_per_core: load, simd: r.simd.active };
+}
+
+/**
+ * The figures of one run as a markdown table against the issue's targets, for the README's
+ * benchmark section (`npm run bench -- sim --markdown`).
+ */
+export function formatSimMarkdown(r: SimBenchResult, load: number): string {
+  const f = (x: number, d = 2) => x.toFixed(d);
+  const at = (ns: number[], g: (s: SizeResult) => number) => ns.map((n) => r.sizes.find((s) => s.n === n)).filter((s): s is SizeResult => !!s).map((s) => f(g(s))).join(', ');
+  const big = [20, 22, 24];
+  const peers = r.peers.filter((p) => !p.error);
+  const rows: Array<[string, string, string]> = [
+    ['1q rotation / floor, n = 20, 22, 24 (best of one and two threads)', at(big, (s) => s.ratio_to_floor), '≤ 1.2'],
+    ['  one thread: SIMD / floor; TypeScript / floor', `${at(big, (s) => (s.seconds_per_1q_gate_simd ?? NaN) / s.floor_seconds)}; ${at(big, (s) => s.seconds_per_1q_gate_typescript / s.floor_seconds)}`, ''],
+    ['CNOT / floor, n = 20, 22, 24', at(big, (s) => s.cnot_ratio_to_floor), '≤ 1.0'],
+    [`${r.batch.qubits}-qubit ${r.batch.layers}-layer batch, µs per circuit: CPU on ${r.batch.threads} threads (one thread); wall`, `${f(r.batch.microseconds_per_circuit_cpu, 1)} (${f(r.batch.microseconds_per_circuit_one_thread_cpu, 1)}); ${f(r.batch.microseconds_per_circuit, 1)}`, '≤ 25'],
+    ['adjoint / forward pass (CPU time), P = ' + r.adjoint.map((a) => a.parameters).join(', '), r.adjoint.map((a) => f(a.ratio_to_forward)).join(', '), '≤ 3'],
+    ['  against the fused forward pass', r.adjoint.map((a) => f(a.ratio_to_fused_forward)).join(', '), ''],
+    [`density matrix, noisy ${r.density.qubits}-qubit VQC: ms per evaluation (floor passes over ρ per gate); gate by gate in TypeScript`, `${f(r.density.seconds_fused * 1e3)} (${f(r.density.passes_per_gate)}); ${f(r.density.seconds_gate_by_gate_typescript * 1e3)} (${f(r.density.speedup, 1)}x)`, ''],
+    [`npm peers per gate at n = ${peers[0]?.n ?? 14} (${peers.map((p) => p.name).join(', ')})`, peers.map((p) => `${f(p.gate_speedup!, 0)}x`).join(', '), '≥ 10x'],
+  ];
+  return [
+    `Measured with \`npm run bench -- sim --markdown\` (qml6g ${r.version}, ${r.machine.cpus} cores, ${r.machine.model}, Node ${r.machine.node}; kernels: ${r.simd.active ? 'WebAssembly SIMD' : `TypeScript only (${r.simd.reason})`}; one-core floor ${f(r.bandwidth_bytes_per_second / 1e9, 1)} GB/s (${r.bandwidth_source}); load ${f(load)} per core at the start):`,
+    '',
+    '| figure | measured | target |',
+    '|---|---|---|',
+    ...rows.map(([a, b, c]) => `| ${a} | ${b} | ${c} |`),
+  ].join('\n');
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface SuiteOptions { quick: boolean; json: boolean }
+export interface SuiteOptions { quick: boolean; json: boolean; markdown?: boolean }
 export interface Suite { help: string; run: (o: SuiteOptions) => Promise<void> }
 
 const suiteDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'suites');

@@ -57,17 +57,6 @@ function randomNoise(rng: Rng): NoiseModel {
   };
 }
 
-/** Gate by gate, channel by channel (no composition), on whatever memory `rho` lives in. */
-function runUnfused(prog: Program, rho: DensityMatrix, params: ArrayLike<number>, noise: CompiledNoise): void {
-  const scratch = new ApplyScratch();
-  for (const ins of prog.instrs) {
-    if (ins.kind !== 'gate') continue;
-    prepareGate(ins, params, []);
-    rho.applyGate(ins, scratch);
-    for (const step of noise.after(ins.name, [...ins.controls, ...ins.targets])) rho.applyNoise(step, scratch);
-  }
-}
-
 /**
  * The oracle: ρ as a dense 2^n x 2^n matrix, ρ ← UρU† with U the gate's full matrix and
  * ρ ← Σ K ρ K† with each Kraus operator's full matrix, both built column by column from basis
@@ -133,7 +122,7 @@ test('a noisy circuit run fused (composed one-qubit superoperators, SIMD) equals
     const plain = new Float64Array(2 * 4 ** n);
     plain[0] = 1;
     const ts = new DensityMatrix(n, plain);
-    runUnfused(prog, ts, params, noise);
+    ts.runGateByGate(prog, params, [], noise, new ApplyScratch());
     assertAllClose(fused.data, ts.data, 1e-12, `case ${t} (n=${n}): fused SIMD vs gate-by-gate TypeScript`);
     const tsFused = new DensityMatrix(n, (() => { const d = new Float64Array(2 * 4 ** n); d[0] = 1; return d; })());
     runBranches(prog, tsFused, { params, noise });

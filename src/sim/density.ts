@@ -118,6 +118,20 @@ export class DensityMatrix {
     for (let q = 0; q < n; q++) this.flush(q, scratch);
   }
 
+  /**
+   * The reference path: every gate as U on the row wires and conj(U) on the column wires, every
+   * channel after it in turn, nothing composed. runFused must give the same matrix (tests) and
+   * the bench times both.
+   */
+  runGateByGate(prog: Program, params: ArrayLike<number>, inputs: ArrayLike<number>, noise: CompiledNoise | undefined, scratch: ApplyScratch): void {
+    for (const ins of prog.instrs) {
+      if (ins.kind !== 'gate') continue;
+      prepareGate(ins, params, inputs);
+      this.applyGate(ins, scratch);
+      if (noise) for (const st of noise.after(ins.name, ins.controls.length ? [...ins.controls, ...ins.targets] : ins.targets)) this.applyNoise(st, scratch);
+    }
+  }
+
   /** pend[q] ← S · pend[q] (S itself when nothing is pending). */
   private pendMul(q: number, S: Float64Array): void {
     const P = this.pend[q];

@@ -1,11 +1,11 @@
-import { benchSim, formatSimBench, simHistoryEntry } from '../sim.js';
+import { benchSim, formatSimBench, formatSimMarkdown, simHistoryEntry } from '../sim.js';
 import { appendHistory, compareWithHistory, historyPath, loadPerCore, readHistory } from '../history.js';
 import { info, printJson, printLine } from '../../cli/io.js';
 import type { SuiteOptions } from '../suite.js';
 import { benchCutCircuit, formatCutCircuit } from './cutting.js';
 
 export const help = 'statevector kernels, batches and gradients against the memory-bandwidth floor and npm peers (appends bench/history.jsonl), and a 24-qubit circuit cut for 12-qubit devices against the uncut simulation';
-export async function run({ quick, json }: SuiteOptions): Promise<void> {
+export async function run({ quick, json, markdown }: SuiteOptions): Promise<void> {
   const load = loadPerCore();
   const r = await benchSim({ quick, log: info });
   const entry = simHistoryEntry(r, quick, load);
@@ -17,4 +17,5 @@ export async function run({ quick, json }: SuiteOptions): Promise<void> {
   const cutting = benchCutCircuit(quick);
   if (json) printJson({ ...r, load_per_core: load, regressions: worse, cutting });
   else { printLine(formatSimBench(r)); for (const l of formatCutCircuit(cutting)) printLine(l); }
+  if (markdown) printLine(`\n${formatSimMarkdown(r, load)}`);
 }
