@@ -16,7 +16,7 @@ import { checkStateMemory } from './memory.js';
 import { compileObservable, expectationDM, type Observable } from './observable.js';
 import { prepareGate, type AngleShift, type GateInstr, type Program } from './program.js';
 import type { CompiledNoise, NoiseStep } from './noise.js';
-import { allocAmplitudes, simdDepolarize } from './simd.js';
+import { allocAmplitudes, simdApplyPtm, simdDepolarize } from './simd.js';
 import type { Statevector } from './statevector.js';
 
 const NO_STEPS: NoiseStep[] = [];
@@ -74,6 +74,7 @@ export class DensityMatrix {
   private sup = new Float64Array(32);
   private prod = new Float64Array(32);
   private pair: number[] = [0, 0];
+  private ptmK = new Float64Array(16);
 
   /**
    * Runs a program without mid-circuit operations. Each uncontrolled one-qubit gate U and the
@@ -157,6 +158,7 @@ export class DensityMatrix {
     const P = this.pend[q];
     let diag = true;
     for (let i = 0; i < 4 && diag; i++) for (let j = 0; j < 4; j++) if (i !== j && (P[2 * (4 * i + j)] !== 0 || P[2 * (4 * i + j) + 1] !== 0)) { diag = false; break; }
+    if (!diag && !isRealMatrix(P) && ptmHalf(P, this.ptmK) && simdApplyPtm(this.data, this.n, q, this.ptmK)) return;
     this.pair[0] = q;
     this.pair[1] = q + this.n;
     applyGateMatrix(this.data, 2 * this.n, diag ? 'diag' : 'dense', this.pair, P, 0, scratch);
@@ -273,4 +275,45 @@ export class DensityMatrix {
     }
     return out;
   }
+}
+
+function isRealMatrix(m: Float64Array): boolean {
+  for (let i = 1; i < 32; i += 2) if (m[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * K = R/2 for a 4x4 superoperator S on (row bit, column bit): R = T S T⁻¹ is its Pauli transfer
+ * matrix (basis I, X, Y, Z; m = T·vec(M) with m_I = (M00 + M11)/2, m_X = (M01 + M10)/2,
+ * m_Y = i(M01 − M10)/2, m_Z = (M00 − M11)/2), real for every Hermiticity-preserving map. False
+ * (K unusable) if R has an imaginary part beyond rounding.
+ */
+function ptmHalf(S: Float64Array, K: Float64Array): boolean {
+  // T⁻¹ columns as vec(P): I → (1,0,0,1), X → (0,1,1,0), Y → (0,−i,i,0), Z → (1,0,0,−1).
+  const TinvRe = [1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, -1];
+  const TinvIm = [0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0, 0];
+  // Rows of T: I ← (M00 + M11)/2, X ← (M01 + M10)/2, Y ← i(M01 − M10)/2, Z ← (M00 − M11)/2.
+  const TRe = [0.5, 0, 0, 0.5, 0, 0.5, 0.5, 0, 0, 0, 0, 0, 0.5, 0, 0, -0.5];
+  const TIm = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, -0.5, 0, 0, 0, 0, 0];
+  let worst = 0, scale = 0;
+  for (let p = 0; p < 4; p++) for (let c = 0; c < 4; c++) {
+    let re = 0, im = 0;
+    for (let i = 0; i < 4; i++) {
+      const tr = TRe[4 * p + i], ti = TIm[4 * p + i];
+      if (tr === 0 && ti === 0) continue;
+      for (let j = 0; j < 4; j++) {
+        const vr = TinvRe[4 * j + c], vi = TinvIm[4 * j + c];
+        if (vr === 0 && vi === 0) continue;
+        const sr = S[2 * (4 * i + j)], si = S[2 * (4 * i + j) + 1];
+        // T[p][i] · S[i][j] · T⁻¹[j][c]
+        const ar = tr * sr - ti * si, ai = tr * si + ti * sr;
+        re += ar * vr - ai * vi;
+        im += ar * vi + ai * vr;
+      }
+    }
+    K[4 * p + c] = re / 2;
+    worst = Math.max(worst, Math.abs(im));
+    scale = Math.max(scale, Math.abs(re));
+  }
+  return worst <= 1e-12 * Math.max(1, scale);
 }

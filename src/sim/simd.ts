@@ -40,6 +40,8 @@ export interface SimdExports {
   swap2(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number): void;
   /** apply2 for a real matrix (imaginary parts at m ignored): a quarter of the multiplies. */
   apply2Real(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
+  /** One-qubit superoperator on (qr, qc) through its Pauli transfer matrix (asm/density.ts): K = R/2, 16 f64 at m. */
+  applyPtm(ptr: number, qr: number, qc: number, lo: number, hi: number, m: number): void;
   /** Joint depolarising on a vectorised density matrix (asm/density.ts): blocks [lo, hi), D² u32 byte offsets at offs. */
   depolarize(ptr: number, mask: number, lo: number, hi: number, offs: number, D: number, p: number): void;
   /** Fused adjoint step for a rotation with the constant gates after it folded in (asm/kernels.ts); mats at a byte address. */
@@ -255,6 +257,22 @@ export function simdApply2(s: Float64Array, n: number, shape: string, q0: number
 
 function isReal(m: Float64Array, len: number): boolean {
   for (let i = 1; i < len; i += 2) if (m[i] !== 0) return false;
+  return true;
+}
+
+let ptm: Float64Array | null = null;
+
+/**
+ * A one-qubit superoperator given by K = R/2 (R its real Pauli transfer matrix, rows and columns
+ * I, X, Y, Z) on wires (q, q + n) of an n-qubit density matrix stored vectorised in s. False when
+ * s is outside the SIMD memory.
+ */
+export function simdApplyPtm(s: Float64Array, n: number, q: number, K: Float64Array): boolean {
+  const ptr = simdPointer(s);
+  if (ptr < 0) return false;
+  if (!ptm || simdPointer(ptm) < 0) ptm = allocAmplitudes(16);
+  ptm.set(K.subarray(0, 16));
+  loaded!.exports.applyPtm(ptr, q, q + n, 0, 4 ** n / 4, ptm.byteOffset);
   return true;
 }
 
