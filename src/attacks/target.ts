@@ -104,6 +104,7 @@ export class RawTarget implements AttackTarget {
 
   private box: AttackDomain | null = null;
   private replace: Map<number, number> | null = null;
+  private mutableSet: Set<string> | null = null;
 
   constructor(readonly detector: Detector, readonly base: Table, readonly constraints: DomainConstraints, reference: Table) {
     const names = base.columns.map((c) => c.name);
@@ -172,7 +173,7 @@ export class RawTarget implements AttackTarget {
     const t = this.tableWith(X, rows, rowIdx);
     const Z = this.detector.inputs(t);
     const g = this.detector.model.lossGrad(Z, cls, { wrtInputs: true, skipParams: true }).dinputs!;
-    const raw = this.detector.pipeline.vjp(t, { data: g, rows, cols: Z.cols });
+    const raw = this.detector.pipeline.vjp(t, { data: g, rows, cols: Z.cols }, this.mutableSet ??= new Set(this.constraints.mutable));
     const out = new Float64Array(rows * this.dim);
     for (let r = 0; r < rows; r++) for (let j = 0; j < this.dim; j++) out[r * this.dim + j] = -raw.data[r * raw.cols + this.gradIndex[j]];
     return out;

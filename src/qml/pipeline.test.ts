@@ -64,3 +64,37 @@ test('a perturbation of the model input maps back to raw units exactly', () => {
   const r2 = q.rawForPerturbation(te.table, 0, [0.01, 0, 0, 0]);
   assert.ok(!('protocol_type' in r2));
 });
+
+test('transform equals the dense map z = A·u + b from the saved state, with and without PCA; vjp with `only` keeps just those columns', () => {
+  for (const cfg of [{ components: 10_000, range: null }, { components: 8 }] as const) {
+    const p = Pipeline.fit(tr, cfg);
+    const s = p.toJSON(), k = s.outputs.length, d = s.selected.length;
+    // The expanded features of the first rows, rebuilt from the column states.
+    const rows = 20, U: number[][] = [];
+    for (let r = 0; r < rows; r++) {
+      const u: number[] = [];
+      for (const cs of s.columns) {
+        const c = te.table.columns.find((x) => x.name === cs.name)!;
+        if (cs.kind === 'numeric') { const x = c.values[r] as number; u.push(((cs.log ? Math.sign(x) * Math.log1p(Math.abs(x)) : x) - cs.mean) / cs.std); }
+        else if (cs.mode === 'onehot') cs.categories.forEach((cat, i) => u.push(((c.values[r] === cat ? 1 : 0) - cs.mean[i]) / cs.std[i]));
+        else { const at = cs.categories.indexOf(c.values[r] as string); u.push(((at < 0 ? cs.categories.length : at) - cs.mean[0]) / cs.std[0]); }
+      }
+      U.push(u);
+    }
+    const z = p.transform(selectRows(te, Array.from({ length: rows }, (_, i) => i)).table);
+    for (let r = 0; r < rows; r++) for (let i = 0; i < k; i++) {
+      let v = s.b[i];
+      for (let j = 0; j < d; j++) v += s.A[i * d + j] * U[r][s.selected[j]];
+      assertClose(z.data[r * k + i], v, 1e-9, `z[${r}][${i}]`);
+    }
+    const gz = { data: Float64Array.from({ length: 3 * k }, (_, i) => Math.sin(i + 1)), rows: 3, cols: k };
+    const first3 = selectRows(te, [0, 1, 2]).table;
+    const all = p.vjp(first3, gz), some = p.vjp(first3, gz, new Set(['src_bytes', 'count']));
+    const cols = p.numericColumns();
+    for (let r = 0; r < 3; r++) cols.forEach((c, j) => {
+      const want = c === 'src_bytes' || c === 'count' ? all.data[r * cols.length + j] : 0;
+      assert.equal(some.data[r * cols.length + j], want, `${c} row ${r}`);
+    });
+    assert.ok(cols.some((c, j) => c !== 'src_bytes' && c !== 'count' && all.data[j] !== 0), 'the other columns have gradients of their own');
+  }
+});

@@ -108,6 +108,7 @@ function heavyTailed(v: Float64Array): boolean {
 }
 
 export class Pipeline {
+  private sparse?: { byOutput: Array<{ at: Int32Array; coef: Float64Array }>; byFeature: Array<{ at: Int32Array; coef: Float64Array }> };
   private constructor(readonly state: PipelineState) {}
 
   get outputDim(): number { return this.state.outputs.length; }
@@ -219,9 +220,12 @@ export class Pipeline {
         const idx = new Map(cs.categories.map((k, i) => [k, i]));
         if (cs.mode === 'onehot') {
           const K = cs.categories.length;
+          // The two values each one-hot feature takes (absent, present), computed once per column.
+          const absent = Float64Array.from({ length: K }, (_, k) => (0 - cs.mean[k]) / cs.std[k]);
           for (let r = 0; r < table.rows; r++) {
             const hit = idx.get(vals[r]);
-            for (let k = 0; k < K; k++) U[r * D + off + k] = ((hit === k ? 1 : 0) - cs.mean[k]) / cs.std[k];
+            U.set(absent, r * D + off);
+            if (hit !== undefined) U[r * D + off + hit] = (1 - cs.mean[hit]) / cs.std[hit];
           }
           off += K;
         } else {
@@ -237,14 +241,43 @@ export class Pipeline {
   /** Maps raw rows to model inputs (rows × outputDim). */
   transform(table: Table): RowMatrix {
     const U = this.expand(table), D = this.state.expanded.length;
-    const { A, b, selected: S } = this.state, k = this.outputDim, d = S.length;
+    const { b } = this.state, k = this.outputDim;
+    const { byOutput } = this.nonzeros();
     const out = new Float64Array(table.rows * k);
-    for (let r = 0; r < table.rows; r++) for (let i = 0; i < k; i++) {
-      let v = b[i];
-      for (let j = 0; j < d; j++) v += A[i * d + j] * U[r * D + S[j]];
-      out[r * k + i] = v;
+    for (let i = 0; i < k; i++) {
+      const { at, coef } = byOutput[i], m = at.length;
+      for (let r = 0; r < table.rows; r++) {
+        let v = b[i];
+        const o = r * D;
+        for (let t = 0; t < m; t++) v += coef[t] * U[o + at[t]];
+        out[r * k + i] = v;
+      }
     }
     return { data: out, rows: table.rows, cols: k };
+  }
+
+  /**
+   * The nonzero entries of A, per output (expanded-feature index and coefficient) and per selected
+   * feature (output index and coefficient), in the order of the dense sums. Without PCA, A is
+   * diagonal: a classical detector's hundred-odd outputs then cost one term each instead of a
+   * hundred, which is most of an attack step on such a model. Skipping exact zeros leaves every
+   * sum unchanged (the features are finite).
+   */
+  private nonzeros(): { byOutput: Array<{ at: Int32Array; coef: Float64Array }>; byFeature: Array<{ at: Int32Array; coef: Float64Array }> } {
+    if (this.sparse) return this.sparse;
+    const { A, selected: S } = this.state, k = this.outputDim, d = S.length;
+    const byOutput = Array.from({ length: k }, (_, i) => {
+      const js: number[] = [];
+      for (let j = 0; j < d; j++) if (A[i * d + j] !== 0) js.push(j);
+      return { at: Int32Array.from(js, (j) => S[j]), coef: Float64Array.from(js, (j) => A[i * d + j]) };
+    });
+    const byFeature = Array.from({ length: d }, (_, j) => {
+      const os: number[] = [];
+      for (let i = 0; i < k; i++) if (A[i * d + j] !== 0) os.push(i);
+      return { at: Int32Array.from(os), coef: Float64Array.from(os, (i) => A[i * d + j]) };
+    });
+    this.sparse = { byOutput, byFeature };
+    return this.sparse;
   }
 
   /** Names of the raw numeric columns, the only ones gradients and perturbations act on. */
@@ -254,23 +287,27 @@ export class Pipeline {
 
   /**
    * Vector-Jacobian product: given ∂L/∂z for each row (rows × outputDim), returns ∂L/∂x for every
-   * raw numeric column (rows × numericColumns), through the per-column transforms.
+   * raw numeric column (rows × numericColumns), through the per-column transforms. With `only`,
+   * the columns not named there are left at zero (an attack needs its own fields' gradient alone).
    */
-  vjp(table: Table, gz: RowMatrix): RowMatrix {
-    const { columns, A, selected: S } = this.state, k = this.outputDim, d = S.length;
+  vjp(table: Table, gz: RowMatrix, only?: ReadonlySet<string>): RowMatrix {
+    const { columns, selected: S } = this.state, k = this.outputDim;
     const numeric = columns.map((c, i) => ({ c, i })).filter((x) => x.c.kind === 'numeric');
     const expandedIndex = this.expandedIndexOfColumn();
     const posInSelected = new Map(S.map((e, j) => [e, j]));
+    const { byFeature } = this.nonzeros();
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const out = new Float64Array(table.rows * numeric.length);
     numeric.forEach(({ c, i }, n) => {
       const cs = c as Extract<ColumnState, { kind: 'numeric' }>;
+      if (only && !only.has(cs.name)) return;
       const j = posInSelected.get(expandedIndex[i]);
       if (j === undefined) return;
       const vals = (byName.get(cs.name) as { values: Float64Array }).values;
+      const { at, coef } = byFeature[j], m = at.length;
       for (let r = 0; r < table.rows; r++) {
         let g = 0;
-        for (let o = 0; o < k; o++) g += gz.data[r * k + o] * A[o * d + j];
+        for (let t = 0; t < m; t++) g += gz.data[r * k + at[t]] * coef[t];
         const x = Number.isNaN(vals[r]) ? cs.median : vals[r];
         out[r * numeric.length + n] = (g / cs.std) * (cs.log ? slogD(x) : 1);
       }
