@@ -22,6 +22,9 @@ test('normal quantiles match the tables (Φ⁻¹(0.975) = 1.959964, Φ⁻¹(0.5)
 test('ALIE: z from Baruch et al. (n = 50, m = 12 → s = 14, z = Φ⁻¹(0.72) ≈ 0.583); the paper\'s μ − zσ on gradients is μ + zσ on updates Δ = −η·g', () => {
   assertClose(alieZ(50, 12), normalQuantile(36 / 50), 1e-15);
   assertClose(alieZ(50, 12), 0.5828, 1e-4);
+  // The issue's settings: n = 25, m = 5 → s = 8, z = Φ⁻¹(17/25) = 0.4677; n = 20, m = 4 → s = 7, z = Φ⁻¹(13/20) = 0.3853.
+  assertClose(alieZ(25, 5), 0.4677, 1e-4);
+  assertClose(alieZ(20, 4), 0.3853, 1e-4);
   const own = [v(1, 0.5), v(1, 0.5)];
   const out = alie().craft!(knowledge(own, benign));
   const h = [...benign, ...own], mu = mean(h), sd = stdDev(h, mu), z = alieZ(10, 2);
@@ -84,7 +87,7 @@ test('Fang: against trimmed mean the values lie beyond the benign extreme opposi
   assert.ok(crafted[0][0] < 0 && crafted[0][1] < 0, 'it points against the benign direction');
 });
 
-test('param-tamper shifts only the circuit angles; the same-norm control keeps every norm', () => {
+test('param-tamper shifts only the circuit angles; the same-norm control keeps every norm and is seeded', () => {
   const k = { ...knowledge([v(0, 0, 0, 0)], benign.map((u) => v(u[0], u[1], 0, 0))), headOffset: 2 };
   const t = paramTamper().craft!(k)[0];
   assert.ok(Math.abs(t[0]) > 0 && Math.abs(t[0]) <= Math.PI / 2 && t[2] === 0 && t[3] === 0);
@@ -92,6 +95,11 @@ test('param-tamper shifts only the circuit angles; the same-norm control keeps e
   const a = alie().craft!(knowledge([v(1, 0.5)], benign))[0], r = ctl.craft!(knowledge([v(1, 0.5)], benign))[0];
   assertClose(norm(r), norm(a), 1e-12);
   assert.ok(sqDist(r, a) > 1e-6, 'a different direction');
+  // Seeded by the round's generator: the same seed gives the same control, another seed another.
+  const again = ctl.craft!(knowledge([v(1, 0.5)], benign))[0];
+  assert.deepEqual(Array.from(again), Array.from(r));
+  const other = ctl.craft!({ ...knowledge([v(1, 0.5)], benign), rng: new Rng(2) })[0];
+  assert.ok(sqDist(other, r) > 1e-12);
 });
 
 test('data poisoning: label flipping swaps labels, the backdoor stamps the trigger on target-class relabelled rows', () => {
