@@ -14,7 +14,8 @@
  *              control, 25 clients (MLP and 8-qubit VQC; `alie-mlp`: MLP only), 20 % malicious, in the
  *              paper's distributed-SGD regime (IID, one SGD step on a mini-batch of --batch B, default 4,
  *              per round, 200 rounds), the paper's vector with either sign and the shift against the
- *              mean, on each of --seeds (default 1,2,3); --alie-data nsl-kdd-5 for the five-class task;
+ *              mean, on each of --seeds (default 1,2,3); --alie-data nsl-kdd-5 for the five-class task,
+ *              --alie-z Z to replace the formula's z;
  *   faults     30 % dropout, stragglers past a deadline, a third of the clients cut off for five rounds.
  * Prints one line per run and, last, one JSON object with every number.
  */
@@ -117,9 +118,11 @@ if (want('alie')) {
   const data = args.includes('--alie-data') ? args[args.indexOf('--alie-data') + 1] : 'nsl-kdd';
   // The paper writes μ − z·σ on gradients; implementations differ on the sign, so the opposite sign
   // (μ − z·σ on our updates Δ = −η·g) is measured too.
-  const negated = { ...alie(), name: 'alie-negated', craft: (k) => alie({ z: -alieZ(k.n, k.own.length) }).craft(k) };
-  const variants = { paper: alie(), 'paper-negated': negated, 'against-mean': alie({ direction: 'against-mean' }) };
-  out.alie = { setting: { ...fedsgd, clients: 25, malicious: 0.2, data, rows, z: alieZ(25, 5) }, seeds, runs: {}, summary: {} };
+  // --alie-z Z replaces the formula's z (a diagnostic: does a larger shift matter?).
+  const zOf = (k) => opt('alie-z', alieZ(k.n, k.own.length));
+  const withZ = (name, direction, sign) => ({ ...alie({ direction }), name, craft: (k) => alie({ direction, z: sign * zOf(k) }).craft(k) });
+  const variants = { paper: withZ('alie', 'paper', 1), 'paper-negated': withZ('alie-negated', 'paper', -1), 'against-mean': withZ('alie-against-mean', 'against-mean', 1) };
+  out.alie = { setting: { ...fedsgd, clients: 25, malicious: 0.2, data, rows, z: opt('alie-z', alieZ(25, 5)) }, seeds, runs: {}, summary: {} };
   for (const [mname, m] of Object.entries(models)) {
     if (parts.includes('alie-mlp') && mname !== 'mlp') continue;
     for (const seed of seeds) {
