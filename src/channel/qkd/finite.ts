@@ -45,13 +45,18 @@ export function tomamichelKeyLength(o: TomamichelInput): { key_length: number; m
  * Tomamichel et al.'s expected secret key rate, eq. (3), for a security rate ε/ℓ (their Table II
  * fixes ε/ℓ = 10⁻¹⁴ with ε = ε_sec + ε_cor, here split evenly): ℓ solves ℓ = ℓ(ε_sec = ε_cor = (ε/ℓ)·ℓ/2)
  * by fixed-point iteration (ℓ enters only through log ε, so it settles in a few steps).
- * leak_EC = 1.1·n·h(Q) at the channel's error rate Q, as for their depolarising channel.
+ *
+ * leak_EC = 1.1·n·h(Q) at the channel's error rate Q by default. The paper's Discussion states that
+ * Table II was optimised with leak_EC = ξ·n·h(Q_tol), ξ = 1.1, and ε_rob bounded by the probability
+ * that the sampled error rate exceeds Q_tol; `leakOn: 'qtol'` evaluates that reading. Neither reading
+ * reproduces the whole table (see finite.test.ts): with h(Q_tol) every row's published rate lies
+ * above the maximum of eq. (3) over k, with h(Q) the n = 10⁶ rows match and the smaller n do not.
  */
-export function tomamichelExpectedRate(o: { n: number; k: number; qber: number; qtol: number; epsPerBit: number; epsRob: number }): { rate: number; key_length: number; signals: number; p_x: number } {
+export function tomamichelExpectedRate(o: { n: number; k: number; qber: number; qtol: number; epsPerBit: number; epsRob: number; leakOn?: 'qber' | 'qtol' }): { rate: number; key_length: number; signals: number; p_x: number } {
   const { n, k, qber, qtol, epsPerBit, epsRob } = o;
   if (!(epsPerBit > 0 && epsPerBit < 1)) throw new QmlError(`ε/ℓ must be in (0, 1), got ${epsPerBit}`, 'eps-per-bit');
   if (!(epsRob >= 0 && epsRob < 1)) throw new QmlError(`ε_rob must be in [0, 1), got ${epsRob}`, 'eps-rob');
-  const leakEc = 1.1 * n * h2(qber);
+  const leakEc = 1.1 * n * h2(o.leakOn === 'qtol' ? qtol : qber);
   let l = n / 2;
   for (let i = 0; i < 30; i++) {
     const eps = Math.min(0.5, epsPerBit * Math.max(1, l));
