@@ -47,4 +47,9 @@ test('scenario --json prints the contract object: seven indicators for both arch
   assert.match(out.routing.policy, /qubits/);
   assert.ok(fs.existsSync(path.join(tmp, 'scenario-industrial-automation', 'results.json')));
   assert.match(fs.readFileSync(path.join(tmp, 'scenario-industrial-automation', 'report.html'), 'utf8'), /<svg/);
+  // The per-step trace of the first seed: every architecture and variant, one row per simulated step.
+  const trace = fs.readFileSync(path.join(tmp, 'scenario-industrial-automation', 'trace.csv'), 'utf8').trim().split('\n');
+  assert.equal(trace[0], 'seed,architecture,variant,t_s,spectrum_utilisation,service_continuity,detection_rate,decision_latency');
+  const steps = Math.max(12, Math.floor(120 / 4 / 4));
+  assert.equal(trace.length - 1, 2 * 3 * steps, 'classical and hybrid × baseline, attack, defended × steps');
 });

@@ -90,6 +90,12 @@ export async function run(argv: string[]): Promise<void> {
             const file = path.join(outDir, 'report.html');
             writeFileAtomic(file, html);
             ctx.artefact('report', file);
+            const first = ctx.record.seeds_done.find((r) => Object.values(r.runs).some((v) => Object.values(v).some((x) => x.series)));
+            if (first) {
+              const trace = path.join(outDir, 'trace.csv');
+              writeFileAtomic(trace, traceCsv(first));
+              ctx.artefact('trace', trace);
+            }
           },
         },
       ],
@@ -102,6 +108,17 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     log.close();
   }
+}
+
+/** The per-step indicator trace of one seed, every architecture and variant: one row per step. */
+export function traceCsv(rec: SeedRecord): string {
+  const keys = ['spectrum_utilisation', 'service_continuity', 'detection_rate', 'decision_latency'] as const;
+  const lines = [`seed,architecture,variant,t_s,${keys.join(',')}`];
+  for (const [arch, variants] of Object.entries(rec.runs)) for (const [variant, r] of Object.entries(variants)) {
+    if (!r.series) continue;
+    r.series.t.forEach((t, i) => lines.push([rec.seed, arch, variant, t, ...keys.map((k) => (Number.isFinite(r.series![k][i]) ? +r.series![k][i].toPrecision(6) : ''))].join(',')));
+  }
+  return lines.join('\n') + '\n';
 }
 
 function fmt(v: number): string {

@@ -39,6 +39,8 @@ export interface RunResult {
   tasks: number;
   quantum_share: number;
   handovers: number;
+  /** Share of user-steps on a terrestrial cell whose traffic the backhaul admission control admitted. */
+  backhaul_admitted: number;
   sim_ms: number;
   simulated_s: number;
   qkd: { aborted: boolean; qber: number; final_key_bits: number } | null;
@@ -89,9 +91,9 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
   const qkdEve = hybrid && atk('qkd-eavesdrop') ? qkdRun(cfg, seed, true) : null;
 
   let channel = new Int32Array(G);
-  let backhaulMs = new Float64Array(G).fill(Infinity), backhaulOk = new Uint8Array(G);
+  let backhaulMs = new Float64Array(G).fill(Infinity), backhaulOk = new Uint8Array(G), admitted: Uint8Array = new Uint8Array(U);
   const lat: number[] = [];
-  let energy = 0, tp = 0, fn_ = 0, fp = 0, tn = 0, utilSum = 0, contOk = 0, contAll = 0, simMs = 0, tasksOnTime = 0, tasksAll = 0;
+  let admSteps = 0, tnSteps = 0, energy = 0, tp = 0, fn_ = 0, fp = 0, tn = 0, utilSum = 0, contOk = 0, contAll = 0, simMs = 0, tasksOnTime = 0, tasksAll = 0;
   const series: RunResult['series'] = { t: [], spectrum_utilisation: [], service_continuity: [], detection_rate: [], decision_latency: [] };
   const charge = (c: DecisionCost) => { lat.push(c.latencyMs); energy += c.energyJ; simMs += c.simMs; };
 
@@ -241,7 +243,7 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
 
     // ---- Routing (TN/NTN backhaul) at its period.
     if (k % cfg.routing.every_steps === 0) {
-      const { net, gnbOf } = backhaulNetwork(cfg, world, users);
+      const { net, gnbOf, admitted: adm } = backhaulNetwork(cfg, world, users);
       if (net.demands.length) {
         let p: Problem | null = null;
         try { p = routingProblem(net, { paths: cfg.routing.paths, slots: 1 }); } catch { p = null; }
@@ -263,7 +265,7 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
             const g = gnbOf[i];
             ok[g] = 1; ms[g] = path.reduce((s, l) => s + links[l].latency, 0);
           });
-          if (applied) { backhaulOk = ok; backhaulMs = ms; }
+          if (applied) { backhaulOk = ok; backhaulMs = ms; admitted = adm; }
         }
       }
     }
@@ -318,9 +320,10 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
       let ok = false;
       const g = rs.serving[u];
       if (g >= 0) {
+        tnSteps++; admSteps += admitted[u];
         const rate = (bwCh * seOf[u] * Math.max(0, 1 - damage[g])) / users[g].length / 1e6;
         const latency = AIR_MS[world.slice[u]] + backhaulMs[g];
-        ok = backhaulOk[g] === 1 && rate >= s.rate_mbps && latency <= s.latency_ms && !blocked[u] && (!s.needs_key || keyOk);
+        ok = backhaulOk[g] === 1 && admitted[u] === 1 && rate >= s.rate_mbps && latency <= s.latency_ms && !blocked[u] && (!s.needs_key || keyOk);
       } else if (rs.ntnSat[u] >= 0) {
         const ntnUsers = rs.ntnSat.reduce((c, v) => c + (v >= 0 ? 1 : 0), 0);
         const sinr = rs.ntnRxDbm[u] - (-174 + 10 * Math.log10(cfg.radio.ntn_bandwidth_mhz * 1e6) + cfg.radio.noise_figure_db);
@@ -352,7 +355,7 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
       service_continuity: (contOk + tasksOnTime) / Math.max(1, contAll + tasksAll),
     },
     series, decisions, held: gw?.held ?? 0, quantum_tasks: qt, tasks, quantum_share: tasks ? qt / tasks : 0,
-    handovers: world.radio.handovers, sim_ms: simMs, simulated_s: steps * cfg.step_s,
+    handovers: world.radio.handovers, backhaul_admitted: tnSteps ? admSteps / tnSteps : 1, sim_ms: simMs, simulated_s: steps * cfg.step_s,
     qkd: qkdEve ?? qkd,
   };
 }
@@ -392,9 +395,18 @@ export function spectrumProblem(comp: number[], edges: Array<[number, number, nu
  * Fibre gNBs link to the core and to their ring neighbours; satellite-backhauled gNBs (and every gNB,
  * as a backup path) link to the visible satellites, which link to the core's gateway. Latencies in
  * ms: fibre 5 µs/km + 0.1 ms per hop, satellite hops their one-way propagation delay (TR 38.811).
- * One demand per serving gNB: its users' slice volumes.
+ * One demand per serving gNB: the slice volumes of its admitted users.
+ *
+ * Admission control comes first: a gNB's demand is routed whole along one path, so it must fit the
+ * largest capacity among the gNB's links, and all demands together must fit the links into the core.
+ * Users are admitted by slice priority (URLLC, then mMTC, then eMBB: the order of the 5QI priority
+ * levels of TS 23.501 Table 5.7.4-1 for their delay-critical, IoT and video flows), then in user
+ * order, while both budgets hold; a user not admitted has no backhaul this period. Without it an
+ * overloaded backhaul (the emergency scenario offers about 37 volume units to two satellite links of
+ * 15) makes every routing plan infeasible, so no plan ever applies and every service is cut.
  */
-export function backhaulNetwork(cfg: ScenarioConfig, world: World, users: number[][]): { net: RoutingNetwork; gnbOf: number[] } {
+export const SLICE_PRIORITY: SliceType[] = ['URLLC', 'mMTC', 'eMBB'];
+export function backhaulNetwork(cfg: ScenarioConfig, world: World, users: number[][]): { net: RoutingNetwork; gnbOf: number[]; admitted: Uint8Array } {
   const G = world.G, sats = world.radio.visibleSats.slice(0, 2);
   const links: RoutingNetwork['links'] = [];
   const fibreGnbs = Array.from({ length: G }, (_, g) => g).filter((g) => world.alive[g] && cfg.gnbs.backhaul[g] === 'fibre');
@@ -411,13 +423,25 @@ export function backhaulNetwork(cfg: ScenarioConfig, world: World, users: number
     for (let g = 0; g < G; g++) if (world.alive[g]) links.push({ u: 1 + g, v: node, capacity: cfg.routing.satellite_capacity, latency: s.delayMs + HOP_MS, satellite: true });
   });
   const demands: RoutingNetwork['demands'] = [], gnbOf: number[] = [];
+  const admitted = new Uint8Array(world.U);
+  const gnbCap = new Float64Array(G), vol = new Float64Array(G);
+  for (const l of links) for (const node of [l.u, l.v]) if (node >= 1 && node <= G) gnbCap[node - 1] = Math.max(gnbCap[node - 1], l.capacity);
+  const coreCap = links.reduce((s, l) => s + (l.u === 0 || l.v === 0 ? l.capacity : 0), 0);
+  const routed = (v: number) => (v > 0 ? Math.max(1, Math.round(v)) : 0);
+  let total = 0;
+  for (const sl of SLICE_PRIORITY) for (let g = 0; g < G; g++) {
+    if (!world.alive[g] || !(gnbCap[g] > 0)) continue;
+    for (const u of users[g]) {
+      if (world.slice[u] !== sl) continue;
+      const v = cfg.slices[sl].volume, grow = routed(vol[g] + v) - routed(vol[g]);
+      if (routed(vol[g] + v) > gnbCap[g] || total + grow > coreCap) continue;
+      vol[g] += v; total += grow; admitted[u] = 1;
+    }
+  }
   for (let g = 0; g < G; g++) {
-    if (!world.alive[g] || !users[g].length) continue;
-    const reachable = links.some((l) => l.u === 1 + g || l.v === 1 + g);
-    if (!reachable) continue;
-    const vol = Math.max(1, Math.round(users[g].reduce((s, u) => s + cfg.slices[world.slice[u]].volume, 0)));
-    demands.push({ src: 1 + g, dst: 0, volume: vol });
+    if (!(vol[g] > 0)) continue;
+    demands.push({ src: 1 + g, dst: 0, volume: routed(vol[g]) });
     gnbOf.push(g);
   }
-  return { net: { nodes: 1 + G + sats.length, links, demands }, gnbOf };
+  return { net: { nodes: 1 + G + sats.length, links, demands }, gnbOf, admitted };
 }

@@ -9,7 +9,7 @@ import { World } from './world.js';
 import { tInterval, tQuantile975, keptShare, INDICATORS } from './indicators.js';
 import { ATTACKS, ATTACK_NAMES } from './attacks.js';
 import { planExperiment } from './experiment.js';
-import { runScenario, type RunResult } from './run.js';
+import { backhaulNetwork, runScenario, type RunResult } from './run.js';
 import { Router } from './modules.js';
 import { DecisionGateway } from './gateway.js';
 import { AuditLog } from '../../governance/audit-log.js';
@@ -79,7 +79,8 @@ test('every automated decision is an audit entry; the router sends work to the q
   process.env.QML6G_HOME = dir;
   try {
     const log = AuditLog.open(path.join(dir, 'audit.db'));
-    const c = short('industrial-automation', 6);
+    // Emergency response: two surviving cells, so the channel plans are small QUBOs (cheap to simulate).
+    const c = short('emergency-response', 6);
     const gw = new DecisionGateway(log, 'test-run/hybrid');
     const r = await runScenario({ cfg: c, arch: 'hybrid', seed: 1, attack: null, defense: null, gateway: gw });
     assert.equal(log.size, r.decisions);
@@ -95,33 +96,84 @@ test('every automated decision is an audit entry; the router sends work to the q
   }
 });
 
-test('each injected attack degrades its targeted indicator beyond the seed-to-seed spread, and its defence restores part of it (jamming: degradation only)', async () => {
-  const c = short('smart-mobility', 14);
-  const seeds = [1, 2, 3];
-  // Attacks on the detector are checked on the classical architecture (its MLP reacts consistently;
-  // the hybrid VQC's response to one poisoned round varies a lot between seeds), the others on the
-  // hybrid one (QAOA angles and QKD exist only there).
-  const base: Record<string, RunResult[]> = { classical: [], hybrid: [] };
-  for (const arch of ['classical', 'hybrid'] as const) for (const seed of seeds) base[arch].push(await runScenario({ cfg: c, arch, seed, attack: null, defense: null }));
-  for (const a of ATTACK_NAMES) {
-    const spec = ATTACKS[a], t = spec.targets as keyof RunResult['indicators'];
-    const arch = t === 'detection_rate' ? 'classical' : 'hybrid';
-    const hib = INDICATORS.find((d) => d.name === t)!.higherIsBetter ? 1 : -1;
-    const drops: number[] = [], recov: number[] = [];
-    for (let i = 0; i < seeds.length; i++) {
-      const att = await runScenario({ cfg: c, arch, seed: seeds[i], attack: a, defense: null });
-      const dfd = await runScenario({ cfg: c, arch, seed: seeds[i], attack: a, defense: spec.defense });
-      drops.push(hib * (base[arch][i].indicators[t] - att.indicators[t]));
-      recov.push(hib * (dfd.indicators[t] - att.indicators[t]));
-    }
-    // Beyond the spread: the 95% t-interval of the paired drop excludes zero.
-    const ci = tInterval(drops);
-    assert.ok(ci.ci95[0] > 0, `${a} should lower ${t}: paired drops ${drops.map((d) => d.toFixed(4)).join(', ')}`);
-    const rec = recov.reduce((s, v) => s + v, 0) / recov.length, drop = ci.mean;
-    // Measured, not asserted: with two channels, moving jammed cells off channel 0 costs as much
-    // co-channel interference as it saves (recovered ≈ 0 ± 0.03 bit/s/Hz); the defence needs a third channel.
-    if (a === 'jamming') continue;
-    assert.ok(rec > 0, `${spec.defense} should restore part of ${t} under ${a}: recovered ${recov.map((d) => d.toFixed(4)).join(', ')}`);
-    assert.ok(rec <= drop * 1.5 + 1e-9, `${spec.defense} restores at most about what ${a} took (${rec} vs ${drop})`);
+/**
+ * Paired relation over seeds: the attack's drop of `measure` (oriented so that larger is better)
+ * has a 95% t-interval above zero (beyond the seed-to-seed spread), and the defence recovers a
+ * positive part of it, at most about what the attack took.
+ */
+async function relation(c: ScenarioConfig, arch: 'classical' | 'hybrid', attack: string, seeds: number[], measure: (r: RunResult) => number): Promise<{ drops: number[]; recov: number[] }> {
+  const drops: number[] = [], recov: number[] = [];
+  for (const seed of seeds) {
+    const b = await runScenario({ cfg: c, arch, seed, attack: null, defense: null });
+    const att = await runScenario({ cfg: c, arch, seed, attack, defense: null });
+    const dfd = await runScenario({ cfg: c, arch, seed, attack, defense: ATTACKS[attack].defense });
+    drops.push(measure(b) - measure(att));
+    recov.push(measure(dfd) - measure(att));
   }
+  const what = `${attack} on ${arch}`;
+  const ci = tInterval(drops);
+  assert.ok(ci.ci95[0] > 0, `${what} should degrade beyond the spread: paired drops ${drops.map((d) => d.toFixed(4)).join(', ')}`);
+  const rec = tInterval(recov).mean;
+  assert.ok(rec > 0, `${ATTACKS[attack].defense} should restore part of what ${what} took: recovered ${recov.map((d) => d.toFixed(4)).join(', ')}`);
+  assert.ok(rec <= ci.mean * 1.5 + 1e-9, `${ATTACKS[attack].defense} restores at most about what ${what} took (${rec} vs ${ci.mean})`);
+  return { drops, recov };
+}
+
+const targeted = (a: string) => (r: RunResult) => {
+  const t = ATTACKS[a].targets as keyof RunResult['indicators'];
+  return (INDICATORS.find((d) => d.name === t)!.higherIsBetter ? 1 : -1) * r.indicators[t];
+};
+
+// Industrial automation: three channels (so a cell hit by the jammer has two clean channels to move
+// to) and five cells whose one interference component is a 15-qubit QUBO, within the router's 16:
+// the hybrid architecture's channel plans run on QAOA there, so its stored angles can be tampered with.
+test('attacks on the allocator, the QKD link and the air interface degrade their indicator beyond the seed spread and the defences restore part of it, on both architectures', async () => {
+  const c = short('industrial-automation', 12);
+  assert.equal(c.radio.channels, 3);
+  const seeds = [1, 2, 3];
+  for (const a of ['false-reports', 'jamming']) for (const arch of ['classical', 'hybrid'] as const) await relation(c, arch, a, seeds, targeted(a));
+  // QAOA angles and the QKD link exist only in the hybrid architecture; on the classical one these
+  // attacks have nothing to act on (checked: the targeted indicator is unchanged).
+  for (const a of ['qaoa-tamper', 'qkd-eavesdrop']) {
+    await relation(c, 'hybrid', a, seeds, targeted(a));
+    const b = await runScenario({ cfg: c, arch: 'classical', seed: 1, attack: null, defense: null });
+    const x = await runScenario({ cfg: c, arch: 'classical', seed: 1, attack: a, defense: null });
+    assert.equal(targeted(a)(x), targeted(a)(b), `${a} has no target in the classical architecture`);
+  }
+});
+
+test('attacks on the detector degrade detection beyond the seed spread and the defences restore part of it, on both architectures', async () => {
+  // Evasion: the centrally trained detectors of industrial automation.
+  const ia = short('industrial-automation', 12);
+  for (const arch of ['classical', 'hybrid'] as const) await relation(ia, arch, 'evasion', [1, 2, 3], targeted('evasion'));
+  // Poisoned federated round: smart mobility, FedAvg across six gNBs (the coordinate median needs a
+  // majority of honest clients; with the emergency scenario's two surviving gNBs it is the mean).
+  const sm = short('smart-mobility', 10);
+  await relation(sm, 'classical', 'poisoned-round', [1, 2, 3], targeted('poisoned-round'));
+  // On the hybrid VQC the boosted, label-flipped update does not move the detector one way: its
+  // parameters are rotation angles, so a large update wraps around, and depending on the seed the
+  // poisoned model misses attacks (detection rate falls) or flags nearly everything (false
+  // positives rise; seed 1: 0.37 → 0.97 with detection unchanged). Asserted on what the attack
+  // degrades in every case, detection rate minus false-positive rate (Youden's J).
+  await relation(sm, 'hybrid', 'poisoned-round', [1, 2, 3], (r) => r.indicators.detection_rate - r.indicators.false_positive_rate);
+});
+
+test('an overloaded satellite backhaul admits traffic by slice priority instead of cutting every service', async () => {
+  // Emergency response: two surviving cells on satellite backhaul offer more than two satellite links carry.
+  const c = short('emergency-response', 4);
+  const w = new World(c, new Rng(1));
+  const users: number[][] = Array.from({ length: w.G }, () => []);
+  for (let u = 0; u < w.U; u++) if (w.radio.serving[u] >= 0) users[w.radio.serving[u]].push(u);
+  const offered = users.flat().reduce((s, u) => s + c.slices[w.slice[u]].volume, 0);
+  const { net, admitted } = backhaulNetwork(c, w, users);
+  const core = net.links.filter((l) => l.u === 0 || l.v === 0).reduce((s, l) => s + l.capacity, 0);
+  assert.ok(offered > core, `the scenario is overloaded (offered ${offered} > ${core})`);
+  const routed = net.demands.reduce((s, d) => s + d.volume, 0);
+  assert.ok(routed <= core, 'admitted demands fit the links into the core');
+  for (const d of net.demands) assert.ok(net.links.some((l) => (l.u === d.src || l.v === d.src) && l.capacity >= d.volume), 'each demand fits one of its gNB\'s links');
+  const share = (sl: string) => { const us = users.flat().filter((u) => w.slice[u] === sl); return us.filter((u) => admitted[u]).length / us.length; };
+  assert.equal(share('URLLC'), 1, 'every URLLC user is admitted');
+  assert.ok(share('eMBB') < 1 && share('eMBB') > 0, `video is admitted only in part (${share('eMBB')})`);
+  const r = await runScenario({ cfg: c, arch: 'classical', seed: 1, attack: null, defense: null });
+  assert.ok(r.indicators.service_continuity > 0.3, `services run on the admitted share (continuity ${r.indicators.service_continuity})`);
 });
