@@ -67,6 +67,11 @@ export interface SimBenchResult {
   /** Ratios in CPU time of this thread (best of several), so other processes on the machine do not enter them. */
   adjoint: Array<{ parameters: number; qubits: number; ratio_to_forward: number; ratio_to_fused_forward: number; seconds: number }>;
   /**
+   * One layer of RY·RZ on every qubit (fused per wire: n one-qubit passes), CPU time in units of
+   * the one-pass floor: with cache blocking (the wires below 10 share one pass) and without.
+   */
+  layer: Array<{ n: number; passes_blocked: number; passes_unblocked: number }>;
+  /**
    * One noisy evaluation of an 8-qubit, 3-layer VQC-shaped circuit on the density matrix (the
    * assess noise sweep's workload), CPU time: fused (composed one-qubit superoperators) with the
    * active kernels, fused on TypeScript kernels, and gate by gate on TypeScript kernels (the former
@@ -268,6 +273,21 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     log(`  P=${Pn}: adjoint = ${(tAdj / fwd).toFixed(2)}x one forward pass (${(tAdj / fwdFused).toFixed(2)}x the fused forward pass; CPU time)`);
   }
 
+  log('a layer of RY·RZ on every qubit, cache-blocked and not ...');
+  const layer: SimBenchResult['layer'] = [];
+  for (const n of opts.quick ? [20] : [20, 22]) {
+    const b = new CircuitBuilder(n);
+    let k = 0;
+    for (let q = 0; q < n; q++) { b.ry(q, param(k++)); b.rz(q, param(k++)); }
+    const fr = new FusedRunner(compile(b.build())), sv = Statevector.zero(n);
+    const params = Float64Array.from({ length: k }, (_, i) => 0.1 + 0.3 * i);
+    const floor = (2 ** n * 32) / bw.oneCore;
+    const t = (blocked: boolean) => { fr.blocked = blocked; return bestCpu(() => fr.run(sv, params, []), n >= 22 ? 3 : 5); };
+    const tb = t(true), tu = t(false);
+    layer.push({ n, passes_blocked: tb / floor, passes_unblocked: tu / floor });
+    log(`  n=${n}: ${(tb / floor).toFixed(1)} floor passes blocked, ${(tu / floor).toFixed(1)} one pass per wire (${n} gates)`);
+  }
+
   log('density matrix: noisy 8-qubit VQC circuit ...');
   const density = benchDensity(bw.oneCore, opts.quick ? 3 : 5);
   log(`  ${(density.seconds_fused * 1e3).toFixed(2)} ms per evaluation fused (${density.passes_per_gate.toFixed(2)} floor passes over ρ per gate); TypeScript fused ${(density.seconds_fused_typescript * 1e3).toFixed(2)} ms, gate by gate ${(density.seconds_gate_by_gate_typescript * 1e3).toFixed(2)} ms: ${density.speedup.toFixed(1)}x (CPU time)`);
@@ -298,7 +318,7 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
       circuits, qubits: 8, layers: 10, circuits_per_second: circuits / tBatch, circuits_per_second_one_thread: circuits / tOne, microseconds_per_circuit: (tBatch / circuits) * 1e6,
       microseconds_per_circuit_cpu: (cpuPool / circuits) * 1e6, microseconds_per_circuit_one_thread_cpu: (cpuOne / circuits) * 1e6, threads, path: batchPath,
     },
-    adjoint, density, peers,
+    adjoint, layer, density, peers,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -314,6 +334,7 @@ export function formatSimBench(r: SimBenchResult): string {
     '',
     `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers (${r.batch.path}): ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each, wall); CPU time ${r.batch.microseconds_per_circuit_cpu.toFixed(1)} µs per circuit on ${r.batch.threads} threads, ${r.batch.microseconds_per_circuit_one_thread_cpu.toFixed(1)} µs on one`,
     `adjoint gradient / one forward pass (CPU time): ${r.adjoint.map((a) => `P=${a.parameters}: ${a.ratio_to_forward.toFixed(2)}x (fused forward ${a.ratio_to_fused_forward.toFixed(2)}x)`).join(', ')}`,
+    `layer of RY·RZ on every qubit, floor passes (CPU time): ${r.layer.map((l) => `n=${l.n}: ${l.passes_blocked.toFixed(1)} cache-blocked, ${l.passes_unblocked.toFixed(1)} one pass per wire`).join('; ')}`,
     `density matrix, noisy ${r.density.qubits}-qubit VQC circuit (${r.density.gates} gates, CPU time): ${(r.density.seconds_fused * 1e3).toFixed(2)} ms fused = ${r.density.passes_per_gate.toFixed(2)} floor passes over ρ per gate; TypeScript fused ${(r.density.seconds_fused_typescript * 1e3).toFixed(2)} ms, gate by gate ${(r.density.seconds_gate_by_gate_typescript * 1e3).toFixed(2)} ms (${r.density.speedup.toFixed(1)}x)`,
     ...r.peers.map((p) => (p.error ? `peer ${p.name}: not measured (${p.error})` : `peer ${p.name}: ${p.gate_speedup!.toFixed(0)}x slower per gate (n=${p.n}), ${p.batch_speedup!.toFixed(0)}x slower per 8-qubit circuit`)),
   ];
@@ -333,6 +354,7 @@ export function simHistoryEntry(r: SimBenchResult, quick: boolean, load: number)
   ratios.batch_us_per_circuit_cpu = r.batch.microseconds_per_circuit_cpu;
   for (const a of r.adjoint) ratios[`adjoint_P${a.parameters}_forward`] = a.ratio_to_forward;
   ratios.density_passes_per_gate = r.density.passes_per_gate;
+  for (const l of r.layer) ratios[`layer_n${l.n}_floor_passes`] = l.passes_blocked;
   for (const p of r.peers) if (p.gate_speedup) ratios[`peer_${p.name}_inverse_speedup`] = 1 / p.gate_speedup;
   return { suite: 'sim', ratios, version: r.version, quick, load_per_core: load, simd: r.simd.active };
 }
@@ -353,6 +375,7 @@ export function formatSimMarkdown(r: SimBenchResult, load: number): string {
     [`${r.batch.qubits}-qubit ${r.batch.layers}-layer batch, µs per circuit: CPU on ${r.batch.threads} threads (one thread); wall`, `${f(r.batch.microseconds_per_circuit_cpu, 1)} (${f(r.batch.microseconds_per_circuit_one_thread_cpu, 1)}); ${f(r.batch.microseconds_per_circuit, 1)}`, '≤ 25'],
     ['adjoint / forward pass (CPU time), P = ' + r.adjoint.map((a) => a.parameters).join(', '), r.adjoint.map((a) => f(a.ratio_to_forward)).join(', '), '≤ 3'],
     ['  against the fused forward pass', r.adjoint.map((a) => f(a.ratio_to_fused_forward)).join(', '), ''],
+    [`layer of RY·RZ on every qubit, floor passes, n = ${r.layer.map((l) => l.n).join(', ')}: cache-blocked (one pass per wire)`, r.layer.map((l) => `${f(l.passes_blocked, 1)} (${f(l.passes_unblocked, 1)})`).join(', '), 'close to 1 + (n − 10)'],
     [`density matrix, noisy ${r.density.qubits}-qubit VQC: ms per evaluation (floor passes over ρ per gate); gate by gate in TypeScript`, `${f(r.density.seconds_fused * 1e3)} (${f(r.density.passes_per_gate)}); ${f(r.density.seconds_gate_by_gate_typescript * 1e3)} (${f(r.density.speedup, 1)}x)`, ''],
     [`npm peers per gate at n = ${peers[0]?.n ?? 14} (${peers.map((p) => p.name).join(', ')})`, peers.map((p) => `${f(p.gate_speedup!, 0)}x`).join(', '), '≥ 10x'],
   ];

@@ -3,10 +3,15 @@
  * wire are multiplied into one 2x2 matrix and applied in one pass when another gate touches that
  * wire (or at the end). Exact (matrix products only reorder floating-point rounding); used for
  * noiseless forward passes, where a layer of RY·RZ becomes one pass over the state instead of two.
+ *
+ * Cache blocking on top: when a wire below BLOCK_QUBITS must be flushed, every pending wire below
+ * BLOCK_QUBITS is flushed with it in one blocked SIMD pass (each 16 KiB block gets all their
+ * matrices while it sits in L1), so a layer's low wires cost one pass over memory, not one each.
+ * Flushing a wire early is exact: its pending product commutes with the gates on other wires.
  */
 import { ApplyScratch } from './apply.js';
 import { apply1, applyDiag1 } from './kernels.js';
-import { simdApply1, simdDiag1 } from './simd.js';
+import { BLOCK_QUBITS, simdApply1, simdApply1Blocked, simdDiag1, simdPointer } from './simd.js';
 import { prepareGate, type Program } from './program.js';
 import type { Statevector } from './statevector.js';
 
@@ -15,7 +20,11 @@ export class FusedRunner {
   private mats: Float64Array[];
   private has: Uint8Array;
   private tmp = new Float64Array(8);
+  private lowWires: number[] = [];
+  private lowMats = new Float64Array(8 * BLOCK_QUBITS);
   readonly scratch = new ApplyScratch();
+  /** Off to compare against one pass per wire (tests, bench). */
+  blocked = true;
 
   constructor(readonly prog: Program) {
     this.pending = new Float64Array(8 * prog.numQubits);
@@ -45,11 +54,32 @@ export class FusedRunner {
         for (let i = 0; i < 8; i++) P[o + i] = t[i];
         continue;
       }
-      for (const q of ins.targets) if (has[q]) this.flush(sv, q);
-      for (const q of ins.controls) if (has[q]) this.flush(sv, q);
+      let low = false;
+      for (const q of ins.targets) if (has[q]) { if (this.useBlocks(sv, q)) low = true; else this.flush(sv, q); }
+      for (const q of ins.controls) if (has[q]) { if (this.useBlocks(sv, q)) low = true; else this.flush(sv, q); }
+      if (low) this.flushLow(sv);
       sv.applyGate(ins, this.scratch);
     }
+    if (this.useBlocks(sv, 0)) this.flushLow(sv);
     for (let q = 0; q < n; q++) if (has[q]) this.flush(sv, q);
+  }
+
+  private useBlocks(sv: Statevector, q: number): boolean {
+    return this.blocked && q < BLOCK_QUBITS && sv.n > BLOCK_QUBITS && !sv.team && simdPointer(sv.data) >= 0;
+  }
+
+  /** Every pending wire below BLOCK_QUBITS in one cache-blocked pass (one wire alone: its own kernel). */
+  private flushLow(sv: Statevector): void {
+    const w = this.lowWires, M = this.lowMats, P = this.pending;
+    w.length = 0;
+    for (let q = 0; q < BLOCK_QUBITS && q < sv.n; q++) {
+      if (!this.has[q]) continue;
+      for (let i = 0; i < 8; i++) M[8 * w.length + i] = P[8 * q + i];
+      w.push(q);
+    }
+    if (w.length === 1) { this.flush(sv, w[0]); return; }
+    if (w.length === 0 || !simdApply1Blocked(sv.data, sv.n, w, w.length, M)) { for (const q of w) this.flush(sv, q); return; }
+    for (const q of w) this.has[q] = 0;
   }
 
   private flush(sv: Statevector, q: number): void {

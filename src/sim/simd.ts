@@ -42,6 +42,8 @@ export interface SimdExports {
   apply2Real(ptr: number, q0: number, q1: number, cmask: number, lo: number, hi: number, m: number): void;
   /** One-qubit superoperator on (qr, qc) through its Pauli transfer matrix (asm/density.ts): K = R/2, 16 f64 at m. */
   applyPtm(ptr: number, qr: number, qc: number, lo: number, hi: number, m: number): void;
+  /** Cache-blocked 2x2 matrices on k wires below B, blocks of 2^B amplitudes [lo, hi) (asm/kernels.ts). */
+  apply1Blocked(ptr: number, B: number, lo: number, hi: number, k: number, mats: number, wires: number): void;
   /** Joint depolarising on a vectorised density matrix (asm/density.ts): blocks [lo, hi), D² u32 byte offsets at offs. */
   depolarize(ptr: number, mask: number, lo: number, hi: number, offs: number, D: number, p: number): void;
   /** Fused adjoint step for a rotation with the constant gates after it folded in (asm/kernels.ts); mats at a byte address. */
@@ -324,5 +326,30 @@ export function simdAdjoint1(psi: Float64Array, lam: Float64Array, n: number, q:
     ? x.adjoint1Real(pp, pl, q, pairs, u[0], u[2], u[4], u[6], d[0], d[2], d[4], d[6])
     : x.adjoint1(pp, pl, q, pairs, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
   acc[1] = 0;
+  return true;
+}
+
+/** Block size (log2 amplitudes) of the cache-blocked one-qubit pass: 2^10 amplitudes = 16 KiB, inside L1. */
+export const BLOCK_QUBITS = 10;
+let blockMats: Float64Array | null = null;
+let blockWires: Uint32Array | null = null;
+let blockWiresOwner: Float64Array | null = null;
+
+/**
+ * 2x2 matrices (8 f64 each, in `mats` at 8·i) on wires[i] < BLOCK_QUBITS, applied in order, in one
+ * cache-blocked pass over an n-qubit state (n > BLOCK_QUBITS). False when s is outside the SIMD memory.
+ */
+export function simdApply1Blocked(s: Float64Array, n: number, wires: ArrayLike<number>, k: number, mats: Float64Array): boolean {
+  const ptr = simdPointer(s);
+  if (ptr < 0 || n <= BLOCK_QUBITS) return false;
+  if (!blockMats || simdPointer(blockMats) < 0) {
+    blockMats = allocAmplitudes(8 * BLOCK_QUBITS);
+    // The Float64Array owns the block (its collection would recycle it); the u32 view reads it.
+    blockWiresOwner = allocAmplitudes(BLOCK_QUBITS);
+    blockWires = new Uint32Array(blockWiresOwner.buffer, blockWiresOwner.byteOffset, BLOCK_QUBITS);
+  }
+  blockMats.set(mats.subarray(0, 8 * k));
+  for (let i = 0; i < k; i++) blockWires![i] = wires[i];
+  loaded!.exports.apply1Blocked(ptr, BLOCK_QUBITS, 0, 2 ** (n - BLOCK_QUBITS), k, blockMats.byteOffset, blockWiresOwner!.byteOffset);
   return true;
 }
