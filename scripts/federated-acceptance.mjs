@@ -15,7 +15,7 @@
  *              paper's distributed-SGD regime (IID, one SGD step on a mini-batch of --batch B, default 4,
  *              per round, 200 rounds), the paper's vector with either sign and the shift against the
  *              mean, on each of --seeds (default 1,2,3); --alie-data nsl-kdd-5 for the five-class task,
- *              --alie-z Z to replace the formula's z;
+ *              --alie-z Z to replace the formula's z, --hidden 64,32 for the MLP's hidden layers;
  *   faults     30 % dropout, stragglers past a deadline, a third of the clients cut off for five rounds.
  * Prints one line per run and, last, one JSON object with every number.
  */
@@ -111,7 +111,7 @@ if (want('alie')) {
   // benign mean), each beside a random update of the same norm, on several seeds.
   const seeds = seedList;
   const models = {
-    mlp: { model: { type: 'mlp', hidden: [16] }, lr: 0.1 },
+    mlp: { model: { type: 'mlp', hidden: args.includes('--hidden') ? args[args.indexOf('--hidden') + 1].split(',').map(Number) : [16] }, lr: 0.1 },
     vqc: { model: { type: 'vqc', qubits: 8, layers: 2 }, lr: 0.2 },
   };
   const fedsgd = { partition: 'iid', localSteps: 1, optimizer: 'sgd', batchSize: opt('batch', 4), rounds: 200 };

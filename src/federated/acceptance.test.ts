@@ -55,7 +55,7 @@ test('A Little Is Enough (z·σ against the benign mean) costs median and trimme
   // learning rate 0.1, 200 rounds, IID), where the honest updates spread (σ) more than they agree
   // (|μ|), so a shift of z·σ (z = 0.47 for n = 25, m = 5) that hides in the crowd still matters.
   // The paper's literal direction (every coordinate pushed the same way) does not cost more than the
-  // random control here (scripts/federated-acceptance.mjs alie measures both); the shift against the
+  // random control here (scripts/federated-acceptance.mjs alie measures it with either sign); the shift against the
   // benign mean does, on every seed.
   const attack = alie({ direction: 'against-mean' }), control = sameNormRandom(attack);
   const gaps: Record<string, number[]> = { median: [], 'trimmed-mean': [] };
