@@ -9,7 +9,7 @@ import type { JobContext, JobStep } from '../core/job.js';
 import type { AssessConfig } from './config.js';
 import type { AssessResults, AttackEntry } from './run.js';
 import { assessThreads, InlineRunner, WorkerPool, type TaskRunner } from './pool.js';
-import type { AssessTask, TaskResult } from './tasks.js';
+import { taskName, type AssessTask, type TaskResult } from './tasks.js';
 
 export interface AssessState {
   cfg: AssessConfig;
@@ -69,4 +69,9 @@ export function reuse(ctx: AssessContext, model: string, name: string, eps: numb
 /** With --threats training alone the evasion, quantum-specific and noise steps are skipped. */
 export function evasionOn(cfg: AssessConfig): boolean {
   return cfg.threats.includes('evasion');
+}
+
+/** Records a finished task's wall and CPU time in the results (the per-task timing table). */
+export function timeTask(ctx: AssessContext, task: AssessTask, r: TaskResult): void {
+  (ctx.record.task_timing ??= []).push({ task: taskName(task), seconds: r.seconds, cpu_seconds: r.cpu_seconds });
 }

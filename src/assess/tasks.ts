@@ -56,7 +56,8 @@ export type AssessTask =
   | { kind: 'noise'; model: string; strength: number }
   | { kind: 'mitigate'; model: string; lo: number; hi: number }
   | { kind: 'leakage' }
-  | { kind: 'adaptive'; model: string; unboundedFailed: boolean; cached: AttackEntry[] };
+  /** One piece of a flagged model's adaptive escalation (`eps`: the ε of an attack piece, 0 for the others). */
+  | { kind: 'adaptive'; model: string; part: AdaptivePart; eps: number };
 
 export interface NoiseEntry { model: string; strength: number; accuracy: number; mitigated_accuracy?: number | null }
 
@@ -69,10 +70,9 @@ export interface TaskResult {
   /** Mitigate: rows of the range the mitigated read-out classifies correctly. */
   correct?: number;
   leakage?: LeakageEntry[];
-  /** Adaptive: agreement of the distilled surrogate, rows flipped by the unbounded escalation, attack names. */
+  /** Adaptive pieces: agreement of the distilled surrogate; rows an unbounded escalation flipped. */
   agreement?: number;
   adaptiveFlipped?: number[];
-  names?: string[];
   seconds: number;
   cpu_seconds: number;
 }
@@ -80,7 +80,7 @@ export interface TaskResult {
 /** A short name of a task for logs and the timing table. */
 export function taskName(t: AssessTask): string {
   return t.kind === 'attack' ? `${t.model} ${t.attack}` : t.kind === 'leakage' ? 'leakage' : t.kind === 'noise' ? `${t.model} noise ${t.strength}`
-    : t.kind === 'mitigate' ? `${t.model} mitigate ${t.lo}-${t.hi}` : `${t.model} ${t.kind}`;
+    : t.kind === 'mitigate' ? `${t.model} mitigate ${t.lo}-${t.hi}` : t.kind === 'adaptive' ? `${t.model} adaptive ${t.part}${t.eps ? ` ${t.eps}` : ''}` : `${t.model} ${t.kind}`;
 }
 
 /** An attack report as a results entry (white-box ones also scored on the black-box rows alone), with 95% Wilson intervals. */
@@ -138,7 +138,7 @@ function dispatch(env: TaskEnv, task: AssessTask): Omit<TaskResult, 'seconds' | 
     case 'noise': return { noise: noiseTask(env, task.model, task.strength) };
     case 'mitigate': return { correct: mitigateTask(env, task.model, task.lo, task.hi) };
     case 'leakage': return { leakage: leakageTask(env) };
-    case 'adaptive': return adaptiveTask(env, task.model, task.unboundedFailed, task.cached);
+    case 'adaptive': return adaptiveTask(env, task.model, task.part, task.eps);
   }
 }
 
@@ -289,59 +289,67 @@ export function leakageTask(env: Pick<TaskEnv, 'cfg' | 'train'>): LeakageEntry[]
 export const UNBOUNDED_RADIUS = 50;
 
 /**
- * Step 8's work for one flagged model: margin PGD with restarts, APGD-DLR, BPDA through a surrogate
- * distilled from the model's outputs and transfer from it at every ε; with `unboundedFailed`, the
- * margin PGD and BPDA at radii far beyond the data. Returns the new entries in order.
+ * The pieces of one flagged model's escalation (step 8), each an independent task so that they run
+ * side by side: the surrogate (its agreement with the model), margin PGD with restarts, APGD-DLR,
+ * BPDA through the surrogate and transfer from it, each at one ε; with a failed unbounded check,
+ * margin PGD and BPDA at radii far beyond the data. Each has its own seed, so the pieces give the
+ * same result in any order and on any thread.
  */
-function adaptiveTask(env: TaskEnv, model: string, unboundedFailed: boolean, cached: AttackEntry[]): Omit<TaskResult, 'seconds' | 'cpu_seconds'> {
-  const { cfg, attack, train, constraints } = env;
-  const det = env.detectors.get(model)!;
-  const full = new RawTarget(det, attack.table, constraints, train.table);
-  const y = det.labelsFor(attack), X0 = full.initial(), rows = attack.table.rows;
-  const names: string[] = [], entries: AttackEntry[] = [];
+export type AdaptivePart = 'surrogate' | 'pgd-margin' | 'apgd-dlr' | 'bpda' | 'transfer:surrogate' | 'pgd-margin (unbounded)' | 'bpda (unbounded)';
+
+/** The surrogates a thread has distilled, per task environment and model (the BPDA and transfer pieces share one). */
+const surrogates = new WeakMap<TaskEnv, Map<string, Detector>>();
+
+function surrogateOf(env: TaskEnv, model: string): Detector {
+  let m = surrogates.get(env);
+  if (!m) surrogates.set(env, (m = new Map()));
+  const have = m.get(model);
+  if (have) return have;
+  const { cfg, train } = env;
   // The attacker's own rows for the surrogate: training rows, labelled by querying the victim.
   const sTrain = selectRows(train, stratifiedSubset(train.labels, Math.min(train.table.rows, cfg.quick ? 800 : 2000), cfg.seed + 11));
-  const surrogate = distilledSurrogate(det, sTrain, { seed: cfg.seed, epochs: cfg.quick ? 15 : 30 });
-  const agree = agreement(det, surrogate, attack);
-  const surTarget = new RawTarget(surrogate, attack.table, constraints, train.table);
-  const bpda = new BpdaTarget(full, surTarget);
+  const sur = distilledSurrogate(env.detectors.get(model)!, sTrain, { seed: cfg.seed, epochs: cfg.quick ? 15 : 30 });
+  m.set(model, sur);
+  return sur;
+}
+
+function adaptiveTask(env: TaskEnv, model: string, part: AdaptivePart, eps: number): Omit<TaskResult, 'seconds' | 'cpu_seconds'> {
+  const { cfg, attack, train, constraints } = env;
+  const det = env.detectors.get(model)!;
+  if (part === 'surrogate') return { agreement: agreement(det, surrogateOf(env, model), attack) };
+  const full = new RawTarget(det, attack.table, constraints, train.table);
+  const y = det.labelsFor(attack), X0 = full.initial(), rows = attack.table.rows;
+  const needsSurrogate = part === 'bpda' || part === 'transfer:surrogate' || part === 'bpda (unbounded)';
+  const surTarget = needsSurrogate ? new RawTarget(surrogateOf(env, model), attack.table, constraints, train.table) : null;
+  const bpda = surTarget ? new BpdaTarget(full, surTarget) : null;
   const steps = 2 * cfg.steps, restarts = cfg.quick ? 3 : 5;
-  const threatAt = (eps: number, r = restarts, earlyStop = true) => threatModel({ epsilon: eps, norm: cfg.norm, space: 'raw', constraints, steps, restarts: r, queries: cfg.queries, earlyStop });
-  const run = (name: string, eps: number, f: () => AttackEntry) => {
-    names.push(name);
-    const c = cached.find((a) => a.name === name && a.epsilon === eps);
-    const c0 = threadCpuSeconds();
-    entries.push(c ?? { ...f(), cpu_seconds: threadCpuSeconds() - c0 });
-  };
+  const threatAt = (e: number, r = restarts, earlyStop = true) => threatModel({ epsilon: e, norm: cfg.norm, space: 'raw', constraints, steps, restarts: r, queries: cfg.queries, earlyStop });
   const ctx = ctxOf(env);
   const pgdMargin = new PGD('pgd-margin', 0, true, 'margin');
-  const apgdDlr = new APGD('apgd-dlr', 'dlr-targeted');
   // BPDA is margin PGD whose gradients come from the surrogate.
   const bpdaPgd = new PGD('bpda', 0, true, 'margin');
-  for (const eps of cfg.eps.filter((e) => e > 0)) {
-    run('pgd-margin', eps, () => entryOf(ctx, runAttack(pgdMargin, full, X0, y, rows, threatAt(eps), cfg.seed + 21), rows));
-    if (!cfg.attacks.includes('apgd-dlr')) run('apgd-dlr', eps, () => entryOf(ctx, runAttack(apgdDlr, full, X0, y, rows, threatAt(eps, 1), cfg.seed + 22), rows));
-    run('bpda', eps, () => entryOf(ctx, runAttack(bpdaPgd, bpda, X0, y, rows, threatAt(eps), cfg.seed + 23), rows));
-    run('transfer:surrogate', eps, () => {
+  const c0 = threadCpuSeconds();
+  const one = (e: AttackEntry): { entries: AttackEntry[] } => ({ entries: [{ ...e, cpu_seconds: threadCpuSeconds() - c0 }] });
+  switch (part) {
+    case 'pgd-margin': return one(entryOf(ctx, runAttack(pgdMargin, full, X0, y, rows, threatAt(eps), cfg.seed + 21), rows));
+    case 'apgd-dlr': return one(entryOf(ctx, runAttack(new APGD('apgd-dlr', 'dlr-targeted'), full, X0, y, rows, threatAt(eps, 1), cfg.seed + 22), rows));
+    case 'bpda': return one(entryOf(ctx, runAttack(bpdaPgd, bpda!, X0, y, rows, threatAt(eps), cfg.seed + 23), rows));
+    case 'transfer:surrogate': {
       // Crafted on the surrogate at full strength (no early stop): confident points transfer better.
       const t = threatAt(eps, restarts, false);
-      const out = pgdMargin.run({ target: surTarget, X0, y, rows, threat: t, rng: new Rng(cfg.seed + 24) });
-      return entryOf(ctx, scoreAdversarial({ name: 'transfer:surrogate', knowledge: 'transfer' }, full, X0, out.X, y, rows, t, 0), rows, 'transfer:surrogate');
-    });
-  }
-  let adaptiveFlipped: number[] | undefined;
-  if (unboundedFailed) {
-    // Unbounded escalation: margin PGD and BPDA at radii from near the data to far beyond it (an
-    // angle-encoded model is periodic in its inputs, so the farthest point is not always the best).
-    const more: number[] = [];
-    for (const [name, tgt] of [['pgd-margin (unbounded)', full], ['bpda (unbounded)', bpda]] as Array<[string, AttackTarget]>) {
-      names.push(name);
+      const out = pgdMargin.run({ target: surTarget!, X0, y, rows, threat: t, rng: new Rng(cfg.seed + 24) });
+      return one(entryOf(ctx, scoreAdversarial({ name: 'transfer:surrogate', knowledge: 'transfer' }, full, X0, out.X, y, rows, t, 0), rows, 'transfer:surrogate'));
+    }
+    case 'pgd-margin (unbounded)':
+    case 'bpda (unbounded)': {
+      // Radii from near the data to far beyond it (an angle-encoded model is periodic in its inputs,
+      // so the farthest point is not always the best).
+      const more: number[] = [];
       for (const radius of [2, 10, UNBOUNDED_RADIUS]) {
-        const r = runAttack(tgt === bpda ? bpdaPgd : pgdMargin, tgt, X0, y, rows, threatAt(radius, 2), cfg.seed + 25);
+        const r = part === 'bpda (unbounded)' ? runAttack(bpdaPgd, bpda!, X0, y, rows, threatAt(radius, 2), cfg.seed + 25) : runAttack(pgdMargin, full, X0, y, rows, threatAt(radius, 2), cfg.seed + 25);
         r.records.forEach((x, i) => { if (x.success) more.push(i); });
       }
+      return { adaptiveFlipped: [...new Set(more)] };
     }
-    adaptiveFlipped = [...new Set(more)];
   }
-  return { entries, agreement: agree, adaptiveFlipped, names: [...new Set(names)] };
 }

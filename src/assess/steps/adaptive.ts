@@ -16,9 +16,8 @@ import type { Check } from '../../attacks/honest.js';
 import type { ModelEntry } from '../run.js';
 import { modelChecks } from './checks.js';
 import { worstCase } from '../worst-case.js';
-import { evasionOn, runnerOf, type AssessStep } from '../state.js';
-import { UNBOUNDED_RADIUS, type AssessTask, type TaskResult } from '../tasks.js';
-import { timeTask } from './evasion.js';
+import { evasionOn, startEarly, taskResult, timeTask, type AssessContext, type AssessStep } from '../state.js';
+import { UNBOUNDED_RADIUS, type AdaptivePart, type AssessTask, type TaskResult } from '../tasks.js';
 
 function pct(v: number): string { return `${(100 * v).toFixed(1)}%`; }
 function ci(c: [number, number] | undefined): string { return c ? `[${pct(c[0])}, ${pct(c[1])}]` : ''; }
@@ -54,30 +53,78 @@ export function explain(check: Check, me: ModelEntry, rows: number, bbRows: numb
   return check.detail;
 }
 
+/** The attack names an escalation runs, in the order the report lists them. */
+function adaptiveNames(ctx: AssessContext, unboundedFailed: boolean): string[] {
+  const { cfg } = ctx.state;
+  const names = cfg.eps.some((e) => e > 0) ? ['pgd-margin', ...(cfg.attacks.includes('apgd-dlr') ? [] : ['apgd-dlr']), 'bpda', 'transfer:surrogate'] : [];
+  return unboundedFailed ? [...names, 'pgd-margin (unbounded)', 'bpda (unbounded)'] : names;
+}
+
+/**
+ * The pieces of one flagged model's escalation still to run (an interrupted run's finished entries
+ * are reused), keyed for early start, the longest first: the unbounded ones (three radii each),
+ * transfer from the surrogate (no early stop), then the bounded attacks, smaller ε first (fewer
+ * rows stop early there).
+ */
+function adaptivePieces(ctx: AssessContext, model: string, unboundedFailed: boolean): Array<[string, AssessTask]> {
+  const cached = ctx.previous?.models.find((m) => m.name === model)?.attacks ?? [];
+  const eps = ctx.state.cfg.eps.filter((e) => e > 0);
+  const piece = (part: AdaptivePart, e: number): [string, AssessTask] => [`adaptive ${model} ${part} ${e}`, { kind: 'adaptive', model, part, eps: e }];
+  const out: Array<[string, AssessTask]> = [];
+  const names = adaptiveNames(ctx, unboundedFailed);
+  for (const n of names.filter((x) => x.endsWith('(unbounded)'))) out.push(piece(n as AdaptivePart, 0));
+  for (const n of ['transfer:surrogate', 'pgd-margin', 'apgd-dlr', 'bpda'].filter((x) => names.includes(x))) {
+    for (const e of eps) if (!cached.some((a) => a.name === n && a.epsilon === e)) out.push(piece(n as AdaptivePart, e));
+  }
+  // The surrogate's agreement with the model (the BPDA and transfer pieces distil the same surrogate).
+  out.push(piece('surrogate', 0));
+  return out;
+}
+
+/**
+ * Starts a flagged model's escalation on the worker threads (with one thread: nothing, the step runs
+ * it). The evasion step calls it as soon as the model's own attacks have flagged it, so the
+ * escalation overlaps the other models' attacks instead of waiting for every step before it.
+ */
+export function startAdaptive(ctx: AssessContext, model: string, unboundedFailed: boolean): void {
+  for (const [key, t] of adaptivePieces(ctx, model, unboundedFailed)) if (!ctx.state.pending?.has(key)) startEarly(ctx, key, t);
+}
+
 export const adaptiveStep: AssessStep = {
   name: 'adaptive',
   skip: (ctx) => !evasionOn(ctx.state.cfg),
   async run(ctx) {
     const { cfg, attack, bbRows } = ctx.state;
     const res = ctx.record;
-    // Every flagged model's escalation is one task: they run side by side, and are placed in model order.
+    // Every flagged model's escalation is a set of independent pieces: they all run side by side (most
+    // of them started during the evasion step), and are placed in model, ε and attack order.
     const flagged = res.models.map((me) => ({ me, failed: res.checks.filter((c) => c.model === me.name && !c.passed && !c.adaptive) })).filter((x) => x.failed.length);
-    const started = flagged.map(({ me, failed }) => {
+    const unboundedFailed = (failed: Check[]) => failed.some((c) => c.name.startsWith('an unbounded'));
+    for (const { me, failed } of flagged) {
       ctx.log(`  ${me.name}: ${failed.length} flag(s) (${failed.map((c) => c.name).join('; ')}): escalating with adaptive attacks ...`);
-      const prev = ctx.previous?.models.find((m) => m.name === me.name);
-      const t: AssessTask = { kind: 'adaptive', model: me.name, unboundedFailed: failed.some((c) => c.name.startsWith('an unbounded')), cached: prev?.attacks ?? [] };
-      const p: Promise<TaskResult> = runnerOf(ctx).run(t);
-      p.catch(() => {});
-      return { t, p };
-    });
-    for (let i = 0; i < flagged.length; i++) {
-      const { me, failed } = flagged[i];
-      const r = await started[i].p;
-      timeTask(ctx, started[i].t, r);
-      me.attacks.push(...r.entries!);
-      me.surrogate_agreement = r.agreement;
-      if (r.adaptiveFlipped && me.unbounded) me.unbounded.adaptive_flipped = r.adaptiveFlipped;
-      const attacks = r.names!;
+      startAdaptive(ctx, me.name, unboundedFailed(failed));
+    }
+    for (const { me, failed } of flagged) {
+      const ub = unboundedFailed(failed);
+      const done = new Map<string, TaskResult>();
+      for (const [key, t] of adaptivePieces(ctx, me.name, ub)) {
+        const r = await taskResult(ctx, key, t);
+        timeTask(ctx, t, r);
+        done.set(key, r);
+      }
+      const cached = ctx.previous?.models.find((m) => m.name === me.name)?.attacks ?? [];
+      const attacks = adaptiveNames(ctx, ub);
+      for (const e of cfg.eps.filter((x) => x > 0)) {
+        for (const n of attacks.filter((x) => !x.endsWith('(unbounded)'))) {
+          me.attacks.push(cached.find((a) => a.name === n && a.epsilon === e) ?? done.get(`adaptive ${me.name} ${n} ${e}`)!.entries![0]);
+        }
+      }
+      const sur = done.get(`adaptive ${me.name} surrogate 0`);
+      if (sur) me.surrogate_agreement = sur.agreement;
+      if (ub && me.unbounded) {
+        const more = [...(done.get(`adaptive ${me.name} pgd-margin (unbounded) 0`)?.adaptiveFlipped ?? []), ...(done.get(`adaptive ${me.name} bpda (unbounded) 0`)?.adaptiveFlipped ?? [])];
+        me.unbounded.adaptive_flipped = [...new Set(more)];
+      }
       me.worst_case = worstCase(me, cfg.eps);
       const more = me.unbounded?.adaptive_flipped ?? [];
       const again = modelChecks(me, attack.table.rows, bbRows, more);

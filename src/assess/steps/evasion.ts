@@ -4,8 +4,12 @@
  * constrained DeepFool with no budget and which rows any valid change can flip at all.
  */
 import { RawTarget } from '../../attacks/target.js';
+import type { ModelEntry } from '../run.js';
+import { modelChecks } from './checks.js';
+import { startAdaptive } from './adaptive.js';
 import { argmaxRows } from '../../attacks/attack.js';
-import { evasionOn, runnerOf, startEarly, taskResult, type AssessContext, type AssessStep } from '../state.js';
+import { evasionOn, runnerOf, startEarly, taskResult, timeTask, type AssessContext, type AssessStep } from '../state.js';
+export { timeTask } from '../state.js';
 import { taskName, type AssessTask, type TaskResult } from '../tasks.js';
 import { noiseTasks } from './noise.js';
 
@@ -13,10 +17,6 @@ export { entryOf, unboundedEntry } from '../tasks.js';
 
 const NOT_EVASION = new Set(['transfer', 'encoding', 'readout', 'interception', 'noise-injection']);
 
-/** Records a finished task's wall and CPU time in the results (the per-task timing table). */
-export function timeTask(ctx: AssessContext, task: AssessTask, r: TaskResult): void {
-  (ctx.record.task_timing ??= []).push({ task: taskName(task), seconds: r.seconds, cpu_seconds: r.cpu_seconds });
-}
 
 /**
  * Relative cost of a task, to start the longest first (a pool then ends with the short ones and
@@ -31,9 +31,42 @@ function cost(ctx: AssessContext, t: AssessTask): number {
     case 'mitigate': return 60;
     case 'quantum': return 8 * model;
     case 'unbounded': return 2 * model;
-    case 'adaptive': return 30 * model;
+    case 'adaptive': return 3 * model;
     case 'attack': return model * (({ cw: 3, 'apgd-dlr': 2.5, 'apgd-ce': 2, square: 2, pgd: 1.5, mim: 1.5, hopskipjump: 1, deepfool: 0.5, fgsm: 0.3 } as Record<string, number>)[t.attack] ?? 1);
   }
+}
+
+/** The attack rows and which of them the model classifies correctly before any attack. */
+function attackRows(ctx: AssessContext, model: string): { n: number; correct: number[] } {
+  const { attack, train, constraints, detectors } = ctx.state;
+  const det = detectors.get(model)!;
+  const full = new RawTarget(det, attack.table, constraints, train.table);
+  const y = det.labelsFor(attack);
+  const clean = argmaxRows(full.proba(full.initial(), attack.table.rows), attack.table.rows, det.classes.length);
+  return { n: attack.table.rows, correct: Array.from({ length: attack.table.rows }, (_, i) => i).filter((i) => clean[i] === y[i]) };
+}
+
+/**
+ * As soon as one model's attacks and unbounded check are in (whatever the order the other models'
+ * finish in), runs its honest-evaluation checks on them and, if they flag it, starts its adaptive
+ * escalation on the pool. The checks step later runs the same checks with the transfer attacks too
+ * and the adaptive step collects these pieces (or starts the ones a transfer flag adds); a piece
+ * started here and then not needed is simply not collected. Results are the same as without it.
+ */
+function escalateEarly(ctx: AssessContext, me: ModelEntry, evasion: string[]): void {
+  const pending = ctx.state.pending;
+  const parts = evasion.map((a) => pending?.get(`attack ${me.name} ${a}`));
+  if (parts.some((p) => !p)) return;
+  const before = ctx.previous?.models.find((m) => m.name === me.name)?.unbounded;
+  const unbounded = before ? Promise.resolve({ unbounded: before } as TaskResult) : pending?.get(`unbounded ${me.name}`);
+  if (!unbounded) return;
+  const { attack, bbRows } = ctx.state;
+  Promise.all([...parts, unbounded]).then((rs) => {
+    const ub = rs.pop()!.unbounded!;
+    const provisional: ModelEntry = { ...me, attacks: rs.flatMap((r) => r!.entries!), attack_rows: attackRows(ctx, me.name), unbounded: ub };
+    const failed = modelChecks(provisional, attack.table.rows, bbRows).filter((c) => !c.passed);
+    if (failed.length) startAdaptive(ctx, me.name, failed.some((c) => c.name.startsWith('an unbounded')));
+  }).catch(() => { /* the evasion step raises the task's error when it collects it */ });
 }
 
 /**
@@ -48,7 +81,7 @@ export const evasionStep: AssessStep = {
   name: 'evasion',
   skip: (ctx) => !evasionOn(ctx.state.cfg),
   async run(ctx) {
-    const { cfg, attack, train, constraints, detectors } = ctx.state;
+    const { cfg, detectors } = ctx.state;
     const evasion = cfg.attacks.filter((a) => !NOT_EVASION.has(a) && !a.startsWith('param'));
     const prev = (model: string) => ctx.previous?.models.find((m) => m.name === model);
     const attackTask = (model: string, a: string): AssessTask => ({ kind: 'attack', model, attack: a, cached: prev(model)?.attacks.filter((x) => x.name === a) ?? [] });
@@ -67,9 +100,9 @@ export const evasionStep: AssessStep = {
       if (!ctx.previous?.steps_done.includes('leakage')) early.push(['leakage', { kind: 'leakage' }]);
       early.sort((a, b) => cost(ctx, b[1]) - cost(ctx, a[1]));
       for (const [key, t] of early) startEarly(ctx, key, t);
+      for (const me of ctx.record.models) escalateEarly(ctx, me, evasion);
     }
     for (const me of ctx.record.models) {
-      const det = detectors.get(me.name)!;
       let done = 0;
       for (const a of evasion) {
         const t = attackTask(me.name, a);
@@ -81,10 +114,7 @@ export const evasionStep: AssessStep = {
         ctx.progress(`attack ${me.name}`, done, evasion.length * cfg.eps.length);
         await ctx.checkpoint();
       }
-      const full = new RawTarget(det, attack.table, constraints, train.table);
-      const y = det.labelsFor(attack);
-      const clean = argmaxRows(full.proba(full.initial(), attack.table.rows), attack.table.rows, det.classes.length);
-      me.attack_rows = { n: attack.table.rows, correct: Array.from({ length: attack.table.rows }, (_, i) => i).filter((i) => clean[i] === y[i]) };
+      me.attack_rows = attackRows(ctx, me.name);
       // Unbounded check: constrained DeepFool in the raw space with no budget, against what any valid change can reach.
       if (!me.unbounded) {
         const before = prev(me.name)?.unbounded;

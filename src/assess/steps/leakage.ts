@@ -4,9 +4,8 @@
  * its class (Helstrom for two classes, the pretty-good measurement for more), noiseless and after
  * the NISQ base noise on the encoding gates, beside the guessing baseline (src/attacks/leakage.ts).
  */
-import { taskResult, type AssessStep } from '../state.js';
+import { taskResult, timeTask, type AssessStep } from '../state.js';
 import type { AssessTask } from '../tasks.js';
-import { timeTask } from './evasion.js';
 
 export interface LeakageEntry {
   encoding: string;

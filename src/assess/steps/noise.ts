@@ -5,9 +5,8 @@
  */
 import { VariationalClassifier } from '../../qml/models/vqc.js';
 import { HybridNetwork } from '../../qml/models/hybrid.js';
-import { evasionOn, taskResult, type AssessContext, type AssessStep } from '../state.js';
+import { evasionOn, taskResult, timeTask, type AssessContext, type AssessStep } from '../state.js';
 import { noiseRows, type AssessTask } from '../tasks.js';
-import { timeTask } from './evasion.js';
 
 /** Rows per mitigation task (three density-matrix runs of up to five times longer circuits per row). */
 const MITIGATE_ROWS = 8;

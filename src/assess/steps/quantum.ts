@@ -3,9 +3,8 @@
  * circuit parameters (worst case and random), biased read-out, an intercepting unitary under a
  * fidelity guarantee, adversarially placed depolarising noise. One task per model (../tasks.ts).
  */
-import { evasionOn, taskResult, type AssessStep } from '../state.js';
+import { evasionOn, taskResult, timeTask, type AssessStep } from '../state.js';
 import type { AssessTask } from '../tasks.js';
-import { timeTask } from './evasion.js';
 
 export const quantumStep: AssessStep = {
   name: 'quantum',
