@@ -103,3 +103,19 @@ export function phaseMix01u16(ptr: usize, idx: usize, cosT: usize, sinT: usize, 
     store4(a, 16, 32, z0, z1, z2, z3, CC, CS, SS);
   }
 }
+
+/**
+ * Cache-blocked low qubits (as qsim and Qulacs block their gates): for each block of 2^b consecutive
+ * amplitudes (chosen to fit in L2), the phase fused with the mixer on qubits 0 and 1, then the mixer
+ * on qubits 2..b−1 in pairs, all while the block is in cache: one pass over memory for the phase and
+ * b mixer rotations. Block indices [lo, hi) of 2^(n−b); b ≥ 2; `wide` selects the two-byte index.
+ */
+export function phaseMixBlock(ptr: usize, idx: usize, cosT: usize, sinT: usize, wide: bool, c: f64, s: f64, b: u32, lo: u32, hi: u32): void {
+  for (let B = lo; B < hi; B++) {
+    const j0: u32 = B << (b - 2), j1: u32 = (B + 1) << (b - 2);
+    if (wide) phaseMix01u16(ptr, idx, cosT, sinT, c, s, j0, j1); else phaseMix01u8(ptr, idx, cosT, sinT, c, s, j0, j1);
+    let q: u32 = 2;
+    for (; q + 1 < b; q += 2) mix2(ptr, q, q + 1, c, s, j0, j1);
+    if (q < b) mix1(ptr, q, c, s, B << (b - 1), (B + 1) << (b - 1));
+  }
+}

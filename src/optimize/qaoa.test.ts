@@ -8,7 +8,7 @@ import { Statevector } from '../sim/statevector.js';
 import { gradient } from '../sim/gradients.js';
 import type { Observable } from '../sim/observable.js';
 import { QuboBuilder, quboToIsing, quboValues, type Qubo } from './qubo.js';
-import { FastQaoa, warmMatrix, type MixerName } from './qaoa/fast.js';
+import { FastQaoa, layerPlan, warmMatrix, type MixerName } from './qaoa/fast.js';
 import { fixedAngles, fixedAngleTable, interpAngles } from './qaoa/angles.js';
 import { maxcutProblem } from './builders/maxcut.js';
 import { penalized } from './problem.js';
@@ -227,7 +227,7 @@ test('a two-thread QAOA team produces the same state as one thread', async () =>
   }
 });
 
-test('the SIMD path (phase fused into the first mixer pass; one and two threads) gives the TypeScript kernels\' state, one- and two-byte cost levels, odd and even n', async () => {
+test('the SIMD path (phase fused into the cache-blocked pass, high qubits four per pass; one and two threads) gives the TypeScript kernels\' state, one- and two-byte cost levels, odd and even n, every block size', async () => {
   const { QaoaTeam } = await import('./qaoa/team.js');
   const { qaoaWasm } = await import('./qaoa/wasm.js');
   assert.ok(qaoaWasm() !== null, 'npm run build:wasm builds dist/wasm/qaoa.wasm');
@@ -241,7 +241,7 @@ test('the SIMD path (phase fused into the first mixer pass; one and two threads)
     const g = [0.4, -0.7, 0.2], b = [0.6, 0.3, -0.1];
     const simd = new FastQaoa({ qubo: q });
     assert.ok(simd.wasmLayout() !== null);
-    assert.equal(simd.passCount(), Math.ceil(q.n / 2));
+    assert.equal(simd.passCount(), q.n <= 14 ? 1 : 2, 'n ≤ 14: the whole state is one cache block; n = 15: one more pass for the high qubit');
     process.env.QML6G_QAOA_WASM = '0';
     let ts: FastQaoa;
     try { ts = new FastQaoa({ qubo: q }); } finally { delete process.env.QML6G_QAOA_WASM; }
@@ -258,6 +258,34 @@ test('the SIMD path (phase fused into the first mixer pass; one and two threads)
       assert.ok(diff(simd.state, ts.state) < 1e-13, `two threads: ${diff(simd.state, ts.state)}`);
     } finally { await team.close(); }
   }
+  // Small blocks force the high-qubit passes (pairs, and a single qubit when the block is at its minimum) on these sizes.
+  for (const [q, bMax] of [[randomQubo(13, 6, true), 2], [randomQubo(12, 7, true), 2], [randomQubo(11, 8, true), 2], [randomQubo(13, 6, true), 5], [wide, 6], [wide, 12], [randomQubo(12, 7, true), 7]] as const) {
+    const g = [0.3, -0.5], b = [0.45, -0.2];
+    process.env.QML6G_QAOA_WASM = '0';
+    let ts: FastQaoa;
+    try { ts = new FastQaoa({ qubo: q }); } finally { delete process.env.QML6G_QAOA_WASM; }
+    ts.run(g, b);
+    process.env.QML6G_QAOA_BLOCK = String(bMax);
+    try {
+      const simd = new FastQaoa({ qubo: q });
+      const plan = layerPlan(q.n);
+      assert.ok(plan.b <= bMax && plan.b >= 2 && plan.high.flat().length === q.n - plan.b);
+      assert.equal(simd.passCount(), 1 + plan.high.length);
+      simd.run(g, b);
+      const diff = (a: Float64Array, c: Float64Array) => { let d = 0; for (let k = 0; k < a.length; k++) d = Math.max(d, Math.abs(a[k] - c[k])); return d; };
+      assert.ok(diff(simd.state, ts.state) < 1e-13, `block 2^${plan.b}, one thread: ${diff(simd.state, ts.state)}`);
+      assert.ok(Math.abs(simd.expectation() - ts.expectation()) < 1e-12);
+      const team = await QaoaTeam.attach(simd, 2);
+      try {
+        simd.run(g, b);
+        assert.ok(diff(simd.state, ts.state) < 1e-13, `block 2^${plan.b}, two threads: ${diff(simd.state, ts.state)}`);
+      } finally { await team.close(); }
+    } finally { delete process.env.QML6G_QAOA_BLOCK; }
+  }
+  assert.deepEqual(layerPlan(24, 14), { b: 14, high: [[14, 15], [16, 17], [18, 19], [20, 21], [22, 23]] });
+  assert.deepEqual(layerPlan(23, 14), { b: 13, high: [[13, 14], [15, 16], [17, 18], [19, 20], [21, 22]] });
+  assert.deepEqual(layerPlan(5, 2), { b: 2, high: [[2, 3], [4]] });
+  assert.deepEqual(layerPlan(10, 14), { b: 10, high: [] });
   // The wide instance really exercises the two-byte kernels.
   const w = new FastQaoa({ qubo: wide });
   assert.ok(w.cost.kind === 'levels' && w.cost.index instanceof Uint16Array);

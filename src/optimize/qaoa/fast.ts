@@ -49,6 +49,36 @@ export interface PassRunner {
   mixX(q1: number, q2: number, c: number, s: number): void;
   /** The phase fused into the mixer pass on qubits 0 and 1 (SIMD path only). */
   phaseMix01(gamma: number, c: number, s: number): void;
+  /** The cache-blocked pass: phase and the mixer on qubits 0..b−1, block by block (SIMD path only). */
+  phaseMixBlock(gamma: number, c: number, s: number, b: number): void;
+}
+
+/**
+ * Log2 of the amplitudes in one cache block of the blocked pass: 2^14 × 16 bytes = 256 KiB, inside a
+ * 512 KiB L2 with room for the index and the tables (QML6G_QAOA_BLOCK overrides, for measuring).
+ */
+export const QAOA_BLOCK_QUBITS = 14;
+
+
+/**
+ * The SIMD X-mixer layer as passes over memory: one cache-blocked pass (phase and the mixer on the
+ * low qubits 0..b−1), then the high qubits two per pass (the last alone when n − b is odd). b is the
+ * largest block ≤ 2^bMax that leaves an even number of high qubits, so a layer makes
+ * 1 + ⌈(n − bMax)/2⌉ passes. (A four-qubit pass, its sixteen amplitudes mixed in an L1 scratch, was
+ * measured slower than two two-qubit passes on one core: the in-register pair kernel already runs at
+ * the memory floor, so fewer passes pay only where bandwidth, not arithmetic, is short.)
+ */
+export function layerPlan(n: number, bMax = blockQubits()): { b: number; high: number[][] } {
+  const pairs = Math.max(0, Math.ceil((n - bMax) / 2));
+  const b = Math.max(2, Math.min(n, n - 2 * pairs));
+  const high: number[][] = [];
+  for (let q = b; q < n; q += 2) high.push(q + 1 < n ? [q, q + 1] : [q]);
+  return { b, high };
+}
+
+function blockQubits(): number {
+  const v = Number(process.env.QML6G_QAOA_BLOCK);
+  return Number.isInteger(v) && v >= 2 && v <= 24 ? v : QAOA_BLOCK_QUBITS;
 }
 
 /** Byte offsets of the state, level index and phase tables in the SIMD kernels' memory. */
@@ -196,27 +226,28 @@ export class FastQaoa {
 
   /**
    * Passes over the state one layer makes: the phase pass and ⌈n/2⌉ two-qubit mixer passes, or, on
-   * the SIMD path with the X mixer, the phase fused into the first mixer pass.
+   * the SIMD path with the X mixer, the cache-blocked pass (phase and low qubits) and the high qubits
+   * two per pass (layerPlan).
    */
   passCount(): number {
-    const fused = this.mixer === 'x' && this.n >= 2 && this.wasmLayout() !== null;
-    return Math.ceil(this.n / 2) + (fused ? 0 : 1);
+    if (this.mixer === 'x' && this.n >= 2 && this.wasmLayout() !== null) return 1 + layerPlan(this.n).high.length;
+    return Math.ceil(this.n / 2) + 1;
   }
 
-  /** One layer: e^{iγ f}, then U_M(β) (fused into one pass less on the SIMD path). */
+  /** One layer: e^{iγ f}, then U_M(β) (on the SIMD path: the blocked pass, then the high qubits). */
   layer(gamma: number, beta: number): void {
     const L = this.mixer === 'x' && this.n >= 2 ? this.wasmLayout() : null;
     if (!L) { this.phase(gamma); this.mix(beta); return; }
-    const c = Math.cos(beta), sn = Math.sin(beta), n = this.n;
+    const c = Math.cos(beta), sn = Math.sin(beta), N = this.N;
+    const { b, high } = layerPlan(this.n);
     this.preparePhase(gamma);
-    if (this.runner) this.runner.phaseMix01(gamma, c, sn);
-    else if (L.wide) L.x.phaseMix01u16(L.state, L.index, L.cos, L.sin, c, sn, 0, this.N / 4);
-    else L.x.phaseMix01u8(L.state, L.index, L.cos, L.sin, c, sn, 0, this.N / 4);
-    let q = 2;
-    for (; q + 1 < n; q += 2) {
-      if (this.runner) this.runner.mixX(q, q + 1, c, sn); else L.x.mix2(L.state, q, q + 1, c, sn, 0, this.N / 4);
+    if (this.runner) this.runner.phaseMixBlock(gamma, c, sn, b);
+    else L.x.phaseMixBlock(L.state, L.index, L.cos, L.sin, L.wide, c, sn, b, 0, N / 2 ** b);
+    for (const [q1, q2] of high) {
+      if (this.runner) this.runner.mixX(q1, q2 ?? -1, c, sn);
+      else if (q2 !== undefined) L.x.mix2(L.state, q1, q2, c, sn, 0, N / 4);
+      else L.x.mix1(L.state, q1, c, sn, 0, N / 2);
     }
-    if (q < n) { if (this.runner) this.runner.mixX(q, -1, c, sn); else L.x.mix1(L.state, q, c, sn, 0, this.N / 2); }
   }
 
   /** e^{iγ f}. */

@@ -23,7 +23,7 @@ import { mixX, mixX2, phaseLevels } from './kernels.js';
 import { qaoaWasm, type QaoaWasmExports } from './wasm.js';
 
 export const QCTRL = { SEQ: 0, DONE: 1, KIND: 2, Q1: 3, Q2: 4, TOTAL: 5, PARTS: 6, SIZE: 8 } as const;
-export const QKIND = { PHASE: 1, MIX2: 2, MIX1: 3, PHASEMIX: 4, STOP: 9 } as const;
+export const QKIND = { PHASE: 1, MIX2: 2, MIX1: 3, PHASEMIX: 4, BLOCK: 5, STOP: 9 } as const;
 
 /** Byte offsets for the SIMD kernels (the same in every thread: one shared memory). */
 export interface WasmPointers { state: number; index: number; cos: number; sin: number; wide: boolean }
@@ -31,6 +31,7 @@ export interface WasmPointers { state: number; index: number; cos: number; sin: 
 /** Runs part [lo, hi) of a command: the SIMD kernels when `x` is given, else the TypeScript ones. */
 export function runQaoaPart(kind: number, st: Float64Array, idx: Uint8Array | Uint16Array, cosT: Float64Array, sinT: Float64Array, q1: number, q2: number, c: number, s: number, lo: number, hi: number, x: QaoaWasmExports | null, w: WasmPointers | null): void {
   if (x && w) {
+    if (kind === QKIND.BLOCK) { x.phaseMixBlock(w.state, w.index, w.cos, w.sin, w.wide, c, s, q1, lo, hi); return; }
     if (kind === QKIND.PHASE) { if (w.wide) x.phase16(w.state, w.index, w.cos, w.sin, lo, hi); else x.phase8(w.state, w.index, w.cos, w.sin, lo, hi); }
     else if (kind === QKIND.PHASEMIX) { if (w.wide) x.phaseMix01u16(w.state, w.index, w.cos, w.sin, c, s, lo, hi); else x.phaseMix01u8(w.state, w.index, w.cos, w.sin, c, s, lo, hi); }
     else if (kind === QKIND.MIX2) x.mix2(w.state, q1, q2, c, s, lo, hi);
@@ -40,7 +41,7 @@ export function runQaoaPart(kind: number, st: Float64Array, idx: Uint8Array | Ui
   if (kind === QKIND.PHASE) phaseLevels(st, idx, cosT, sinT, lo, hi);
   else if (kind === QKIND.MIX2) mixX2(st, q1, q2, c, s, lo, hi);
   else if (kind === QKIND.MIX1) mixX(st, q1, c, s, lo, hi);
-  else if (kind === QKIND.PHASEMIX) throw new Error('the fused phase and mixer pass runs on the SIMD kernels only');
+  else throw new Error('the fused and blocked passes run on the SIMD kernels only');
 }
 
 export class QaoaTeam implements PassRunner {
@@ -102,6 +103,11 @@ export class QaoaTeam implements PassRunner {
   phaseMix01(gamma: number, c: number, s: number): void {
     this.sim.preparePhase(gamma);
     this.command(QKIND.PHASEMIX, 0, 1, c, s, this.sim.N / 4);
+  }
+
+  phaseMixBlock(gamma: number, c: number, s: number, b: number): void {
+    this.sim.preparePhase(gamma);
+    this.command(QKIND.BLOCK, b, 0, c, s, this.sim.N / 2 ** b);
   }
 
   mixX(q1: number, q2: number, c: number, s: number): void {
