@@ -8,7 +8,7 @@
  * |---|---|---|---|
  * | evasion | attack flows mimic benign traffic (fields moved α = 0.7 toward a benign flow) | detection_rate | adversarial-training |
  * | poisoned-round | one gNB's last federated update trained on flipped labels and boosted ×2n | detection_rate | robust-aggregation (coordinate median) |
- * | false-reports | half the gNBs invert their interference reports (hide real interferers, claim strong interference from cells they do not hear) | spectrum_utilisation | report-validation (reports checked against the twin's own path-loss prediction) |
+ * | false-reports | every other working gNB inverts their interference reports (hide real interferers, claim strong interference from cells they do not hear) | spectrum_utilisation | report-validation (reports checked against the twin's own path-loss prediction) |
  * | qaoa-tamper | the stored QAOA angles are replaced by random ones | spectrum_utilisation | param-integrity (SHA-256 of the trained angles checked before use, retrain on mismatch) |
  * | qkd-eavesdrop | intercept-resend on the QKD backhaul link (BB84 aborts: no key) | service_continuity | pqc-fallback (X-Wing keys when QKD aborts) |
  * | jamming | a 40 dBm narrowband jammer on channel 0 at the area's centre | spectrum_utilisation | channel-hopping (cells that measure the jammer avoid its channel) |

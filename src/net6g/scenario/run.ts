@@ -148,7 +148,9 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
       for (const u of users[i]) m = Math.max(m, rs.rsrp[u * G + j]);
       inr[i * G + j] = m - noiseDbm;
     }
-    const compromised = (g: number) => atk('false-reports') && attacking && g % 2 === 0;
+    // Every other working cell is under the attacker's control (counted among the working ones: in the
+    // emergency scenario the damaged cells are the even-numbered ones, and a dead cell reports nothing).
+    const compromised = (g: number) => atk('false-reports') && attacking && alive.indexOf(g) % 2 === 0;
     // A compromised cell inverts its reports: it hides its real interferers and claims strong
     // interference (30 dB above the threshold) from the cells it does not hear, so the allocator
     // separates the wrong pairs.
