@@ -375,7 +375,7 @@ export function formatSimMarkdown(r: SimBenchResult, load: number): string {
     [`${r.batch.qubits}-qubit ${r.batch.layers}-layer batch, µs per circuit: CPU on ${r.batch.threads} threads (one thread); wall`, `${f(r.batch.microseconds_per_circuit_cpu, 1)} (${f(r.batch.microseconds_per_circuit_one_thread_cpu, 1)}); ${f(r.batch.microseconds_per_circuit, 1)}`, '≤ 25'],
     ['adjoint / forward pass (CPU time), P = ' + r.adjoint.map((a) => a.parameters).join(', '), r.adjoint.map((a) => f(a.ratio_to_forward)).join(', '), '≤ 3'],
     ['  against the fused forward pass', r.adjoint.map((a) => f(a.ratio_to_fused_forward)).join(', '), ''],
-    [`layer of RY·RZ on every qubit, floor passes, n = ${r.layer.map((l) => l.n).join(', ')}: cache-blocked (one pass per wire)`, r.layer.map((l) => `${f(l.passes_blocked, 1)} (${f(l.passes_unblocked, 1)})`).join(', '), 'close to 1 + (n − 10)'],
+    [`layer of RY·RZ on every qubit, floor passes, n = ${r.layer.map((l) => l.n).join(', ')}: cache-blocked (one pass per wire)`, r.layer.map((l) => `${f(l.passes_blocked, 1)} (${f(l.passes_unblocked, 1)})`).join(', '), ''],
     [`density matrix, noisy ${r.density.qubits}-qubit VQC: ms per evaluation (floor passes over ρ per gate); gate by gate in TypeScript`, `${f(r.density.seconds_fused * 1e3)} (${f(r.density.passes_per_gate)}); ${f(r.density.seconds_gate_by_gate_typescript * 1e3)} (${f(r.density.speedup, 1)}x)`, ''],
     [`npm peers per gate at n = ${peers[0]?.n ?? 14} (${peers.map((p) => p.name).join(', ')})`, peers.map((p) => `${f(p.gate_speedup!, 0)}x`).join(', '), '≥ 10x'],
   ];
