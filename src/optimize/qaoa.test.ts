@@ -291,6 +291,24 @@ test('the SIMD path (phase fused into the cache-blocked pass, high qubits four p
   assert.ok(w.cost.kind === 'levels' && w.cost.index instanceof Uint16Array);
 });
 
+test('QaoaTeam.auto keeps a team only when its measured layer was faster, and the state it leaves runs on as one thread\'s', async () => {
+  const { QaoaTeam } = await import('./qaoa/team.js');
+  const { costTable } = await import('./qaoa/cost.js');
+  const q = penalized(maxcutProblem(randomRegularGraph(3, 16, 3))).qubo;
+  const sim = new FastQaoa({ qubo: q }, { cost: costTable(q, { shared: true }) });
+  const single = await QaoaTeam.auto(sim, 1);
+  assert.equal(single.team, null);
+  const r = await QaoaTeam.auto(sim, 2);
+  assert.equal(r.team !== null, r.many < r.one, `one ${r.one} s, two ${r.many} s`);
+  assert.equal(sim.runner, r.team);
+  const ref = new FastQaoa({ qubo: q });
+  try {
+    sim.run([0.3, 0.5], [0.2, 0.1]);
+    ref.run([0.3, 0.5], [0.2, 0.1]);
+    for (let k = 0; k < ref.state.length; k++) assert.ok(Math.abs(sim.state[k] - ref.state[k]) < 1e-13);
+  } finally { if (r.team) await r.team.close(); }
+});
+
 test('noisy QAOA: without noise it equals the fast path; depolarising noise pulls ⟨f⟩ towards the uniform mean; density matrix and trajectories agree', async () => {
   const { noisyQaoa } = await import('./qaoa/noisy.js');
   const q = penalized(maxcutProblem(makeGraph(5, [[0, 1], [1, 2], [2, 3], [3, 4], [4, 0], [1, 3]]))).qubo;

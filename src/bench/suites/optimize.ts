@@ -1,8 +1,10 @@
 /**
  * `npm run bench -- optimize` / `qml6g bench optimize [--json]`:
- * - one QAOA layer (phase lookup + X mixer in two-qubit passes) at n = 20, 22, 24, 26 (quick: 20, 22)
- *   against the memory-bandwidth floor of the passes it makes, measured in the same run
- *   (src/bench/bandwidth.ts), on one thread and on every core;
+ * - one QAOA layer (the cache-blocked pass: phase and the low qubits' mixer; then the high qubits in
+ *   pairs) at n = 20, 22, 24, 26 (quick: 20, 22) against the memory-bandwidth floor of the passes it
+ *   makes, the bandwidth measured next to each n (src/bench/bandwidth.ts): one thread against the
+ *   one-core floor (wall and CPU time), every core against the all-core floor, and the thread count
+ *   QaoaTeam.auto picks;
  * - exact and heuristic solvers on the benchmark instances (myciel3, myciel4, queen5_5, CELAR6-SUB0,
  *   a 3-regular MaxCut): objective, proof or gap, seconds;
  * - QAOA against simulated annealing and the exact solver at equal wall time on QAOA-sized instances.
@@ -23,7 +25,7 @@ import { tasksProblem, randomFleet } from '../../optimize/builders/tasks.js';
 import { penalized, type Problem } from '../../optimize/problem.js';
 import { loadWcsp } from '../../optimize/loaders/wcsp.js';
 import { costTable } from '../../optimize/qaoa/cost.js';
-import { FastQaoa } from '../../optimize/qaoa/fast.js';
+import { FastQaoa, layerPlan } from '../../optimize/qaoa/fast.js';
 import { QaoaTeam } from '../../optimize/qaoa/team.js';
 import { dsaturColoring } from '../../optimize/solvers/coloring.js';
 import { solverByName } from '../../optimize/solvers/registry.js';
@@ -47,9 +49,20 @@ function best(f: () => void, reps: number): number {
   return b / 1000;
 }
 
-interface LayerRow { n: number; seconds_per_layer: number; floor_seconds: number; ratio_to_floor: number; threads: number; passes: number; seconds_per_layer_one_thread: number; floor_seconds_one_thread: number; ratio_to_floor_one_thread: number }
+interface LayerRow {
+  n: number; seconds_per_layer: number; floor_seconds: number; ratio_to_floor: number; threads: number; passes: number;
+  seconds_per_layer_one_thread: number; floor_seconds_one_thread: number; ratio_to_floor_one_thread: number;
+  /** CPU seconds of the one-thread layer (robust when other processes share the cores) and its ratio to the one-core floor. */
+  cpu_seconds_one_thread: number; cpu_ratio_to_floor_one_thread: number;
+  /** Bytes the passes move: each pass reads and writes the state, the first also reads the level index. */
+  bytes_moved: number; block_qubits: number | null;
+  /** Bandwidths measured just before this n (same run), one core and all cores. */
+  bandwidth_one_core: number; bandwidth_all_cores: number | null;
+  /** QaoaTeam.auto's choice: the thread count that was faster here, now. */
+  threads_chosen: number; seconds_per_layer_chosen: number; ratio_to_floor_chosen: number;
+}
 
-async function layerBench(sizes: number[], bw: ReturnType<typeof measureBandwidth>, threads: number): Promise<LayerRow[]> {
+export async function layerBench(sizes: number[], threads: number): Promise<LayerRow[]> {
   const rows: LayerRow[] = [];
   for (const n of sizes) {
     info(`QAOA layer at n = ${n} ...`);
@@ -59,20 +72,34 @@ async function layerBench(sizes: number[], bw: ReturnType<typeof measureBandwidt
     const sim = new FastQaoa({ qubo: q }, { cost });
     sim.reset();
     const idxBytes = cost.kind === 'levels' ? cost.index.BYTES_PER_ELEMENT : 8;
-    // ⌈n/2⌉ two-qubit mixer passes and the phase pass (fused into the first mixer pass on the SIMD
-    // path), each reading and writing the state once; the phase also reads the index.
+    // SIMD path: the cache-blocked pass (phase, low qubits; reads the index too) and the high qubits
+    // in pairs (layerPlan); TypeScript path: the phase pass and ⌈n/2⌉ mixer passes.
     const passes = sim.passCount();
     const bytes = 2 ** n * (32 * passes + idxBytes);
+    // The floor's bandwidth measured now, next to the layer, so both see the same machine load.
+    const bw = measureBandwidth();
     const layer = () => sim.layer(0.4, 0.3);
     const reps = n >= 26 ? 2 : 3;
     layer();
     const one = best(layer, reps);
+    let cpu = Infinity;
+    for (let r = 0; r < reps; r++) { const c0 = process.cpuUsage(); layer(); const c = process.cpuUsage(c0); cpu = Math.min(cpu, (c.user + c.system) / 1e6); }
     const team = await QaoaTeam.attach(sim, threads);
     let multi: number;
     try { layer(); multi = best(layer, reps); } finally { await team.close(); }
+    const chosen = await QaoaTeam.auto(sim, threads);
+    const threadsChosen = chosen.team ? threads : 1;
+    if (chosen.team) await chosen.team.close();
     const floorOne = bytes / bw.oneCore, floorAll = bytes / (bw.allCores ?? bw.oneCore);
-    rows.push({ n, seconds_per_layer: multi, floor_seconds: floorAll, ratio_to_floor: multi / floorAll, threads, passes, seconds_per_layer_one_thread: one, floor_seconds_one_thread: floorOne, ratio_to_floor_one_thread: one / floorOne });
-    info(`  ${multi.toFixed(3)} s per layer on ${threads} threads (${(multi / floorAll).toFixed(2)}x the floor), ${one.toFixed(3)} s on one (${(one / floorOne).toFixed(2)}x)`);
+    const secChosen = chosen.team ? chosen.many : chosen.one, floorChosen = chosen.team ? floorAll : floorOne;
+    rows.push({
+      n, seconds_per_layer: multi, floor_seconds: floorAll, ratio_to_floor: multi / floorAll, threads, passes,
+      seconds_per_layer_one_thread: one, floor_seconds_one_thread: floorOne, ratio_to_floor_one_thread: one / floorOne,
+      cpu_seconds_one_thread: cpu, cpu_ratio_to_floor_one_thread: cpu / floorOne, bytes_moved: bytes,
+      block_qubits: sim.wasmLayout() ? layerPlan(n).b : null, bandwidth_one_core: bw.oneCore, bandwidth_all_cores: bw.allCores,
+      threads_chosen: threadsChosen, seconds_per_layer_chosen: secChosen, ratio_to_floor_chosen: secChosen / floorChosen,
+    });
+    info(`  ${passes} passes; one thread ${one.toFixed(3)} s (${(one / floorOne).toFixed(2)}x the one-core floor; CPU ${cpu.toFixed(3)} s, ${(cpu / floorOne).toFixed(2)}x), ${threads} threads ${multi.toFixed(3)} s (${(multi / floorAll).toFixed(2)}x the ${threads}-core floor); chosen: ${threadsChosen}`);
   }
   return rows;
 }
@@ -136,7 +163,7 @@ export async function run({ quick, json }: SuiteOptions): Promise<void> {
   info('measuring memory bandwidth ...');
   const bw = measureBandwidth();
   info(`  one core ${(bw.oneCore / 1e9).toFixed(1)} GB/s (${bw.source})${bw.allCores ? `, all cores ${(bw.allCores / 1e9).toFixed(1)} GB/s` : ''}`);
-  const qaoa = await layerBench(quick ? [20, 22] : [20, 22, 24, 26], bw, threads);
+  const qaoa = await layerBench(quick ? [20, 22] : [20, 22, 24, 26], threads);
   info('solvers on benchmark instances ...');
   const solvers = await solverBench(quick);
   info('QAOA, SA and exact at equal wall time ...');

@@ -75,6 +75,25 @@ export class QaoaTeam implements PassRunner {
     return team;
   }
 
+  /**
+   * A team only where it wins, measured on this simulator now: the best of `reps` layers on this
+   * thread against the same with `threads` threads (wall time, since the point is the other core:
+   * when it is busy the team loses and is closed). Returns the team, or null for one thread. The
+   * probe layers change the state: reset or run afterwards.
+   */
+  static async auto(sim: FastQaoa, threads = os.availableParallelism?.() ?? os.cpus().length, reps = 2): Promise<{ team: QaoaTeam | null; one: number; many: number }> {
+    const time = () => { let b = Infinity; for (let r = 0; r < reps; r++) { const t0 = performance.now(); sim.layer(0.4, 0.3); b = Math.min(b, performance.now() - t0); } return b / 1000; };
+    sim.layer(0.4, 0.3);
+    const one = time();
+    if (threads < 2) return { team: null, one, many: one };
+    const team = await QaoaTeam.attach(sim, threads);
+    sim.layer(0.4, 0.3);
+    const many = time();
+    if (many < one) return { team, one, many };
+    await team.close();
+    return { team: null, one, many };
+  }
+
   private command(kind: number, q1: number, q2: number, c: number, s: number, total: number): void {
     const ctl = this.ctrl, parts = this.threads;
     ctl[QCTRL.KIND] = kind; ctl[QCTRL.Q1] = q1; ctl[QCTRL.Q2] = q2; ctl[QCTRL.TOTAL] = total; ctl[QCTRL.PARTS] = parts;
