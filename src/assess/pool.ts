@@ -8,6 +8,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { QmlError } from '../core/errors.js';
+import type { Detector } from '../qml/detector.js';
 import { runTask, type AssessTask, type TaskEnv, type TaskResult } from './tasks.js';
 
 /** What a worker needs to rebuild the task environment: the same, with the detectors as their saved JSON. */
@@ -15,9 +16,20 @@ export type WorkerInit = Omit<TaskEnv, 'detectors'> & { detectors: Array<[string
 
 export interface TaskRunner {
   readonly threads: number;
-  run(task: AssessTask): Promise<TaskResult>;
+  /** `progress`: called with (done, total) as a long task (training) advances. */
+  run(task: AssessTask, progress?: (done: number, total: number) => void): Promise<TaskResult>;
+  /** A detector trained (or reloaded) after the runner started: the tasks sent after this see it. */
+  addDetector(name: string, det: Detector): void;
   close(): Promise<void>;
 }
+
+/** What a worker thread sends back: a task's progress, its result, or its error. */
+type WorkerMessage =
+  | { progress: [number, number] }
+  | { ok: boolean; value?: TaskResult; error?: { message: string; where?: string; qml: boolean } };
+
+/** What a worker thread receives: a task to run, or a detector to add to its environment. */
+export type WorkerCommand = { task: AssessTask } | { detector: [string, Record<string, unknown>] };
 
 /** Threads to use: the configured number, or one per core. */
 export function assessThreads(configured: number | undefined): number {
@@ -28,13 +40,14 @@ export function assessThreads(configured: number | undefined): number {
 export class InlineRunner implements TaskRunner {
   readonly threads = 1;
   constructor(private readonly env: TaskEnv) {}
-  async run(task: AssessTask): Promise<TaskResult> {
-    return runTask(this.env, task);
+  async run(task: AssessTask, progress?: (done: number, total: number) => void): Promise<TaskResult> {
+    return runTask(this.env, task, progress);
   }
+  addDetector(): void { /* the environment is the run's own state, which holds every detector */ }
   async close(): Promise<void> { /* nothing to stop */ }
 }
 
-interface Pending { task: AssessTask; resolve: (r: TaskResult) => void; reject: (e: Error) => void }
+interface Pending { task: AssessTask; resolve: (r: TaskResult) => void; reject: (e: Error) => void; progress?: (done: number, total: number) => void }
 
 export class WorkerPool implements TaskRunner {
   private readonly idle: Worker[] = [];
@@ -46,7 +59,8 @@ export class WorkerPool implements TaskRunner {
   constructor(readonly threads: number, init: WorkerInit) {
     for (let i = 0; i < threads; i++) {
       const w = new Worker(new URL('./task-worker.js', import.meta.url), { workerData: init });
-      w.on('message', (m: { ok: boolean; value?: TaskResult; error?: { message: string; where?: string; qml: boolean } }) => {
+      w.on('message', (m: WorkerMessage) => {
+        if ('progress' in m) { this.busy.get(w)?.progress?.(...m.progress); return; }
         const p = this.busy.get(w);
         this.busy.delete(w);
         this.idle.push(w);
@@ -66,19 +80,25 @@ export class WorkerPool implements TaskRunner {
     }
   }
 
-  run(task: AssessTask): Promise<TaskResult> {
+  run(task: AssessTask, progress?: (done: number, total: number) => void): Promise<TaskResult> {
     if (this.closed) return Promise.reject(new QmlError('the assess worker pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      this.queue.push({ task, resolve, reject, progress });
       this.pump();
     });
+  }
+
+  addDetector(name: string, det: Detector): void {
+    // Messages to a worker arrive in order: every task sent after this one sees the detector.
+    const json = det.toJSON();
+    for (const w of this.all) w.postMessage({ detector: [name, json] } satisfies WorkerCommand);
   }
 
   private pump(): void {
     while (this.idle.length && this.queue.length) {
       const w = this.idle.shift()!, p = this.queue.shift()!;
       this.busy.set(w, p);
-      w.postMessage(p.task);
+      w.postMessage({ task: p.task } satisfies WorkerCommand);
     }
   }
 

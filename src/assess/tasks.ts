@@ -10,7 +10,9 @@ import { Rng } from '../core/rng.js';
 import { threadCpuSeconds } from '../core/cpu.js';
 import { wilsonInterval } from '../core/stats.js';
 import { selectRows, stratifiedSubset, type LabeledData } from '../qml/table.js';
-import type { Detector } from '../qml/detector.js';
+import { Detector } from '../qml/detector.js';
+import type { ModelType } from '../qml/models/registry.js';
+import { assessSpec, assessTrainConfig } from './detectors.js';
 import { classificationMetrics } from '../qml/metrics.js';
 import { modelFromJSON } from '../qml/models/registry.js';
 import { VariationalClassifier } from '../qml/models/vqc.js';
@@ -48,6 +50,8 @@ export interface TaskEnv {
 }
 
 export type AssessTask =
+  /** Train one detector on the training rows (its JSON comes back; the train step signs and saves it). */
+  | { kind: 'train'; model: ModelType }
   /** One evasion attack on one model over the ε grid; `cached`: its entries from an interrupted run. */
   | { kind: 'attack'; model: string; attack: string; cached: AttackEntry[] }
   | { kind: 'unbounded'; model: string }
@@ -62,6 +66,9 @@ export type AssessTask =
 export interface NoiseEntry { model: string; strength: number; accuracy: number; mitigated_accuracy?: number | null }
 
 export interface TaskResult {
+  /** Train: the trained detector as JSON, and its training time. */
+  detector?: Record<string, unknown>;
+  trainSeconds?: number;
   entries?: AttackEntry[];
   /** PGD's adversarial rows at the transfer ε (they feed the transfer step). */
   pgdX?: Float64Array;
@@ -79,6 +86,7 @@ export interface TaskResult {
 
 /** A short name of a task for logs and the timing table. */
 export function taskName(t: AssessTask): string {
+  if (t.kind === 'train') return `train ${t.model}`;
   return t.kind === 'attack' ? `${t.model} ${t.attack}` : t.kind === 'leakage' ? 'leakage' : t.kind === 'noise' ? `${t.model} noise ${t.strength}`
     : t.kind === 'mitigate' ? `${t.model} mitigate ${t.lo}-${t.hi}` : t.kind === 'adaptive' ? `${t.model} adaptive ${t.part}${t.eps ? ` ${t.eps}` : ''}` : `${t.model} ${t.kind}`;
 }
@@ -119,14 +127,19 @@ const MINIMAL = new Set(['cw', 'deepfool', 'hopskipjump']);
 const BLACK_BOX = new Set(['square', 'hopskipjump']);
 
 /** Runs one task on this thread. */
-export function runTask(env: TaskEnv, task: AssessTask): TaskResult {
+export function runTask(env: TaskEnv, task: AssessTask, progress?: (done: number, total: number) => void): TaskResult {
   const w0 = performance.now(), c0 = threadCpuSeconds();
-  const out = dispatch(env, task);
+  const out = dispatch(env, task, progress);
   return { ...out, seconds: (performance.now() - w0) / 1000, cpu_seconds: threadCpuSeconds() - c0 };
 }
 
-function dispatch(env: TaskEnv, task: AssessTask): Omit<TaskResult, 'seconds' | 'cpu_seconds'> {
+function dispatch(env: TaskEnv, task: AssessTask, progress?: (done: number, total: number) => void): Omit<TaskResult, 'seconds' | 'cpu_seconds'> {
   switch (task.kind) {
+    case 'train': {
+      const ts = performance.now();
+      const det = Detector.train(env.train, assessSpec(env.cfg, task.model), { ...assessTrainConfig(env.cfg, task.model), onProgress: progress });
+      return { detector: det.toJSON(), trainSeconds: (performance.now() - ts) / 1000 };
+    }
     case 'attack': return attackTask(env, task.model, task.attack, task.cached);
     case 'unbounded': {
       const { attack, train, constraints, cfg } = env;

@@ -22,10 +22,11 @@ const NOT_EVASION = new Set(['transfer', 'encoding', 'readout', 'interception', 
  * Relative cost of a task, to start the longest first (a pool then ends with the short ones and
  * its threads finish together). Rough weights from measured runs; only the order depends on them.
  */
-function cost(ctx: AssessContext, t: AssessTask): number {
+export function cost(ctx: AssessContext, t: AssessTask): number {
   const type = 'model' in t ? ctx.state.detectors.get(t.model)?.model.type ?? '' : '';
   const model = ({ qsvm: 3, svm: 2, vqc: 2.5, reupload: 2.5, hybrid: 1.5, mlp: 1, logreg: 1 } as Record<string, number>)[type] ?? 1;
   switch (t.kind) {
+    case 'train': return ({ vqc: 10, qsvm: 4, hybrid: 3 } as Record<string, number>)[t.model] ?? 1;
     case 'leakage': return 100;
     case 'noise': return 15;
     case 'mitigate': return 60;

@@ -6,7 +6,10 @@ import { Detector } from '../../qml/detector.js';
 import type { ModelSpec } from '../../qml/models/registry.js';
 import { signDetectorJSON, signedFileText, verifyDetectorText } from '../../supply/signing.js';
 import { signingKey, trustedKeys } from '../../supply/keys.js';
-import type { AssessStep } from '../state.js';
+import { runnerOf, timeTask, type AssessStep } from '../state.js';
+import { assessThreads } from '../pool.js';
+import type { TaskResult } from '../tasks.js';
+import { cost } from './evasion.js';
 import { assessSpec, assessTrainConfig, compareDetectors, describeDetector } from '../detectors.js';
 
 export const trainStep: AssessStep = {
@@ -14,8 +17,23 @@ export const trainStep: AssessStep = {
   async run(ctx) {
     const { cfg, train, test } = ctx.state;
     const res = ctx.record;
+    const fileOf = (name: string) => path.join(cfg.out, 'models', `${name}.json`);
+    const resumed = (name: string) => !!ctx.previous?.models.find((m) => m.name === name) && fs.existsSync(fileOf(name));
+    // With more than one core the detectors train side by side on the worker pool, the longest first
+    // (training is seeded: the same detectors as on one thread); the pool then keeps them for the attacks.
+    const toTrain = cfg.models.filter((n) => !resumed(n));
+    const runner = toTrain.length > 1 && assessThreads(cfg.threads) > 1 ? runnerOf(ctx) : null;
+    const started = new Map<string, Promise<TaskResult>>();
+    if (runner) {
+      ctx.log(`training ${toTrain.join(', ')} on ${train.table.rows} rows side by side (${runner.threads} threads) ...`);
+      for (const name of [...toTrain].sort((a, b) => cost(ctx, { kind: 'train', model: b }) - cost(ctx, { kind: 'train', model: a }))) {
+        const p = runner.run({ kind: 'train', model: name }, (d, t) => ctx.progress(`train ${name}`, d, t));
+        p.catch(() => { /* raised when the model's turn comes */ });
+        started.set(name, p);
+      }
+    }
     for (const name of cfg.models) {
-      const file = path.join(cfg.out, 'models', `${name}.json`);
+      const file = fileOf(name);
       const prev = ctx.previous?.models.find((m) => m.name === name);
       let det: Detector;
       let seconds = 0;
@@ -27,17 +45,26 @@ export const trainStep: AssessStep = {
         det = Detector.fromJSON(JSON.parse(text), file);
         seconds = prev.train_seconds;
       } else {
-        const spec: ModelSpec = assessSpec(cfg, name);
-        ctx.log(`training ${name} on ${train.table.rows} rows ...`);
-        const ts = performance.now();
-        det = Detector.train(train, spec, {
-          ...assessTrainConfig(cfg, name),
-          onProgress: (d, t) => ctx.progress(`train ${name}`, d, t),
-        });
-        seconds = (performance.now() - ts) / 1000;
+        const p = started.get(name);
+        if (p) {
+          const r = await p;
+          timeTask(ctx, { kind: 'train', model: name }, r);
+          det = Detector.fromJSON(r.detector!, name);
+          seconds = r.trainSeconds!;
+        } else {
+          ctx.log(`training ${name} on ${train.table.rows} rows ...`);
+          const spec: ModelSpec = assessSpec(cfg, name);
+          const ts = performance.now();
+          det = Detector.train(train, spec, {
+            ...assessTrainConfig(cfg, name),
+            onProgress: (d, t) => ctx.progress(`train ${name}`, d, t),
+          });
+          seconds = (performance.now() - ts) / 1000;
+        }
         fs.writeFileSync(file, signedFileText(signDetectorJSON(det.toJSON(), signingKey())));
         ctx.artefact(`models/${name}.json`, file);
       }
+      ctx.state.runner?.addDetector(name, det);
       ctx.state.detectors.set(name, det);
       const m = det.evaluate(test);
       res.models.push({
