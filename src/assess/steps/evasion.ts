@@ -19,21 +19,23 @@ const NOT_EVASION = new Set(['transfer', 'encoding', 'readout', 'interception', 
 
 
 /**
- * Relative cost of a task, to start the longest first (a pool then ends with the short ones and
- * its threads finish together). Rough weights from measured runs; only the order depends on them.
+ * Relative cost of a task (about CPU seconds), to start the longest first (a pool then ends with
+ * the short ones and its threads finish together). Weights from a measured default run, after the
+ * SIMD density-matrix kernels made the noise sweep, mitigation and leakage cheap; only the order
+ * depends on them.
  */
 export function cost(ctx: AssessContext, t: AssessTask): number {
-  const type = 'model' in t ? ctx.state.detectors.get(t.model)?.model.type ?? '' : '';
-  const model = ({ qsvm: 3, svm: 2, vqc: 2.5, reupload: 2.5, hybrid: 1.5, mlp: 1, logreg: 1 } as Record<string, number>)[type] ?? 1;
+  const type = 'model' in t ? ctx.state.detectors.get(t.model)?.model.type ?? t.model : '';
+  const model = ({ qsvm: 5, vqc: 4.5, reupload: 4.5, svm: 2.2, hybrid: 1.3, mlp: 0.85, logreg: 0.35 } as Record<string, number>)[type] ?? 1;
   switch (t.kind) {
     case 'train': return ({ vqc: 10, qsvm: 4, hybrid: 3 } as Record<string, number>)[t.model] ?? 1;
-    case 'leakage': return 100;
-    case 'noise': return 15;
-    case 'mitigate': return 60;
-    case 'quantum': return 8 * model;
-    case 'unbounded': return 2 * model;
-    case 'adaptive': return 3 * model;
-    case 'attack': return model * (({ cw: 3, 'apgd-dlr': 2.5, 'apgd-ce': 2, square: 2, pgd: 1.5, mim: 1.5, hopskipjump: 1, deepfool: 0.5, fgsm: 0.3 } as Record<string, number>)[t.attack] ?? 1);
+    case 'leakage': return 7.5;
+    case 'noise': return 0.1;
+    case 'mitigate': return 0.5;
+    case 'quantum': return 2 * model;
+    case 'unbounded': return 0.6 * model;
+    case 'adaptive': return 4 * model;
+    case 'attack': return model * (({ cw: 3.3, 'apgd-dlr': 3, 'apgd-ce': 2, square: 1.4, pgd: 1.4, mim: 1.35, hopskipjump: 1.3, deepfool: 0.45, fgsm: 0.3 } as Record<string, number>)[t.attack] ?? 1);
   }
 }
 
