@@ -77,7 +77,7 @@ function list(v: unknown, what: string, num: boolean): unknown[] | undefined {
 function table(res: AssessResults): string {
   const eps = res.transfer.epsilon || Math.max(0, ...res.models.flatMap((m) => m.attacks.filter((a) => a.space === 'raw').map((a) => a.epsilon)));
   const p = (v: number) => `${(100 * v).toFixed(1)}%`;
-  const lines = [`${'model'.padEnd(9)}${'kind'.padEnd(11)}${'clean'.padStart(8)}${`worst case@ε=${eps} [95% CI]`.padStart(30)}  ${'strongest single attack'.padEnd(24)}${'quantum worst'.padStart(14)}`];
+  const lines = [`${'model'.padEnd(9)}${'kind'.padEnd(11)}${'clean'.padStart(8)}${`worst case@ε=${eps} [95% CI]`.padStart(30)}  ${'strongest single attack'.padEnd(28)}${'quantum worst'.padStart(14)}`];
   for (const m of res.models) {
     const at = m.attacks.filter((a) => a.space === 'raw' && a.epsilon === eps);
     const worst = at.length ? at.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a)) : null;
@@ -86,8 +86,10 @@ function table(res: AssessResults): string {
     const qw = q.length ? q.reduce((a, b) => (b.robust_accuracy < a.robust_accuracy ? b : a)) : null;
     const head = wc ? `${p(wc.robust_accuracy)} [${p(wc.robust_accuracy_ci[0])}, ${p(wc.robust_accuracy_ci[1])}]` : worst ? p(worst.robust_accuracy) : '–';
     // Clean accuracy on the attacked rows themselves, so both columns are measured on the same rows.
+    // A black-box attack runs on a subset of them, so its row count is shown when it differs: it may
+    // then print below the per-row worst case of the full sample without contradicting it.
     const clean = m.attack_rows ? m.attack_rows.correct.length / m.attack_rows.n : m.clean_accuracy;
-    lines.push(`${m.name.padEnd(9)}${m.kind.padEnd(11)}${p(clean).padStart(8)}${head.padStart(30)}  ${(worst ? `${worst.name} ${p(worst.robust_accuracy)}` : '–').padEnd(24)}${(qw ? `${p(qw.robust_accuracy)} ${qw.name}` : '–').padStart(14)}`);
+    lines.push(`${m.name.padEnd(9)}${m.kind.padEnd(11)}${p(clean).padStart(8)}${head.padStart(30)}  ${(worst ? `${worst.name} ${p(worst.robust_accuracy)}${worst.rows && m.attack_rows && worst.rows !== m.attack_rows.n ? ` (${worst.rows} rows)` : ''}` : '–').padEnd(28)}${(qw ? `${p(qw.robust_accuracy)} ${qw.name}` : '–').padStart(14)}`);
   }
   return lines.join('\n');
 }
