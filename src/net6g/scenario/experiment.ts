@@ -7,7 +7,7 @@
 import { QmlError } from '../../core/errors.js';
 import type { ScenarioConfig } from './config.js';
 import { ATTACKS, checkAttacks, checkDefenses, type IndicatorName } from './attacks.js';
-import { INDICATORS, indicatorDef, keptShare, tInterval } from './indicators.js';
+import { INDICATORS, indicatorDef, indicatorRange, keptShare, tInterval } from './indicators.js';
 import { Router } from './modules.js';
 import { runScenario, type Architecture, type RunResult } from './run.js';
 import { DecisionGateway } from './gateway.js';
@@ -90,7 +90,7 @@ export function summarise(cfg: ScenarioConfig, plan: ExperimentPlan, seeds: Seed
     const row: { name: string; unit: string } & Record<string, unknown> = { name: d.name, unit: d.unit };
     for (const arch of plan.archs) {
       const vals = seeds.map((s) => (d.name === 'resilience_under_attack' ? resilience(s, arch, plan.attacks) : s.runs[arch].baseline.indicators[d.name as keyof Indicators6]));
-      const ci = tInterval(vals);
+      const ci = tInterval(vals, indicatorRange(d));
       row[arch] = { mean: ci.mean, ci95: ci.ci95 };
     }
     return row;

@@ -3,6 +3,7 @@
  * over seeds: mean ± t_{0.975, k−1} · s/√k (Student's t; the seeds are independent replicates of
  * the whole simulation, so k seeds give k − 1 degrees of freedom).
  */
+import { studentTQuantile } from '../../core/stats.js';
 import type { IndicatorName } from './attacks.js';
 
 export interface IndicatorDef { name: IndicatorName; unit: string; higherIsBetter: boolean; definition: string }
@@ -17,18 +18,25 @@ export const INDICATORS: IndicatorDef[] = [
   { name: 'service_continuity', unit: 'fraction', higherIsBetter: true, definition: 'share of service instances meeting their requirement: every user at every step (connected, rate ≥ the slice\'s rate, air + backhaul latency ≤ the slice\'s budget, not blocked, keyed backhaul where the slice needs encryption) and every task reached before its deadline' },
 ];
 
-/** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom (then the normal 1.96 is within 2%). */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-
+/** Student's t 97.5% quantile for df degrees of freedom (the core's t distribution, not a table). */
 export function tQuantile975(df: number): number {
   if (!(df >= 1)) return NaN;
-  return df <= 30 ? T975[Math.floor(df) - 1] : 1.96 + 2.4 / df;
+  return studentTQuantile(0.975, df);
+}
+
+/** The range an indicator can take: fractions in [0, 1], every other indicator non-negative. */
+export function indicatorRange(def: IndicatorDef): [number, number] {
+  return def.unit === 'fraction' ? [0, 1] : [0, Infinity];
 }
 
 export interface MeanCi { mean: number; ci95: [number, number]; sd: number; n: number }
 
-/** Mean and 95% t-interval of the finite values (one per seed). */
-export function tInterval(values: number[]): MeanCi {
+/**
+ * Mean and 95% t-interval of the finite values (one per seed). With `range`, the interval is
+ * clipped to the values the quantity can take: a symmetric t-interval on a rate near 1 or a cost
+ * near 0 otherwise reaches past it (detection 1.009, energy −0.004 J), which no seed can show.
+ */
+export function tInterval(values: number[], range?: [number, number]): MeanCi {
   const v = values.filter((x) => Number.isFinite(x));
   const n = v.length;
   if (!n) return { mean: NaN, ci95: [NaN, NaN], sd: NaN, n: 0 };
@@ -36,7 +44,8 @@ export function tInterval(values: number[]): MeanCi {
   if (n === 1) return { mean: m, ci95: [m, m], sd: 0, n };
   const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1));
   const h = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
-  return { mean: m, ci95: [m - h, m + h], sd, n };
+  const lo = range ? Math.max(range[0], m - h) : m - h, hi = range ? Math.min(range[1], m + h) : m + h;
+  return { mean: m, ci95: [lo, hi], sd, n };
 }
 
 /** Share of an indicator kept under attack (1 = unharmed), paired on one seed. */

@@ -49,9 +49,14 @@ test('unknown attacks and defences that answer no attack of the run are refused'
 test('the 95% t-interval over seeds matches Student\'s t', () => {
   const ci = tInterval([1, 2, 3, 4, 5]);
   assert.equal(ci.mean, 3);
-  const half = (2.776 * Math.sqrt(2.5)) / Math.sqrt(5);
+  const half = (tQuantile975(4) * Math.sqrt(2.5)) / Math.sqrt(5);
   assert.ok(Math.abs(ci.ci95[1] - 3 - half) < 1e-9 && Math.abs(3 - ci.ci95[0] - half) < 1e-9);
-  assert.equal(tQuantile975(1), 12.706);
+  // Published two-sided 95% t quantiles (any statistics table), to their printed three decimals.
+  for (const [df, t] of [[1, 12.706], [4, 2.776], [10, 2.228], [30, 2.042]]) assert.ok(Math.abs(tQuantile975(df) - t) < 5e-4, `df = ${df}: ${tQuantile975(df)}`);
+  // Clipped to what the quantity can take: a rate near 1 and a cost near 0.
+  const rate = tInterval([0.9, 1, 1, 0.95, 1], [0, 1]), cost = tInterval([0, 0.02, 0, 0, 0.001], [0, Infinity]);
+  assert.ok(rate.ci95[1] === 1 && rate.ci95[0] < rate.mean && tInterval([0.9, 1, 1, 0.95, 1]).ci95[1] > 1);
+  assert.ok(cost.ci95[0] === 0 && cost.ci95[1] > cost.mean);
   assert.equal(keptShare(INDICATORS[2], 0.8, 0.4), 0.5);
   assert.equal(keptShare(INDICATORS[0], 10, 20), 0.5);
 });
