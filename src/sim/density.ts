@@ -14,7 +14,7 @@ import { ApplyScratch, applyGateMatrix, conjugateInto } from './apply.js';
 import { marginalOf } from './kernels.js';
 import { checkStateMemory } from './memory.js';
 import { compileObservable, expectationDM, type Observable } from './observable.js';
-import { prepareGate, type AngleShift, type GateInstr, type Program } from './program.js';
+import { gateWires, prepareGate, type AngleShift, type GateInstr, type Program } from './program.js';
 import type { CompiledNoise, NoiseStep } from './noise.js';
 import { allocAmplitudes, simdApplyPtm, simdDepolarize } from './simd.js';
 import type { Statevector } from './statevector.js';
@@ -93,7 +93,7 @@ export class DensityMatrix {
       if (ins.kind !== 'gate') continue;
       if (shift && shift.instr === k) prepareGate(ins, params, inputs, shift.delta, shift.slot);
       else prepareGate(ins, params, inputs);
-      const steps = noise ? noise.after(ins.name, ins.controls.length ? [...ins.controls, ...ins.targets] : ins.targets) : NO_STEPS;
+      const steps = noise ? noise.after(ins.name, gateWires(ins)) : NO_STEPS;
       if (ins.targets.length === 1 && ins.cmask === 0 && steps.every((st) => st.wires.length === 1 && st.wires[0] === ins.targets[0])) {
         const q = ins.targets[0], m = ins.matrix, S = this.sup;
         // (U ⊗ conj U)[(a,b),(c,d)] = U[a][c]·conj(U[b][d]); row bit a most significant.
@@ -129,7 +129,7 @@ export class DensityMatrix {
       if (ins.kind !== 'gate') continue;
       prepareGate(ins, params, inputs);
       this.applyGate(ins, scratch);
-      if (noise) for (const st of noise.after(ins.name, ins.controls.length ? [...ins.controls, ...ins.targets] : ins.targets)) this.applyNoise(st, scratch);
+      if (noise) for (const st of noise.after(ins.name, gateWires(ins))) this.applyNoise(st, scratch);
     }
   }
 
@@ -282,6 +282,14 @@ function isRealMatrix(m: Float64Array): boolean {
   return true;
 }
 
+// The Pauli-transfer change of basis, fixed (built once, not at every flush).
+// T⁻¹ columns as vec(P): I → (1,0,0,1), X → (0,1,1,0), Y → (0,−i,i,0), Z → (1,0,0,−1).
+const PTM_TINV_RE = Float64Array.of(1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, -1);
+const PTM_TINV_IM = Float64Array.of(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0, 0);
+// Rows of T: I ← (M00 + M11)/2, X ← (M01 + M10)/2, Y ← i(M01 − M10)/2, Z ← (M00 − M11)/2.
+const PTM_T_RE = Float64Array.of(0.5, 0, 0, 0.5, 0, 0.5, 0.5, 0, 0, 0, 0, 0, 0.5, 0, 0, -0.5);
+const PTM_T_IM = Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, -0.5, 0, 0, 0, 0, 0);
+
 /**
  * K = R/2 for a 4x4 superoperator S on (row bit, column bit): R = T S T⁻¹ is its Pauli transfer
  * matrix (basis I, X, Y, Z; m = T·vec(M) with m_I = (M00 + M11)/2, m_X = (M01 + M10)/2,
@@ -289,20 +297,14 @@ function isRealMatrix(m: Float64Array): boolean {
  * (K unusable) if R has an imaginary part beyond rounding.
  */
 function ptmHalf(S: Float64Array, K: Float64Array): boolean {
-  // T⁻¹ columns as vec(P): I → (1,0,0,1), X → (0,1,1,0), Y → (0,−i,i,0), Z → (1,0,0,−1).
-  const TinvRe = [1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, -1];
-  const TinvIm = [0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0, 0];
-  // Rows of T: I ← (M00 + M11)/2, X ← (M01 + M10)/2, Y ← i(M01 − M10)/2, Z ← (M00 − M11)/2.
-  const TRe = [0.5, 0, 0, 0.5, 0, 0.5, 0.5, 0, 0, 0, 0, 0, 0.5, 0, 0, -0.5];
-  const TIm = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, -0.5, 0, 0, 0, 0, 0];
   let worst = 0, scale = 0;
   for (let p = 0; p < 4; p++) for (let c = 0; c < 4; c++) {
     let re = 0, im = 0;
     for (let i = 0; i < 4; i++) {
-      const tr = TRe[4 * p + i], ti = TIm[4 * p + i];
+      const tr = PTM_T_RE[4 * p + i], ti = PTM_T_IM[4 * p + i];
       if (tr === 0 && ti === 0) continue;
       for (let j = 0; j < 4; j++) {
-        const vr = TinvRe[4 * j + c], vi = TinvIm[4 * j + c];
+        const vr = PTM_TINV_RE[4 * j + c], vi = PTM_TINV_IM[4 * j + c];
         if (vr === 0 && vi === 0) continue;
         const sr = S[2 * (4 * i + j)], si = S[2 * (4 * i + j) + 1];
         // T[p][i] · S[i][j] · T⁻¹[j][c]

@@ -10,7 +10,7 @@ import { ApplyScratch } from './apply.js';
 import type { DensityMatrix } from './density.js';
 import { baseGate } from './gates.js';
 import type { CompiledNoise } from './noise.js';
-import { checkBindings, prepareGate, type AngleShift, type GateInstr, type Instr, type Program } from './program.js';
+import { checkBindings, gateWires, prepareGate, type AngleShift, type GateInstr, type Instr, type Program } from './program.js';
 import type { Statevector } from './statevector.js';
 
 export interface ExecOptions {
@@ -50,9 +50,6 @@ function xOn(wire: number): GateInstr {
   return xGate;
 }
 
-function wiresOf(ins: GateInstr): number[] {
-  return ins.controls.length ? [...ins.controls, ...ins.targets] : ins.targets;
-}
 
 /**
  * Runs the program on `sv` in place along one path. Returns the classical record.
@@ -77,7 +74,7 @@ export function runProgram(prog: Program, sv: Statevector, opts: ExecOptions = {
       if (shift && shift.instr === k) prepareGate(ins, params, inputs, shift.delta, shift.slot);
       else prepareGate(ins, params, inputs);
       sv.applyGate(ins, scratch);
-      if (noise) for (const step of noise.after(ins.name, wiresOf(ins))) sv.applyNoiseTrajectory(step, rng!, scratch, rhoScratch);
+      if (noise) for (const step of noise.after(ins.name, gateWires(ins))) sv.applyNoiseTrajectory(step, rng!, scratch, rhoScratch);
       continue;
     }
     if (!prog.midCircuit && ins.kind === 'measure') continue;
@@ -144,7 +141,7 @@ export function runBranches<S extends BranchState<S> & {
       for (const b of branches) {
         if (!conditionHolds(ins, b.clbits)) continue;
         b.state.applyGate(ins, scratch);
-        if (noise) for (const step of noise.after(ins.name, wiresOf(ins))) b.state.applyNoise!(step, scratch);
+        if (noise) for (const step of noise.after(ins.name, gateWires(ins))) b.state.applyNoise!(step, scratch);
       }
       continue;
     }

@@ -321,3 +321,15 @@ export function checkBindings(prog: Program, params: ArrayLike<number> | undefin
 }
 
 export { baseGate };
+
+/**
+ * Every wire a gate touches, controls first (what noise rules match on). Cached per instruction:
+ * the simulators ask for it at every gate of every evaluation.
+ */
+const gateWiresCache = new WeakMap<GateInstr, number[]>();
+export function gateWires(ins: GateInstr): number[] {
+  if (!ins.controls.length) return ins.targets;
+  let w = gateWiresCache.get(ins);
+  if (!w) { w = [...ins.controls, ...ins.targets]; gateWiresCache.set(ins, w); }
+  return w;
+}
