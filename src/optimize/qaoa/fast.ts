@@ -47,11 +47,18 @@ export interface QaoaSpec {
 export interface PassRunner {
   phase(gamma: number): void;
   mixX(q1: number, q2: number, c: number, s: number): void;
-  /** The phase fused into the mixer pass on qubits 0 and 1 (SIMD path only). */
-  phaseMix01(gamma: number, c: number, s: number): void;
-  /** The cache-blocked pass: phase and the mixer on qubits 0..b−1, block by block (SIMD path only). */
-  phaseMixBlock(gamma: number, c: number, s: number, b: number): void;
+  /** The cache-blocked factored pass: phase (scaled table, prepared) and I − itX on qubits 0..b−1 (SIMD path only). */
+  blockT(t: number, b: number): void;
+  /** The factored I − itX on q1 and q2 (q2 < 0: q1 alone; SIMD path only). */
+  mixT(q1: number, q2: number, t: number): void;
 }
+
+/**
+ * The factored layer folds cos(β)^n into the phase table; below this magnitude (β within about
+ * 10^(−200/n) of ±π/2) the scaled amplitudes would approach the subnormal range, so such layers run
+ * the unfactored passes (phase, then the mixer two qubits per pass) instead.
+ */
+export const FACTORED_SCALE_MIN = 1e-200;
 
 /**
  * Log2 of the amplitudes in one cache block of the blocked pass: 2^14 × 16 bytes = 256 KiB, inside a
@@ -82,7 +89,7 @@ function blockQubits(): number {
 }
 
 /** Byte offsets of the state, level index and phase tables in the SIMD kernels' memory. */
-export interface WasmLayout { x: QaoaWasmExports; state: number; index: number; cos: number; sin: number; wide: boolean }
+export interface WasmLayout { x: QaoaWasmExports; state: number; index: number; cos: number; sin: number; table: number; wide: boolean }
 
 export class FastQaoa {
   readonly n: number;
@@ -96,7 +103,10 @@ export class FastQaoa {
   private readonly warmTheta: number[] | null;
   readonly cosT: Float64Array;
   readonly sinT: Float64Array;
+  /** The factored layer's phase table: per level (ĉ, ĉ, −ŝ, ŝ), ĉ + iŝ = cos(β)^n·e^{iγ f_k}. */
+  readonly scaledT: Float64Array;
   private lastGamma = NaN;
+  private lastScaled: [number, number] = [NaN, NaN];
   runner: PassRunner | null = null;
   /** Layers applied since construction (for evaluation counts). */
   layers = 0;
@@ -113,6 +123,7 @@ export class FastQaoa {
     // Shared memory (the SIMD kernels' when they run), so a thread team reads the same phase tables.
     this.cosT = wasmDoubles(Math.max(2, L));
     this.sinT = wasmDoubles(Math.max(2, L));
+    this.scaledT = wasmDoubles(4 * Math.max(2, L));
     this.xyPairs = [];
     this.freeQubits = [];
     this.warmTheta = null;
@@ -218,36 +229,54 @@ export class FastQaoa {
     this.layoutCache = null;
     const w = qaoaWasm();
     if (!w || this.cost.kind !== 'levels' || process.env.QML6G_QAOA_WASM === '0') return null;
-    const st = wasmOffset(this.state), ix = wasmOffset(this.cost.index), co = wasmOffset(this.cosT), si = wasmOffset(this.sinT);
-    if (st < 0 || ix < 0 || co < 0 || si < 0) return null;
-    this.layoutCache = { x: w.exports, state: st, index: ix, cos: co, sin: si, wide: this.cost.index instanceof Uint16Array };
+    const st = wasmOffset(this.state), ix = wasmOffset(this.cost.index), co = wasmOffset(this.cosT), si = wasmOffset(this.sinT), ta = wasmOffset(this.scaledT);
+    if (st < 0 || ix < 0 || co < 0 || si < 0 || ta < 0) return null;
+    this.layoutCache = { x: w.exports, state: st, index: ix, cos: co, sin: si, table: ta, wide: this.cost.index instanceof Uint16Array };
     return this.layoutCache;
   }
 
   /**
    * Passes over the state one layer makes: the phase pass and ⌈n/2⌉ two-qubit mixer passes, or, on
    * the SIMD path with the X mixer, the cache-blocked pass (phase and low qubits) and the high qubits
-   * two per pass (layerPlan).
+   * two per pass (layerPlan). (A layer whose cos(β)^n is below FACTORED_SCALE_MIN takes the first
+   * route on the SIMD path too.)
    */
   passCount(): number {
     if (this.mixer === 'x' && this.n >= 2 && this.wasmLayout() !== null) return 1 + layerPlan(this.n).high.length;
     return Math.ceil(this.n / 2) + 1;
   }
 
-  /** One layer: e^{iγ f}, then U_M(β) (on the SIMD path: the blocked pass, then the high qubits). */
+  /**
+   * One layer: e^{iγ f}, then U_M(β). On the SIMD path the mixer is factored,
+   * Π_q e^{−iβX_q} = cos(β)^n · Π_q (I − i·tan β·X_q), the scalar folded into the phase table: the
+   * blocked pass (phase, low qubits), then the high qubits.
+   */
   layer(gamma: number, beta: number): void {
     const L = this.mixer === 'x' && this.n >= 2 ? this.wasmLayout() : null;
-    if (!L) { this.phase(gamma); this.mix(beta); return; }
-    const c = Math.cos(beta), sn = Math.sin(beta), N = this.N;
+    const c = Math.cos(beta), scale = c ** this.n;
+    if (!L || !(Math.abs(scale) >= FACTORED_SCALE_MIN)) { this.phase(gamma); this.mix(beta); return; }
+    const t = Math.sin(beta) / c, N = this.N;
     const { b, high } = layerPlan(this.n);
-    this.preparePhase(gamma);
-    if (this.runner) this.runner.phaseMixBlock(gamma, c, sn, b);
-    else L.x.phaseMixBlock(L.state, L.index, L.cos, L.sin, L.wide, c, sn, b, 0, N / 2 ** b);
+    this.prepareScaled(gamma, scale);
+    if (this.runner) this.runner.blockT(t, b);
+    else if (L.wide) L.x.blockT16(L.state, L.index, L.table, t, b, 0, N / 2 ** b);
+    else L.x.blockT8(L.state, L.index, L.table, t, b, 0, N / 2 ** b);
     for (const [q1, q2] of high) {
-      if (this.runner) this.runner.mixX(q1, q2 ?? -1, c, sn);
-      else if (q2 !== undefined) L.x.mix2(L.state, q1, q2, c, sn, 0, N / 4);
-      else L.x.mix1(L.state, q1, c, sn, 0, N / 2);
+      if (this.runner) this.runner.mixT(q1, q2 ?? -1, t);
+      else if (q2 !== undefined) L.x.mix2t(L.state, q1, q2, t, 0, N / 4);
+      else L.x.mix1t(L.state, q1, t, 0, N / 2);
     }
+  }
+
+  /** Fills the factored layer's table for γ and the scale cos(β)^n (idempotent). */
+  prepareScaled(gamma: number, scale: number): void {
+    if (this.cost.kind !== 'levels' || (gamma === this.lastScaled[0] && scale === this.lastScaled[1])) return;
+    const t = this.cost, T = this.scaledT;
+    for (let k = 0; k < t.levels; k++) {
+      const a = gamma * levelValue(t, k), c = scale * Math.cos(a), s = scale * Math.sin(a);
+      T[4 * k] = c; T[4 * k + 1] = c; T[4 * k + 2] = -s; T[4 * k + 3] = s;
+    }
+    this.lastScaled = [gamma, scale];
   }
 
   /** e^{iγ f}. */

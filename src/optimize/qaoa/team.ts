@@ -23,17 +23,18 @@ import { mixX, mixX2, phaseLevels } from './kernels.js';
 import { qaoaWasm, type QaoaWasmExports } from './wasm.js';
 
 export const QCTRL = { SEQ: 0, DONE: 1, KIND: 2, Q1: 3, Q2: 4, TOTAL: 5, PARTS: 6, SIZE: 8 } as const;
-export const QKIND = { PHASE: 1, MIX2: 2, MIX1: 3, PHASEMIX: 4, BLOCK: 5, STOP: 9 } as const;
+export const QKIND = { PHASE: 1, MIX2: 2, MIX1: 3, BLOCKT: 4, MIX2T: 5, MIX1T: 6, STOP: 9 } as const;
 
 /** Byte offsets for the SIMD kernels (the same in every thread: one shared memory). */
-export interface WasmPointers { state: number; index: number; cos: number; sin: number; wide: boolean }
+export interface WasmPointers { state: number; index: number; cos: number; sin: number; table: number; wide: boolean }
 
 /** Runs part [lo, hi) of a command: the SIMD kernels when `x` is given, else the TypeScript ones. */
 export function runQaoaPart(kind: number, st: Float64Array, idx: Uint8Array | Uint16Array, cosT: Float64Array, sinT: Float64Array, q1: number, q2: number, c: number, s: number, lo: number, hi: number, x: QaoaWasmExports | null, w: WasmPointers | null): void {
   if (x && w) {
-    if (kind === QKIND.BLOCK) { x.phaseMixBlock(w.state, w.index, w.cos, w.sin, w.wide, c, s, q1, lo, hi); return; }
-    if (kind === QKIND.PHASE) { if (w.wide) x.phase16(w.state, w.index, w.cos, w.sin, lo, hi); else x.phase8(w.state, w.index, w.cos, w.sin, lo, hi); }
-    else if (kind === QKIND.PHASEMIX) { if (w.wide) x.phaseMix01u16(w.state, w.index, w.cos, w.sin, c, s, lo, hi); else x.phaseMix01u8(w.state, w.index, w.cos, w.sin, c, s, lo, hi); }
+    if (kind === QKIND.BLOCKT) { if (w.wide) x.blockT16(w.state, w.index, w.table, c, q1, lo, hi); else x.blockT8(w.state, w.index, w.table, c, q1, lo, hi); }
+    else if (kind === QKIND.MIX2T) x.mix2t(w.state, q1, q2, c, lo, hi);
+    else if (kind === QKIND.MIX1T) x.mix1t(w.state, q1, c, lo, hi);
+    else if (kind === QKIND.PHASE) { if (w.wide) x.phase16(w.state, w.index, w.cos, w.sin, lo, hi); else x.phase8(w.state, w.index, w.cos, w.sin, lo, hi); }
     else if (kind === QKIND.MIX2) x.mix2(w.state, q1, q2, c, s, lo, hi);
     else if (kind === QKIND.MIX1) x.mix1(w.state, q1, c, s, lo, hi);
     return;
@@ -41,7 +42,7 @@ export function runQaoaPart(kind: number, st: Float64Array, idx: Uint8Array | Ui
   if (kind === QKIND.PHASE) phaseLevels(st, idx, cosT, sinT, lo, hi);
   else if (kind === QKIND.MIX2) mixX2(st, q1, q2, c, s, lo, hi);
   else if (kind === QKIND.MIX1) mixX(st, q1, c, s, lo, hi);
-  else throw new Error('the fused and blocked passes run on the SIMD kernels only');
+  else throw new Error('the factored and blocked passes run on the SIMD kernels only');
 }
 
 export class QaoaTeam implements PassRunner {
@@ -62,7 +63,7 @@ export class QaoaTeam implements PassRunner {
     const url = new URL('./team-worker.js', import.meta.url);
     const idx = sim.cost.index;
     const L = sim.wasmLayout(), wasm = L ? qaoaWasm() : null;
-    team.ptrs = L ? { state: L.state, index: L.index, cos: L.cos, sin: L.sin, wide: L.wide } : null;
+    team.ptrs = L ? { state: L.state, index: L.index, cos: L.cos, sin: L.sin, table: L.table, wide: L.wide } : null;
     team.x = L ? L.x : null;
     await Promise.all(Array.from({ length: threads - 1 }, (_, k) => new Promise<void>((resolve, reject) => {
       const w = new Worker(url, { workerData: { ctrl: team.ctrl, params: team.params, id: k + 1, state: sim.state, index: idx, wide: idx instanceof Uint16Array, cosT: sim.cosT, sinT: sim.sinT, wasm: wasm && team.ptrs ? { module: wasm.module, memory: wasm.memory, ptrs: team.ptrs } : null } });
@@ -119,14 +120,14 @@ export class QaoaTeam implements PassRunner {
     this.command(QKIND.PHASE, 0, 0, 0, 0, this.sim.N);
   }
 
-  phaseMix01(gamma: number, c: number, s: number): void {
-    this.sim.preparePhase(gamma);
-    this.command(QKIND.PHASEMIX, 0, 1, c, s, this.sim.N / 4);
+  /** The blocked pass; the caller (FastQaoa.layer) has filled the scaled table. t rides in the c slot. */
+  blockT(t: number, b: number): void {
+    this.command(QKIND.BLOCKT, b, 0, t, 0, this.sim.N / 2 ** b);
   }
 
-  phaseMixBlock(gamma: number, c: number, s: number, b: number): void {
-    this.sim.preparePhase(gamma);
-    this.command(QKIND.BLOCK, b, 0, c, s, this.sim.N / 2 ** b);
+  mixT(q1: number, q2: number, t: number): void {
+    if (q2 < 0) this.command(QKIND.MIX1T, q1, 0, t, 0, this.sim.N / 2);
+    else this.command(QKIND.MIX2T, q1, q2, t, 0, this.sim.N / 4);
   }
 
   mixX(q1: number, q2: number, c: number, s: number): void {

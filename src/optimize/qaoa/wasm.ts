@@ -17,9 +17,10 @@ export interface QaoaWasmExports {
   phase16(ptr: number, idx: number, cosT: number, sinT: number, lo: number, hi: number): void;
   mix1(ptr: number, q: number, c: number, s: number, lo: number, hi: number): void;
   mix2(ptr: number, q1: number, q2: number, c: number, s: number, lo: number, hi: number): void;
-  phaseMix01u8(ptr: number, idx: number, cosT: number, sinT: number, c: number, s: number, lo: number, hi: number): void;
-  phaseMix01u16(ptr: number, idx: number, cosT: number, sinT: number, c: number, s: number, lo: number, hi: number): void;
-  phaseMixBlock(ptr: number, idx: number, cosT: number, sinT: number, wide: boolean, c: number, s: number, b: number, lo: number, hi: number): void;
+  mix1t(ptr: number, q: number, t: number, lo: number, hi: number): void;
+  mix2t(ptr: number, q1: number, q2: number, t: number, lo: number, hi: number): void;
+  blockT8(ptr: number, idx: number, tab: number, t: number, b: number, lo: number, hi: number): void;
+  blockT16(ptr: number, idx: number, tab: number, t: number, b: number, lo: number, hi: number): void;
 }
 
 interface WasmApi { Module: new (bytes: Uint8Array) => object; Instance: new (m: object, imports: object) => { exports: Record<string, unknown> } }
