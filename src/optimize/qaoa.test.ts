@@ -291,6 +291,30 @@ test('the SIMD path (phase fused into the cache-blocked pass, high qubits four p
   assert.ok(w.cost.kind === 'levels' && w.cost.index instanceof Uint16Array);
 });
 
+test('the factored SIMD layer (cos(β)^n in the phase table, I − i·tan β·X per qubit) keeps the TypeScript state for large tan β, and β at ±π/2 takes the unfactored passes', async () => {
+  const { FACTORED_SCALE_MIN } = await import('./qaoa/fast.js');
+  const q = randomQubo(16, 11, true);
+  process.env.QML6G_QAOA_WASM = '0';
+  let ts: FastQaoa;
+  try { ts = new FastQaoa({ qubo: q }); } finally { delete process.env.QML6G_QAOA_WASM; }
+  process.env.QML6G_QAOA_BLOCK = '9';
+  let simd: FastQaoa;
+  try { simd = new FastQaoa({ qubo: q }); } finally { delete process.env.QML6G_QAOA_BLOCK; }
+  assert.ok(simd.wasmLayout() !== null);
+  // tan β up to ±12 (cos(β)^16 ≈ 1e-17, factored), then β = π/2 (cos(β)^16 ≈ 1e-265, unfactored) and −π/2.
+  for (const betas of [[1.45, -1.49, 0.3], [Math.PI / 2, 0.2, -Math.PI / 2]]) {
+    const g = [0.7, -0.35, 0.5];
+    assert.equal(Math.abs(Math.cos(betas[0]) ** 16) >= FACTORED_SCALE_MIN, betas[0] !== Math.PI / 2);
+    ts.run(g, betas);
+    process.env.QML6G_QAOA_BLOCK = '9';
+    try { simd.run(g, betas); } finally { delete process.env.QML6G_QAOA_BLOCK; }
+    let d = 0;
+    for (let k = 0; k < ts.state.length; k++) d = Math.max(d, Math.abs(ts.state[k] - simd.state[k]));
+    assert.ok(d < 1e-12, `β = ${betas}: max difference ${d}`);
+    assert.ok(Math.abs(ts.expectation() - simd.expectation()) < 1e-12);
+  }
+});
+
 test('QaoaTeam.auto keeps a team only when its measured layer was faster, and the state it leaves runs on as one thread\'s', async () => {
   const { QaoaTeam } = await import('./qaoa/team.js');
   const { costTable } = await import('./qaoa/cost.js');
