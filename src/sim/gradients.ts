@@ -31,6 +31,7 @@ import { checkBindings, compile, type GateInstr, type Program } from './program.
 import { Statevector } from './statevector.js';
 import { allocAmplitudes, simd, simdAdjoint1, simdPointer } from './simd.js';
 import { FusedRunner } from './fused.js';
+import { AdjointTape, DEFAULT_CHECKPOINT_BYTES } from './gradients-tape.js';
 
 export type GradientMethod = 'adjoint' | 'parameter-shift' | 'finite-diff' | 'spsa';
 
@@ -118,6 +119,19 @@ function isTrainable(ins: GateInstr, slot: number): boolean {
   return ins.angles[slot].src.length > 0;
 }
 
+export interface AdjointWorkspaceOptions {
+  /**
+   * 'tape' (default): the fused forward pass recorded, derivatives taken per fused operation, ψ
+   * checkpointed (gradients-tape.ts). 'gates': gate by gate backward, ψ uncomputed (the former path,
+   * kept as a second method for the tests).
+   */
+  backward?: 'tape' | 'gates';
+  /** Checkpoint budget of the tape in bytes (default 64 MiB); 0 uncomputes ψ everywhere. */
+  checkpointBytes?: number;
+  /** Cache-blocked low wires in the tape (default true; false for the tests). */
+  blocking?: boolean;
+}
+
 /** Reusable buffers for adjoint passes over one program. */
 export class AdjointWorkspace {
   readonly psi: Statevector;
@@ -137,9 +151,12 @@ export class AdjointWorkspace {
   /** C†, U†, E for the fused SIMD rotation step, in the SIMD memory. */
   readonly mats: Float64Array;
   readonly tmp = new Float64Array(8);
-  constructor(readonly prog: Program) {
+  /** The fused operation tape (null for mid-circuit programs or the 'gates' backward pass). */
+  readonly tape: AdjointTape | null;
+  constructor(readonly prog: Program, opts: AdjointWorkspaceOptions = {}) {
     const n = prog.numQubits;
-    this.forward = prog.midCircuit ? null : new FusedRunner(prog);
+    this.tape = prog.midCircuit || opts.backward === 'gates' ? null : new AdjointTape(prog, opts.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES, opts.blocking ?? true);
+    this.forward = prog.midCircuit || this.tape ? null : new FusedRunner(prog);
     this.pending = new Float64Array(8 * n);
     this.pendingState = new Uint8Array(n);
     this.mats = allocAmplitudes(24);
@@ -154,6 +171,7 @@ export class AdjointWorkspace {
 /** Forward pass of adjoint differentiation: ws.psi ← the final state (from |0…0⟩ or from `initial`). */
 export function adjointForward(ws: AdjointWorkspace, params: ArrayLike<number>, inputs: ArrayLike<number>, initial?: Float64Array): void {
   if (initial) ws.psi.data.set(initial); else ws.psi.reset();
+  if (ws.tape) { ws.tape.forward(ws.psi, params, inputs, ws.scratch); return; }
   // The fused runner prepares every gate's matrix (prepareGate), which the backward pass reads.
   if (ws.forward) ws.forward.run(ws.psi, params, inputs);
   else runProgram(ws.prog, ws.psi, { params, inputs, scratch: ws.scratch, trusted: true });
@@ -213,11 +231,13 @@ function rotationStep(ws: AdjointWorkspace, n: number, q: number, ins: GateInstr
  * Backward pass: expects ws.psi = the final state and ws.lam = O|ψ⟩ for the (any Hermitian)
  * observable O; walks the gates back carrying λ = U_{k+1}†…U_N† O|ψ⟩ and accumulates
  * ∂⟨O⟩/∂angle_k = 2 Re⟨λ_k| ∂U_k |ψ_{k−1}⟩ into dparams and dinputs through the chain rule.
- * Leaves ws.lam = U†O|ψ⟩ and ws.psi = the initial state, so a caller that prepared the initial state
- * from inputs can differentiate that too (∂⟨O⟩/∂ψ0 = 2 Re⟨λ|·⟩).
+ * Leaves ws.lam = U†O|ψ⟩, so a caller that prepared the initial state from inputs can differentiate
+ * that too (∂⟨O⟩/∂ψ0 = 2 Re⟨λ|·⟩). ws.psi is left unspecified (the final state where the tape's
+ * checkpoints covered the pass, partly uncomputed elsewhere).
  */
-export function adjointBackward(ws: AdjointWorkspace, inputs: ArrayLike<number>, dparams: Float64Array, dinputs: Float64Array): void {
+export function adjointBackward(ws: AdjointWorkspace, inputs: ArrayLike<number>, dparams: Float64Array, dinputs: Float64Array, fullLambda = true): void {
   const n = ws.prog.numQubits, psi = ws.psi, lam = ws.lam;
+  if (ws.tape) { ws.tape.backward(psi.data, lam, n, inputs, dparams, dinputs, ws.scratch, chainRule, fullLambda); return; }
   const gates = ws.prog.instrs as GateInstr[];
   // With ψ and λ in the SIMD memory, constant one-qubit gates wait per wire and are folded into
   // the next rotation's fused step (or applied together when another gate needs the wire).
@@ -301,10 +321,11 @@ export function adjointPass(
 ): void {
   const n = ws.prog.numQubits, psi = ws.psi;
   adjointForward(ws, params, inputs);
-  // The backward pass consumes ψ: keep a copy only when another observable needs it.
-  if (termsList.length > 1) ws.saved.set(psi.data);
+  // The backward pass may move ψ (uncomputing past the checkpoints): keep a copy only when another observable needs it.
+  const keep = termsList.length > 1 && (!ws.tape || ws.tape.uncomputes);
+  if (keep) ws.saved.set(psi.data);
   for (let o = 0; o < termsList.length; o++) {
-    if (o > 0) psi.data.set(ws.saved);
+    if (o > 0 && keep) psi.data.set(ws.saved);
     if (termsList[o].length === 1 && applyPauliSimd(ws, n, termsList[o][0])) {
       // λ = c·P|ψ⟩ in SIMD, and ⟨O⟩ = Re⟨ψ|λ⟩ from it: no separate expectation pass.
       values[o] = simd()!.exports.dotRe(simdPointer(psi.data), simdPointer(ws.lam), 2 ** n);
@@ -312,7 +333,8 @@ export function adjointPass(
       values[o] = expectationSV(psi.data, n, termsList[o]);
       applyObservableSV(ws.lam, psi.data, n, termsList[o]);
     }
-    adjointBackward(ws, inputs, dparams[o], dinputs[o]);
+    // Only the derivatives are wanted here: λ stops at the first parametric operation.
+    adjointBackward(ws, inputs, dparams[o], dinputs[o], false);
   }
 }
 

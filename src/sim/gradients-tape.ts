@@ -1,0 +1,344 @@
+/**
+ * Adjoint differentiation (Jones & Gacon 2020) on the fused forward pass, with checkpoints.
+ *
+ * The forward pass runs the program as fused.ts does (consecutive uncontrolled one-qubit gates on a
+ * wire multiplied into one 2x2, the pending wires below BLOCK_QUBITS flushed together in one
+ * cache-blocked pass) and records that sequence of operations. The backward pass walks the
+ * operations, not the gates:
+ *
+ * - A parameter inside a fused product M = g_m…g_j…g_1 on wire q: with B = g_m…g_{j+1} and
+ *   E = (∂g_j)·g_j†, ∂M = (B E B†)·M, so its derivative is 2 Re⟨λ|E'|ψ⟩ with E' = B E B† on q and
+ *   λ, ψ both taken AFTER the operation. Gates on other wires in the same blocked operation commute
+ *   with E'. ⟨λ|E'|ψ⟩ = Σ_ab E'_ab R_ab with R_ab = Σ conj(λ[·a·]) ψ[·b·] (bit q = a, b), so one
+ *   read-only sweep per wire gives every parameter fused on it (asm/adjoint.ts wireInner).
+ * - A parametric multi-qubit or controlled gate U: 2 Re⟨λ|(∂U)U†|ψ⟩ on its control subspace,
+ *   again with the states after it.
+ *
+ * ψ after each parametric operation is copied aside during the forward pass (checkpoints, up to
+ * `checkpointBytes`, earliest first), so the backward pass moves only λ. Past the budget the
+ * backward pass uncomputes ψ from the final state (op† per operation) until it reaches the
+ * checkpointed part: memory is bounded and the result is the same either way.
+ */
+import { adjointInto, applyGateMatrix, type ApplyScratch } from './apply.js';
+import { apply1, applyDiag1, derivativeInner } from './kernels.js';
+import { prepareGate, type GateInstr, type Program } from './program.js';
+import { BLOCK_QUBITS, allocAmplitudes, simd, simdApply1, simdApply1Blocked, simdDiag1, simdPointer } from './simd.js';
+import type { Statevector } from './statevector.js';
+
+/** Default checkpoint budget: 64 MiB of saved states per workspace. */
+export const DEFAULT_CHECKPOINT_BYTES = 64 * 2 ** 20;
+
+/** Fused one-qubit products on distinct wires (LOW: the first op.k of them in one blocked pass); one other gate. */
+const WIRE = 0, LOW = 1, GATE = 2;
+
+interface Member {
+  /** Instruction index, angle slot, and position of its wire in op.wires (−1 for a GATE op). */
+  k: number; slot: number; wi: number;
+  /** E' = B·(∂g)g†·B† (2x2, re/im interleaved), or (∂U)U† (D×D) for a GATE op. */
+  e: Float64Array;
+}
+
+interface Op {
+  kind: number;
+  wires: number[];
+  /** Per wire: the instruction indices fused on it, in forward order (WIRE and LOW ops). */
+  groups: number[][];
+  /** The instruction of a GATE op; for a LOW op the number of leading wires (all below BLOCK_QUBITS) applied in one blocked pass. */
+  k: number;
+  members: Member[];
+  /** Per wire: the fused product M and M† (8 f64 each). */
+  mats: Float64Array;
+  adj: Float64Array;
+  /** Checkpoint slot holding ψ after this op, −1 when none. */
+  ck: number;
+  /** Per wire, set by prepareOp: 0 = some E' not anti-Hermitian (full sweep), 1 = anti-Hermitian without diagonal, 2 = with. */
+  anti: Uint8Array;
+}
+
+interface WireInnerExport {
+  wireInner(psi: number, lam: number, q: number, lo: number, hi: number, out: number): void;
+  wireInnerAnti(psi: number, lam: number, q: number, lo: number, hi: number, out: number, diag: boolean): void;
+}
+
+/** 1 when e (2x2) is anti-Hermitian with a zero diagonal, 2 with a diagonal, 0 when not anti-Hermitian (to rounding). */
+function antiKind(e: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < 8; i++) s = Math.max(s, Math.abs(e[i]));
+  const tol = 1e-13 * s;
+  if (Math.abs(e[0]) > tol || Math.abs(e[6]) > tol || Math.abs(e[4] + e[2]) > tol || Math.abs(e[5] - e[3]) > tol) return 0;
+  return e[1] === 0 && e[7] === 0 ? 1 : 2;
+}
+
+function mul2(a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Array): void {
+  for (let r = 0; r < 2; r++) for (let c = 0; c < 2; c++) {
+    let re = 0, im = 0;
+    for (let k = 0; k < 2; k++) {
+      const xr = a[4 * r + 2 * k], xi = a[4 * r + 2 * k + 1], yr = b[4 * k + 2 * c], yi = b[4 * k + 2 * c + 1];
+      re += xr * yr - xi * yi; im += xr * yi + xi * yr;
+    }
+    out[4 * r + 2 * c] = re; out[4 * r + 2 * c + 1] = im;
+  }
+}
+
+/** D×D complex product out = a·b (out distinct from a and b). */
+function mulD(a: Float64Array, b: Float64Array, D: number, out: Float64Array): void {
+  for (let r = 0; r < D; r++) for (let c = 0; c < D; c++) {
+    let re = 0, im = 0;
+    for (let k = 0; k < D; k++) {
+      const xr = a[2 * (r * D + k)], xi = a[2 * (r * D + k) + 1], yr = b[2 * (k * D + c)], yi = b[2 * (k * D + c) + 1];
+      re += xr * yr - xi * yi; im += xr * yi + xi * yr;
+    }
+    out[2 * (r * D + c)] = re; out[2 * (r * D + c) + 1] = im;
+  }
+}
+
+/** TypeScript reference of asm wireInner: R (8 f64) for wire q of an n-qubit pair (λ, ψ). */
+export function wireInnerTs(psi: Float64Array, lam: Float64Array, n: number, q: number, out: Float64Array): void {
+  const N = 2 ** n, b = 2 ** q;
+  let r00 = 0, i00 = 0, r01 = 0, i01 = 0, r10 = 0, i10 = 0, r11 = 0, i11 = 0;
+  for (let i = 0; i < N; i++) {
+    if (Math.floor(i / b) % 2 === 1) continue;
+    const x = 2 * i, y = 2 * (i + b);
+    const xr = psi[x], xi = psi[x + 1], yr = psi[y], yi = psi[y + 1];
+    const ar = lam[x], ai = lam[x + 1], br = lam[y], bi = lam[y + 1];
+    r00 += ar * xr + ai * xi; i00 += ar * xi - ai * xr;
+    r01 += ar * yr + ai * yi; i01 += ar * yi - ai * yr;
+    r10 += br * xr + bi * xi; i10 += br * xi - bi * xr;
+    r11 += br * yr + bi * yi; i11 += br * yi - bi * yr;
+  }
+  out[0] = r00; out[1] = i00; out[2] = r01; out[3] = i01; out[4] = r10; out[5] = i10; out[6] = r11; out[7] = i11;
+}
+
+/** The fused operation sequence of one program, with its checkpoints and scratch. */
+export class AdjointTape {
+  readonly ops: Op[] = [];
+  /** Saved states (in the SIMD memory when active), allocated as first needed. */
+  private ckpts: Float64Array[] = [];
+  private slots: number;
+  /** Operation boundary ψ sits at after the backward pass (ops.length = the final state). */
+  psiAt = 0;
+  /** Whether the last forward pass left some parametric op without a checkpoint (the backward pass then moves ψ). */
+  uncomputes = false;
+  private readonly R: Float64Array;
+  private readonly t1 = new Float64Array(8);
+  private readonly t2 = new Float64Array(8);
+  private readonly B = new Float64Array(8);
+  private readonly g = new Float64Array(8);
+  private readonly dU: Float64Array;
+  private readonly ud: Float64Array;
+  private readonly dk: Float64Array;
+  private readonly blocking: boolean;
+  /** The first operation with a derivative (ops.length when none). */
+  private firstParam = 0;
+  /** Off to take the TypeScript reference sweep for the inner products (tests). */
+  useSimd = true;
+
+  constructor(readonly prog: Program, checkpointBytes = DEFAULT_CHECKPOINT_BYTES, blocking = true) {
+    const n = prog.numQubits;
+    this.slots = Math.max(0, Math.floor(checkpointBytes / (16 * 2 ** n)));
+    this.R = allocAmplitudes(8);
+    let maxD = 2;
+    for (const ins of prog.instrs) if (ins.kind === 'gate') maxD = Math.max(maxD, 1 << ins.targets.length);
+    this.dU = new Float64Array(2 * maxD * maxD);
+    this.ud = new Float64Array(2 * maxD * maxD);
+    this.dk = new Float64Array(2 * maxD * maxD);
+    this.blocking = blocking && n > BLOCK_QUBITS && simd() !== null;
+    this.plan();
+  }
+
+  /** The fusion plan: the same flush decisions as FusedRunner (fused.ts), fixed by the program's structure. */
+  private plan(): void {
+    const n = this.prog.numQubits, instrs = this.prog.instrs;
+    const open: (number[] | null)[] = new Array(n).fill(null);
+    const newOp = (kind: number, wires: number[], groups: number[][], k: number): Op => {
+      const op: Op = { kind, wires, groups, k, members: [], mats: new Float64Array(8 * wires.length), adj: new Float64Array(8 * wires.length), ck: -1, anti: new Uint8Array(wires.length) };
+      if (kind === GATE) {
+        const ins = instrs[k] as GateInstr, D = 1 << ins.targets.length;
+        for (let s = 0; s < ins.angles.length; s++) if (ins.angles[s].src.length > 0) op.members.push({ k, slot: s, wi: -1, e: new Float64Array(2 * D * D) });
+      } else {
+        groups.forEach((g, wi) => {
+          for (const gk of g) {
+            const ins = instrs[gk] as GateInstr;
+            for (let s = 0; s < ins.angles.length; s++) if (ins.angles[s].src.length > 0) op.members.push({ k: gk, slot: s, wi, e: new Float64Array(8) });
+          }
+        });
+      }
+      return op;
+    };
+    // Every open wire is flushed when a multi-qubit gate needs one of them (flushing early is exact:
+    // the products commute with the gates on other wires). The fused wires then form ONE operation,
+    // so one checkpoint and one λ boundary serve a whole layer; its wires below BLOCK_QUBITS share
+    // one cache-blocked pass as in FusedRunner.
+    const closeAll = () => {
+      const ws: number[] = [];
+      for (let q = 0; q < n; q++) if (open[q]) ws.push(q);
+      if (ws.length === 0) return;
+      let low = 0;
+      if (this.blocking) while (low < ws.length && ws[low] < BLOCK_QUBITS) low++;
+      this.ops.push(newOp(low >= 2 ? LOW : WIRE, ws, ws.map((q) => open[q]!), low >= 2 ? low : 0));
+      for (const q of ws) open[q] = null;
+    };
+    for (let k = 0; k < instrs.length; k++) {
+      const ins = instrs[k];
+      if (ins.kind !== 'gate') continue;
+      if (ins.targets.length === 1 && ins.cmask === 0) { (open[ins.targets[0]] ??= []).push(k); continue; }
+      let touched = false;
+      for (const w of ins.targets) if (open[w]) touched = true;
+      for (const w of ins.controls) if (open[w]) touched = true;
+      if (touched) closeAll();
+      this.ops.push(newOp(GATE, [...ins.targets], [], k));
+    }
+    closeAll();
+    this.firstParam = this.ops.findIndex((op) => op.members.length > 0);
+    if (this.firstParam < 0) this.firstParam = this.ops.length;
+  }
+
+  /** Per fused wire: M = g_m…g_1 and M†, and every member's E' = B E B† (one sweep from the last gate back). */
+  private prepareOp(op: Op): void {
+    const instrs = this.prog.instrs, B = this.B, t1 = this.t1, t2 = this.t2, g = this.g;
+    if (op.kind === GATE) {
+      const ins = instrs[op.k] as GateInstr, D = 1 << ins.targets.length;
+      if (op.members.length === 0) return;
+      adjointInto(ins.matrix, D, this.ud);
+      for (const m of op.members) { ins.def.dfill(ins.values, m.slot, this.dU); mulD(this.dU, this.ud, D, m.e); }
+      return;
+    }
+    let mi = op.members.length - 1;
+    for (let wi = op.groups.length - 1; wi >= 0; wi--) {
+      const grp = op.groups[wi];
+      let anti = 1;
+      B[0] = 1; B[1] = 0; B[2] = 0; B[3] = 0; B[4] = 0; B[5] = 0; B[6] = 1; B[7] = 0;
+      for (let j = grp.length - 1; j >= 0; j--) {
+        const ins = instrs[grp[j]] as GateInstr, u = ins.matrix;
+        // g = u† (2x2).
+        g[0] = u[0]; g[1] = -u[1]; g[2] = u[4]; g[3] = -u[5]; g[4] = u[2]; g[5] = -u[3]; g[6] = u[6]; g[7] = -u[7];
+        for (let s = ins.angles.length - 1; s >= 0; s--) {
+          if (ins.angles[s].src.length === 0) continue;
+          const m = op.members[mi--];
+          ins.def.dfill(ins.values, s, this.dU);
+          mul2(this.dU, g, t1); // E = ∂u·u†
+          mul2(B, t1, t2); // B·E
+          // t2·B†
+          const e = m.e;
+          for (let r = 0; r < 2; r++) for (let c = 0; c < 2; c++) {
+            let re = 0, im = 0;
+            for (let k = 0; k < 2; k++) {
+              const xr = t2[4 * r + 2 * k], xi = t2[4 * r + 2 * k + 1], yr = B[4 * c + 2 * k], yi = -B[4 * c + 2 * k + 1];
+              re += xr * yr - xi * yi; im += xr * yi + xi * yr;
+            }
+            e[4 * r + 2 * c] = re; e[4 * r + 2 * c + 1] = im;
+          }
+          const a = antiKind(e);
+          anti = a === 0 || anti === 0 ? 0 : Math.max(anti, a);
+        }
+        mul2(B, u, t1);
+        B.set(t1);
+      }
+      op.anti[wi] = anti;
+      // M = B (the whole product), M† its adjoint.
+      const o = 8 * wi, M = op.mats, A = op.adj;
+      for (let i = 0; i < 8; i++) M[o + i] = B[i];
+      A[o] = B[0]; A[o + 1] = -B[1]; A[o + 2] = B[4]; A[o + 3] = -B[5]; A[o + 4] = B[2]; A[o + 5] = -B[3]; A[o + 6] = B[6]; A[o + 7] = -B[7];
+    }
+  }
+
+  /** One 2x2 (8 f64 at m[o..]) on wire q of s: diagonal or dense, SIMD when s is in its memory. */
+  private apply1(s: Float64Array, n: number, q: number, m: Float64Array, o: number): void {
+    const v = o === 0 && m.length === 8 ? m : m.subarray(o, o + 8);
+    if (v[2] === 0 && v[3] === 0 && v[4] === 0 && v[5] === 0) {
+      if (!simdDiag1(s, n, q, v[0], v[1], v[6], v[7])) applyDiag1(s, n, q, v[0], v[1], v[6], v[7], 0);
+    } else if (!simdApply1(s, n, q, v)) apply1(s, n, q, v, 0);
+  }
+
+  /** Applies op (adjoint = false) or op† to the state s. */
+  private applyOp(op: Op, s: Float64Array, n: number, adjoint: boolean, scratch: ApplyScratch): void {
+    if (op.kind === GATE) {
+      const ins = this.prog.instrs[op.k] as GateInstr, D = 1 << ins.targets.length;
+      const shape = ins.constant ? ins.def.shape : ins.def.shape === 'x' ? 'x' : ins.def.shape === 'swap' ? 'swap' : 'dense';
+      const m = adjoint ? adjointInto(ins.matrix, D, this.ud) : ins.matrix;
+      applyGateMatrix(s, n, shape, ins.targets, m, ins.cmask, scratch);
+      return;
+    }
+    const mats = adjoint ? op.adj : op.mats;
+    let wi = 0;
+    if (op.kind === LOW && simdApply1Blocked(s, n, op.wires, op.k, mats)) wi = op.k;
+    for (; wi < op.wires.length; wi++) this.apply1(s, n, op.wires[wi], mats, 8 * wi);
+  }
+
+  /** Forward pass on sv (already holding the initial state), recording products and checkpoints. */
+  forward(sv: Statevector, params: ArrayLike<number>, inputs: ArrayLike<number>, scratch: ApplyScratch): void {
+    const instrs = this.prog.instrs, n = sv.n, s = sv.data;
+    for (const ins of instrs) if (ins.kind === 'gate') prepareGate(ins, params, inputs);
+    let used = 0;
+    this.uncomputes = false;
+    const last = this.ops.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const op = this.ops[i];
+      this.prepareOp(op);
+      this.applyOp(op, s, n, false, scratch);
+      op.ck = -1;
+      if (op.members.length === 0 || i === last) continue;
+      if (used < this.slots) {
+        if (used === this.ckpts.length) this.ckpts.push(allocAmplitudes(s.length));
+        this.ckpts[used].set(s);
+        op.ck = used++;
+      } else this.uncomputes = true;
+    }
+    this.psiAt = this.ops.length;
+  }
+
+  /**
+   * Backward pass: psi = the final state, lam = O|ψ⟩. Accumulates 2 Re⟨λ|∂U|·⟩ through the chain
+   * rule into dparams/dinputs and leaves lam = U†O|ψ⟩; psi ends at operation boundary psiAt
+   * (the final state when every parametric op had a checkpoint).
+   */
+  backward(psi: Float64Array, lam: Float64Array, n: number, inputs: ArrayLike<number>, dparams: Float64Array, dinputs: Float64Array, scratch: ApplyScratch,
+    chain: (ins: GateInstr, slot: number, g: number, inputs: ArrayLike<number>, dp: Float64Array, dx: Float64Array) => void, fullLambda = true): void {
+    const instrs = this.prog.instrs, R = this.R;
+    const x = simd()?.exports as unknown as WireInnerExport | undefined;
+    const pl = simdPointer(lam), pR = simdPointer(R), pairs = 2 ** (n - 1);
+    let at = this.ops.length;
+    for (let i = this.ops.length - 1; i >= 0; i--) {
+      const op = this.ops[i];
+      if (op.members.length > 0) {
+        let src: Float64Array;
+        if (at === i + 1) src = psi;
+        else if (op.ck >= 0) src = this.ckpts[op.ck];
+        else {
+          while (at > i + 1) this.applyOp(this.ops[--at], psi, n, true, scratch);
+          src = psi;
+        }
+        if (op.kind === GATE) {
+          const ins = instrs[op.k] as GateInstr, sc = scratch.forQubits(ins.targets.length);
+          for (const m of op.members) {
+            const [re] = derivativeInner(lam, src, n, ins.targets, m.e, ins.cmask, sc);
+            chain(ins, m.slot, 2 * re, inputs, dparams, dinputs);
+          }
+        } else {
+          const ps = this.useSimd && x && pl >= 0 && pR >= 0 ? simdPointer(src) : -1;
+          let wi = -1, kind = 0;
+          for (const m of op.members) {
+            if (m.wi !== wi) {
+              wi = m.wi;
+              const q = op.wires[wi];
+              kind = ps >= 0 ? op.anti[wi] : 0;
+              if (kind > 0) x!.wireInnerAnti(ps, pl, q, 0, pairs, pR, kind === 2);
+              else if (ps >= 0) x!.wireInner(ps, pl, q, 0, pairs, pR);
+              else wireInnerTs(src, lam, n, q, R);
+            }
+            const e = m.e;
+            let re: number;
+            // Anti-Hermitian E': R = (Re S, Im S, Im R00, Im R11), see asm/adjoint.ts.
+            if (kind > 0) re = e[2] * R[0] - e[3] * R[1] - (kind === 2 ? e[1] * R[2] + e[7] * R[3] : 0);
+            else { re = 0; for (let t = 0; t < 8; t += 2) re += e[t] * R[t] - e[t + 1] * R[t + 1]; }
+            chain(instrs[m.k] as GateInstr, m.slot, 2 * re, inputs, dparams, dinputs);
+          }
+        }
+      }
+      // λ is needed before the first parametric op only when the caller reads U†O|ψ⟩.
+      if (!fullLambda && i <= this.firstParam) break;
+      this.applyOp(op, lam, n, true, scratch);
+    }
+    this.psiAt = at;
+  }
+}
