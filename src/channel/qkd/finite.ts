@@ -49,8 +49,11 @@ export function tomamichelKeyLength(o: TomamichelInput): { key_length: number; m
  * leak_EC = 1.1·n·h(Q) at the channel's error rate Q by default. The paper's Discussion states that
  * Table II was optimised with leak_EC = ξ·n·h(Q_tol), ξ = 1.1, and ε_rob bounded by the probability
  * that the sampled error rate exceeds Q_tol; `leakOn: 'qtol'` evaluates that reading. Neither reading
- * reproduces the whole table (see finite.test.ts): with h(Q_tol) every row's published rate lies
- * above the maximum of eq. (3) over k, with h(Q) the n = 10⁶ rows match and the smaller n do not.
+ * reproduces the whole table (see finite.test.ts): with h(Q) the n = 10⁶ rows match and the smaller n
+ * fall short of the published rates by roughly 530 (n = 10⁴) and 1,450 (n = 10⁵) key bits at either
+ * QBER; with h(Q_tol) every row's published rate lies above the maximum of eq. (3) over k, and the
+ * table's own (Q_tol, ε_rob) pairs could not be optimal, since ε_rob would have to fall faster in
+ * Q_tol − Q than any sampling bound does.
  */
 export function tomamichelExpectedRate(o: { n: number; k: number; qber: number; qtol: number; epsPerBit: number; epsRob: number; leakOn?: 'qber' | 'qtol' }): { rate: number; key_length: number; signals: number; p_x: number } {
   const { n, k, qber, qtol, epsPerBit, epsRob } = o;
