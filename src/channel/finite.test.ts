@@ -186,3 +186,16 @@ test('Tomamichel et al. 2012, Table II: its (Q_tol, ε_rob) pairs are an optimum
     assert.ok(channel > 1 && channel < 2.2, `n = ${n}, Q = ${Q}: exponent with h(Q) ${channel.toFixed(2)}`);
   }
 });
+
+test('Tomamichel et al. 2012, Discussion: with leak h(Q) and k growing like √n, the expected rate ℓ/M(n, k) of eq. (3) tends to 1 − 2h(Q)', () => {
+  // The paper's asymptotic statement: μ vanishes and n/M(n, k) → 1 when k ∝ √n, for any ε > 0.
+  const gap = (n: number, q: number) => {
+    const k = Math.round(10 * Math.sqrt(n));
+    const l = tomamichelKeyLength({ n, k, qber: q, epsSec: 1e-10, epsCor: 1e-10, leakEc: n * h2(q) }).key_length;
+    return Math.abs(l / (Math.sqrt(n) + Math.sqrt(k)) ** 2 - (1 - 2 * h2(q)));
+  };
+  for (const q of [0.01, 0.025, 0.05]) {
+    assert.ok(gap(1e16, q) < 2e-3, `Q = ${q}: gap ${gap(1e16, q)}`);
+    assert.ok(gap(1e16, q) < gap(1e10, q) && gap(1e10, q) < gap(1e6, q));
+  }
+});
