@@ -52,11 +52,15 @@ export function phase16(ptr: usize, idx: usize, cosT: usize, sinT: usize, lo: u3
 
 @inline function mix1With(ptr: usize, q: u32, C: v128, S: v128, unit: bool, lo: u32, hi: u32): void {
   const low: u32 = (1 << q) - 1, off: usize = <usize>1 << (q + 4);
-  for (let j = lo; j < hi; j++) {
-    const a = ptr + (<usize>(((j & ~low) << 1) | (j & low)) << 4), b = a + off;
-    const x = v128.load(a), y = v128.load(b);
-    v128.store(a, f64x2.add(diag(C, x, unit), f64x2.mul(S, swapLanes(y))));
-    v128.store(b, f64x2.add(diag(C, y, unit), f64x2.mul(S, swapLanes(x))));
+  for (let j = lo; j < hi;) {
+    // One run of consecutive pairs (same bits above q) at a time, as in mix2With.
+    const run = min(hi, (j | low) + 1);
+    for (let a = ptr + (<usize>(((j & ~low) << 1) | (j & low)) << 4), end = a + (<usize>(run - j) << 4); a < end; a += 16) {
+      const b = a + off, x = v128.load(a), y = v128.load(b);
+      v128.store(a, f64x2.add(diag(C, x, unit), f64x2.mul(S, swapLanes(y))));
+      v128.store(b, f64x2.add(diag(C, y, unit), f64x2.mul(S, swapLanes(x))));
+    }
+    j = run;
   }
 }
 
@@ -86,11 +90,22 @@ export function mix1t(ptr: usize, q: u32, t: f64, lo: u32, hi: u32): void {
 @inline function mix2With(ptr: usize, q1: u32, q2: u32, CC: v128, CS: v128, SS: v128, unit: bool, lo: u32, hi: u32): void {
   const m1: u32 = (1 << q1) - 1, m2: u32 = (1 << (q2 - 1)) - 1;
   const o1: usize = <usize>1 << (q1 + 4), o2: usize = <usize>1 << (q2 + 4);
-  for (let j = lo; j < hi; j++) {
-    // Zeros inserted at q1, then at q2 (m2 covers the bits below q2 after the first insertion).
+  if (q1 == 0) {
+    // Runs of one quadruple: insert both zeros per index (bit 0 of x is always clear).
+    for (let j = lo; j < hi; j++) {
+      const x = ((j & ~m2) << 2) | ((j & m2) << 1);
+      quad(ptr + (<usize>x << 4), o1, o2, CC, CS, SS, unit);
+    }
+    return;
+  }
+  for (let j = lo; j < hi;) {
+    // Zeros inserted at q1, then at q2 (m2 covers the bits below q2 after the first insertion);
+    // the quadruples of one run (same bits above q1) are consecutive, so only its start is derived.
     let x = ((j & ~m1) << 1) | (j & m1);
     x = ((x & ~(2 * m2 + 1)) << 1) | (x & (2 * m2 + 1));
-    quad(ptr + (<usize>x << 4), o1, o2, CC, CS, SS, unit);
+    const run = min(hi, (j | m1) + 1);
+    for (let a = ptr + (<usize>x << 4), end = a + (<usize>(run - j) << 4); a < end; a += 16) quad(a, o1, o2, CC, CS, SS, unit);
+    j = run;
   }
 }
 
