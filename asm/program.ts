@@ -14,6 +14,7 @@
  *   APPLY2   [8, slot, q0, q1, cmask]  4x4 at slot, q0 most significant
  *   DIAG2    [9, slot, q0, q1, cmask]
  *   SWAP     [10, 0, q0, q1, cmask]
+ *   PERM     [11, table, scratch]      amplitude j ← amplitude at byte offset table[j] (u32), via scratch
  * Angle record: i32 term count at +0, f64 offset at +8, then per term 24 bytes: i32 source
  * (0 parameter, 1 input), i32 index, i32 second input index or −1, f64 coefficient at +16.
  */
@@ -95,7 +96,8 @@ function apply1At(state: usize, n: i32, q: i32, cmask: u32, m: usize): void {
 }
 
 /** Runs `count` ops on the n-qubit state at `state`, angles read from the parameter and input rows. */
-export function runOps(ops: usize, count: i32, state: usize, n: i32, params: usize, inputs: usize): void {
+export function runOps(ops: usize, count: i32, home: usize, n: i32, params: usize, inputs: usize): void {
+  let state = home;
   for (let k = 0; k < count; k++) {
     const op = ops + (<usize>k << 5);
     const code = load<i32>(op), slot = <usize>load<i32>(op, 4);
@@ -145,8 +147,17 @@ export function runOps(ops: usize, count: i32, state: usize, n: i32, params: usi
         kernelSwap(state, load<i32>(op, 8), load<i32>(op, 12), cmask, 0, pairs(n, 2, cmask));
         break;
       }
+      case 11: {
+        // A run of controlled-X/SWAP gates as one gather (the state is small: n ≤ 12) into the
+        // other buffer, which then holds the state: no copy back until the end.
+        const other = state == home ? <usize>load<i32>(op, 8) : home, N = <usize>1 << n;
+        for (let j: usize = 0; j < N; j++) v128.store(other + (j << 4), v128.load(state + <usize>load<u32>(slot + (j << 2))));
+        state = other;
+        break;
+      }
       default:
         break;
     }
   }
+  if (state != home) memory.copy(home, state, (<usize>16) << n);
 }

@@ -10,6 +10,7 @@ import { runProgram } from './execute.js';
 import { Statevector } from './statevector.js';
 import { FusedRunner } from './fused.js';
 import { observable, Z } from './observable.js';
+import { CircuitBuilder, param } from './circuit.js';
 import { randomCircuit, randomVector } from '../testing/random-circuits.js';
 import { assertAllClose } from '../testing/shared.js';
 
@@ -80,4 +81,13 @@ test('gates split across a thread team leave exactly the state one thread leaves
   } finally {
     await team.close();
   }
+});
+
+test('a circuit edited in place after a batch gives the edited circuit\'s values in the next batch', () => {
+  const c = new CircuitBuilder(2).ry(0, param(0)).cx(0, 1).build();
+  const before = batchExpectations(c, [Z(1)], { params: [Math.PI] });
+  assertAllClose(before, [-1], 1e-12, 'before');
+  (c.ops[0] as { gate: string }).gate = 'rz';
+  const after = batchExpectations(c, [Z(1)], { params: [Math.PI] });
+  assertAllClose(after, [1], 1e-12, 'after the edit');
 });

@@ -16,7 +16,39 @@ import { Evaluator, type EvalOptions } from './evaluator.js';
 import { AdjointWorkspace, adjointPass } from './gradients.js';
 import { compileObservable, expectationSV, type Observable } from './observable.js';
 import { compile, type Program } from './program.js';
-import { compileWasm } from './wasm-program.js';
+import { chooseMethod } from './simulate.js';
+import { compileWasm, type WasmProgram } from './wasm-program.js';
+
+/**
+ * Compiled programs of recent circuits, by content: a circuit is plain data, so equal JSON means
+ * an equal circuit (and a caller who edits a circuit in place gets a fresh compile). A batch call
+ * repeated on one circuit (training epochs, a pool worker that receives a copy per call) then
+ * skips compiling, about a millisecond per call, a tenth of a 500-row chunk of small circuits.
+ */
+const recentPrograms = new Map<string, Program>();
+const RECENT_PROGRAMS = 8;
+/** The interpreter of a compiled program (null when it does not take it), made once per program. */
+const interpreters = new WeakMap<Program, WasmProgram | null>();
+
+function programOf(circuit: Circuit | Program): Program {
+  if ('instrs' in circuit) return circuit;
+  const key = JSON.stringify(circuit);
+  let prog = recentPrograms.get(key);
+  if (prog) {
+    recentPrograms.delete(key); // most recent last
+  } else {
+    prog = compile(circuit);
+    if (recentPrograms.size >= RECENT_PROGRAMS) recentPrograms.delete(recentPrograms.keys().next().value!);
+  }
+  recentPrograms.set(key, prog);
+  return prog;
+}
+
+function interpreterOf(prog: Program): WasmProgram | null {
+  let w = interpreters.get(prog);
+  if (w === undefined) { w = compileWasm(prog); interpreters.set(prog, w); }
+  return w;
+}
 
 export interface BatchInput {
   /** Row-major inputs, rows × inputCols. */
@@ -74,26 +106,29 @@ function shape(prog: Program, b: BatchInput): { X: RowMatrix | null; P: RowMatri
 
 /** Expectations for every row: a rows × observables matrix (row-major). */
 export function batchExpectations(circuit: Circuit | Program, observables: Observable[], b: BatchInput, opts: EvalOptions = {}): Float64Array {
-  const prog = 'instrs' in circuit ? circuit : compile(circuit);
+  const prog = programOf(circuit);
   const { X, P, rows } = shape(prog, b);
-  const ev = new Evaluator(prog, observables, opts);
   // Every row was checked by shape() (finite values, enough columns); shared parameters are checked once here.
   if (!P && prog.numParams > 0) for (let i = 0; i < prog.numParams; i++) if (!Number.isFinite(b.params![i])) throw new QmlError(`parameter ${i} is ${b.params![i]}`, `params[${i}]`);
-  ev.trusted = true;
-  const m = observables.length, out = new Float64Array(rows * m), row = new Float64Array(m);
+  if (!Array.isArray(observables) || observables.length === 0) throw new QmlError('at least one observable is needed');
+  const m = observables.length, out = new Float64Array(rows * m);
   const empty = new Float64Array(0);
   // Exact, noiseless statevector rows run whole in the SIMD interpreter when it takes the circuit.
-  const wasm = ev.method === 'statevector' && !ev.noise && !ev.shots ? compileWasm(prog) : null;
+  const n = prog.numQubits;
+  const wasm = !opts.noise && !opts.shots && chooseMethod(n, false, opts.method) === 'statevector' ? interpreterOf(prog) : null;
   if (wasm) {
-    const n = prog.numQubits;
+    const terms = observables.map((o, i) => compileObservable(o, n, `observables[${i}]`));
     for (let r = 0; r < rows; r++) {
       const x = X ? X.data.subarray(r * X.cols, (r + 1) * X.cols) : empty;
       const p = P ? P.data.subarray(r * P.cols, (r + 1) * P.cols) : b.params ?? empty;
       const s = wasm.run(p, x);
-      for (let o = 0; o < m; o++) out[r * m + o] = expectationSV(s, n, ev.terms[o]);
+      for (let o = 0; o < m; o++) out[r * m + o] = expectationSV(s, n, terms[o]);
     }
     return out;
   }
+  const ev = new Evaluator(prog, observables, opts);
+  ev.trusted = true;
+  const row = new Float64Array(m);
   for (let r = 0; r < rows; r++) {
     const x = X ? X.data.subarray(r * X.cols, (r + 1) * X.cols) : empty;
     const p = P ? P.data.subarray(r * P.cols, (r + 1) * P.cols) : b.params ?? empty;
@@ -114,7 +149,7 @@ export interface BatchJacobian {
 
 /** Adjoint Jacobians for every row, w.r.t. both parameters and inputs (noiseless, exact). */
 export function batchAdjoint(circuit: Circuit | Program, observables: Observable[], b: BatchInput): BatchJacobian {
-  const prog = 'instrs' in circuit ? circuit : compile(circuit);
+  const prog = programOf(circuit);
   if (prog.midCircuit) throw new QmlError('adjoint differentiation needs a circuit without mid-circuit measurement');
   const { X, P, rows } = shape(prog, b);
   const m = observables.length, NP = prog.numParams, NX = prog.numInputs;

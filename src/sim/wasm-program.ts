@@ -20,11 +20,17 @@
 import type { GateInstr, Program } from './program.js';
 import { allocAmplitudes, simd, simdPointer, type SimdExports } from './simd.js';
 
-const OP = { FILL_ROT: 1, FILL_P: 2, FILL_U3: 3, MUL1: 4, APPLY1: 5, DIAG1: 6, X: 7, APPLY2: 8, DIAG2: 9, SWAP: 10 } as const;
+const OP = { FILL_ROT: 1, FILL_P: 2, FILL_U3: 3, MUL1: 4, APPLY1: 5, DIAG1: 6, X: 7, APPLY2: 8, DIAG2: 9, SWAP: 10, PERM: 11 } as const;
+/**
+ * Up to this many qubits a run of two or more controlled-X and SWAP gates (a CNOT chain) becomes
+ * one gather through a table of 2^n source offsets (16 KiB at 12 qubits) instead of one pass per
+ * gate: a permutation only moves amplitudes, so the result is the same to the bit.
+ */
+export const PERM_MAX_QUBITS = 12;
 /** Fields of each op that hold byte addresses (relative while compiling, absolute once placed). */
 const ADDRESS_FIELDS: Record<number, number[]> = {
   [OP.FILL_ROT]: [1, 2, 3], [OP.FILL_P]: [1, 2], [OP.FILL_U3]: [1, 2, 3, 4], [OP.MUL1]: [1, 2, 3],
-  [OP.APPLY1]: [1], [OP.DIAG1]: [1], [OP.X]: [], [OP.APPLY2]: [1], [OP.DIAG2]: [1], [OP.SWAP]: [],
+  [OP.APPLY1]: [1], [OP.DIAG1]: [1], [OP.X]: [], [OP.APPLY2]: [1], [OP.DIAG2]: [1], [OP.SWAP]: [], [OP.PERM]: [1],
 };
 
 /** A bump allocator over a growing byte image, 16-byte aligned. */
@@ -47,6 +53,9 @@ class Image {
   }
   i32(at: number, v: number): void {
     new DataView(this.bytes.buffer).setInt32(at, v, true);
+  }
+  u32s(at: number, values: Uint32Array): void {
+    new Uint8Array(this.bytes.buffer, at, 4 * values.length).set(new Uint8Array(values.buffer, values.byteOffset, 4 * values.length));
   }
 }
 
@@ -129,8 +138,38 @@ export function compileWasm(prog: Program): WasmProgram | null {
   // whether it is a single X (then the swap kernel applies it).
   const pending = new Int32Array(n).fill(-1);
   const pendingDiag = new Uint8Array(n), pendingX = new Uint8Array(n);
+  // Pending run of permutation gates (controlled X, SWAP) and the wires it touched.
+  let run: GateInstr[] = [], runMask = 0, perms = 0;
+  const pushPerm = (g: GateInstr) => ops.push(g.targets.length === 1 ? [OP.X, 0, g.targets[0], g.cmask] : [OP.SWAP, 0, g.targets[0], g.targets[1], g.cmask]);
+  const emitRun = () => {
+    if (run.length === 1 || (run.length > 1 && n > PERM_MAX_QUBITS)) run.forEach(pushPerm);
+    else if (run.length > 1) {
+      // Gather table: the new amplitude j comes from src[j] = g1(g2(…gk(j))) (each gate is its own inverse).
+      const N = 2 ** n, src = new Uint32Array(N);
+      for (let j = 0; j < N; j++) {
+        let x = j;
+        for (let k = run.length - 1; k >= 0; k--) {
+          const g = run[k];
+          if ((x & g.cmask) !== g.cmask) continue;
+          if (g.targets.length === 1) x ^= 1 << g.targets[0];
+          else {
+            const b0 = (x >> g.targets[0]) & 1, b1 = (x >> g.targets[1]) & 1;
+            if (b0 !== b1) x ^= (1 << g.targets[0]) | (1 << g.targets[1]);
+          }
+        }
+        src[j] = 16 * x;
+      }
+      const at = img.alloc(4 * N);
+      img.u32s(at, src);
+      ops.push([OP.PERM, at, 0]);
+      perms++;
+    }
+    run = []; runMask = 0;
+  };
   const flush = (q: number) => {
     if (pending[q] < 0) return;
+    // A pending gate on a wire the run already touched came after the run's gates on it.
+    if (runMask & (1 << q)) emitRun();
     const code = pendingX[q] ? OP.X : pendingDiag[q] ? OP.DIAG1 : OP.APPLY1;
     ops.push([code, code === OP.X ? 0 : pending[q], q, 0]);
     pending[q] = -1;
@@ -140,6 +179,15 @@ export function compileWasm(prog: Program): WasmProgram | null {
     if (ins.kind !== 'gate') continue; // measurements at the end read the final state
     const qubits = ins.targets.length;
     if (qubits > 2) return null;
+    const shape = ins.def.shape;
+    if (ins.constant && ((qubits === 1 && shape === 'x' && ins.cmask !== 0) || (qubits === 2 && shape === 'swap'))) {
+      for (const q of ins.targets) flush(q);
+      for (const q of ins.controls) flush(q);
+      run.push(ins);
+      for (const q of ins.targets) runMask |= 1 << q;
+      for (const q of ins.controls) runMask |= 1 << q;
+      continue;
+    }
     let at: number;
     if (ins.constant) at = constSlot(ins.matrix, qubits);
     else {
@@ -156,7 +204,6 @@ export function compileWasm(prog: Program): WasmProgram | null {
       else if (kind === 'u2') ops.push([OP.FILL_U3, at, angleRecord(null, Math.PI / 2), angleRecord(ins.angles[0]), angleRecord(ins.angles[1])]);
       else img.f64(at, [1, 0, 0, 0, 0, 0, 1, 0]);
     }
-    const shape = ins.def.shape;
     if (qubits === 1 && ins.cmask === 0) {
       const q = ins.targets[0];
       if (pending[q] < 0) {
@@ -172,6 +219,7 @@ export function compileWasm(prog: Program): WasmProgram | null {
     }
     for (const q of ins.targets) flush(q);
     for (const q of ins.controls) flush(q);
+    emitRun();
     if (qubits === 1) {
       const code = shape === 'x' ? OP.X : shape === 'diag' ? OP.DIAG1 : OP.APPLY1;
       ops.push([code, code === OP.X ? 0 : at, ins.targets[0], ins.cmask]);
@@ -181,12 +229,15 @@ export function compileWasm(prog: Program): WasmProgram | null {
     }
   }
   for (let q = 0; q < n; q++) flush(q);
+  emitRun();
 
   // Place everything in one block: ops, data image, state, parameters, inputs.
   const opsBytes = 32 * Math.max(1, ops.length);
   const dataAt = opsBytes, stateAt = dataAt + Math.ceil(img.size / 64) * 64;
   const paramSlots = Math.max(2, prog.numParams), inputSlots = Math.max(2, prog.numInputs);
-  const paramsAt = stateAt + 16 * 2 ** n, inputsAt = paramsAt + 8 * Math.ceil(paramSlots / 2) * 2;
+  // The gather of a permutation run writes here, then copies back (only when the program has one).
+  const scratchAt = stateAt + 16 * 2 ** n;
+  const paramsAt = scratchAt + (perms ? 16 * 2 ** n : 0), inputsAt = paramsAt + 8 * Math.ceil(paramSlots / 2) * 2;
   const total = inputsAt + 8 * Math.ceil(inputSlots / 2) * 2;
   const block = allocAmplitudes(total / 8);
   const base = simdPointer(block);
@@ -197,6 +248,7 @@ export function compileWasm(prog: Program): WasmProgram | null {
   ops.forEach((op, i) => {
     const addr = ADDRESS_FIELDS[op[0]];
     for (let f = 0; f < op.length; f++) words[8 * i + f] = addr.includes(f) ? base + dataAt + op[f] : op[f];
+    if (op[0] === OP.PERM) words[8 * i + 2] = base + scratchAt;
   });
   return new WasmProgram(prog, k.exports, block, base, ops.length, base + stateAt, base + paramsAt, paramSlots, base + inputsAt, inputSlots);
 }
