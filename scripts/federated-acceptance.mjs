@@ -16,10 +16,17 @@
  *              per round, 200 rounds), the paper's vector with either sign and the shift against the
  *              mean, on each of --seeds (default 1,2,3); --alie-data nsl-kdd-5 for the five-class task,
  *              --alie-z Z to replace the formula's z, --hidden 64,32 for the MLP's hidden layers;
+ *              --alie-partition dirichlet|classes|column (--alpha, default 0.5; --classes-per-client,
+ *              default 1; --partition-column, default service) for non-IID clients;
+ *              --alie-local-epochs E for the FedAvg regime (Adam, E local epochs, --batch default 8,
+ *              30 rounds); --alie-rounds R, --lr-mlp, --lr-vqc, --clients N, --rules, --alie-models,
+ *              --alie-variants paper,paper-negated,against-mean; --alie-controls adds the honest
+ *              mean plus a random deviation of the crafted deviation's norm beside the same-norm
+ *              random update;
  *   faults     30 % dropout, stragglers past a deadline, a third of the clients cut off for five rounds.
  * Prints one line per run and, last, one JSON object with every number.
  */
-import { defaultFederateConfig, prepareFederation, runFederated, centralReference, ClientPool, sameNormRandom, alie, alieZ, replacementRound } from '../dist/index.js';
+import { defaultFederateConfig, prepareFederation, runFederated, centralReference, ClientPool, sameNormRandom, sameDeviationRandom, alie, alieZ, replacementRound } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const opt = (name, d) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : d; };
@@ -106,44 +113,99 @@ if (want('byzantine')) {
 }
 
 if (want('alie')) {
-  // Baruch et al.'s regime: distributed SGD, each client one SGD step on a mini-batch per round, IID,
-  // many rounds. Both directions of the shift (the paper's μ − zσ on gradients, and z·σ against the
-  // benign mean), each beside a random update of the same norm, on several seeds.
+  // Baruch et al.'s regime by default: distributed SGD, each client one SGD step on a mini-batch per
+  // round, IID, many rounds. --alie-partition / --alie-local-epochs move it to non-IID data and to
+  // FedAvg (several local steps). Each crafted vector beside a random update of the same norm (the
+  // issue's control) and, with --alie-controls, beside the honest mean plus a random deviation of
+  // the crafted deviation's norm (does the direction matter?), on several seeds, with accuracy,
+  // balanced accuracy, loss and what the rule did with the crafted vectors (the mechanism).
   const seeds = seedList;
+  const strArg = (name, d) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : d);
   const models = {
-    mlp: { model: { type: 'mlp', hidden: args.includes('--hidden') ? args[args.indexOf('--hidden') + 1].split(',').map(Number) : [16] }, lr: 0.1 },
-    vqc: { model: { type: 'vqc', qubits: 8, layers: 2 }, lr: 0.2 },
+    mlp: { model: { type: 'mlp', hidden: strArg('hidden', '16').split(',').map(Number) }, lr: opt('lr-mlp', 0.1) },
+    vqc: { model: { type: 'vqc', qubits: 8, layers: 2 }, lr: opt('lr-vqc', 0.2) },
   };
-  const fedsgd = { partition: 'iid', localSteps: 1, optimizer: 'sgd', batchSize: opt('batch', 4), rounds: 200 };
-  const data = args.includes('--alie-data') ? args[args.indexOf('--alie-data') + 1] : 'nsl-kdd';
+  const epochs = opt('alie-local-epochs', 0);
+  // FedAvg regime (--alie-local-epochs E): Adam, E epochs over the client's rows in mini-batches of
+  // --batch (default 8), --alie-rounds rounds (default 30); learning rates 0.01 (MLP), 0.05 (VQC).
+  const regime = epochs > 0
+    ? { localEpochs: epochs, optimizer: 'adam', batchSize: opt('batch', 8), rounds: opt('alie-rounds', 30) }
+    : { localSteps: 1, optimizer: 'sgd', batchSize: opt('batch', 4), rounds: opt('alie-rounds', 200) };
+  if (epochs > 0) { models.mlp.lr = opt('lr-mlp', 0.01); models.vqc.lr = opt('lr-vqc', 0.05); }
+  const partition = strArg('alie-partition', 'iid');
+  const partitionOpts = { partition, alpha: opt('alpha', partition === 'dirichlet' ? 0.5 : undefined), classesPerClient: opt('classes-per-client', partition === 'classes' ? 1 : undefined), partitionColumn: strArg('partition-column', partition === 'column' ? 'service' : undefined) };
+  for (const k of Object.keys(partitionOpts)) if (partitionOpts[k] === undefined) delete partitionOpts[k];
+  const data = strArg('alie-data', 'nsl-kdd');
+  const rules = strArg('rules', 'median,trimmed-mean,krum').split(',');
+  const clients = opt('clients', 25);
   // The paper writes μ − z·σ on gradients; implementations differ on the sign, so the opposite sign
   // (μ − z·σ on our updates Δ = −η·g) is measured too.
   // --alie-z Z replaces the formula's z (a diagnostic: does a larger shift matter?).
   const zOf = (k) => opt('alie-z', alieZ(k.n, k.own.length));
   const withZ = (name, direction, sign) => ({ ...alie({ direction }), name, craft: (k) => alie({ direction, z: sign * zOf(k) }).craft(k) });
-  const variants = { paper: withZ('alie', 'paper', 1), 'paper-negated': withZ('alie-negated', 'paper', -1), 'against-mean': withZ('alie-against-mean', 'against-mean', 1) };
-  out.alie = { setting: { ...fedsgd, clients: 25, malicious: 0.2, data, rows, z: opt('alie-z', alieZ(25, 5)) }, seeds, runs: {}, summary: {} };
+  const allVariants = { paper: withZ('alie', 'paper', 1), 'paper-negated': withZ('alie-negated', 'paper', -1), 'against-mean': withZ('alie-against-mean', 'against-mean', 1) };
+  const variants = Object.fromEntries(strArg('alie-variants', 'paper,paper-negated,against-mean').split(',').map((v) => [v, allVariants[v]]));
+  const controls = { random: sameNormRandom, ...(args.includes('--alie-controls') ? { 'mean-random': sameDeviationRandom } : {}) };
+  // What the rule did with the crafted vectors, per round: the aggregate's step along the honest
+  // mean μ (1: the full honest step; the median and Krum take less), its distance from μ (in units
+  // of ‖μ‖), and how often the rule kept a malicious client's update (Krum: selected it).
+  const observed = (attack) => {
+    const log = new Map(), m = { along: [], off: [], kept: 0, rounds: 0 };
+    const honestCraft = (k) => k.own;
+    const wrapped = { ...(attack ?? { name: 'none', paper: 'attack-free' }), craft: (k) => {
+      const honest = [...k.benign, ...k.own];
+      const mu = new Float64Array(k.global.length);
+      for (const u of honest) for (let i = 0; i < mu.length; i++) mu[i] += u[i] / honest.length;
+      log.set(k.round, { mu, global: Float64Array.from(k.global) });
+      return (attack?.craft ?? honestCraft)(k);
+    } };
+    const onRound = (rec, malicious) => {
+      const r = rec.rounds.at(-1), e = log.get(r.round);
+      if (!e || r.skipped || !rec.state) return;
+      let mm = 0, am = 0, dd = 0;
+      for (let i = 0; i < e.mu.length; i++) { const a = rec.state.global[i] - e.global[i]; mm += e.mu[i] ** 2; am += a * e.mu[i]; dd += (a - e.mu[i]) ** 2; }
+      if (mm > 0) { m.along.push(am / mm); m.off.push(Math.sqrt(dd / mm)); }
+      m.rounds++;
+      if (r.accepted.some((c) => malicious[c])) m.kept++;
+    };
+    return { attack: wrapped, onRound, summary: () => ({ step_along_mean: avg(m.along), distance_from_mean: avg(m.off), malicious_kept: m.rounds ? m.kept / m.rounds : 0 }) };
+  };
+  const avg = (xs) => (xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : null);
+  const runOne = async (prep, s, attack) => {
+    // The attack-free run with every client honest: the same updates (the wrapper returns the
+    // malicious clients' own honest updates), so the same run as attackOverride null.
+    const o = observed(attack);
+    const r = await runFederated(prep, s, 'alie', { pool, attackOverride: o.attack, onRound: (rec) => o.onRound(rec, prep.malicious) });
+    const last = r.rounds.at(-1);
+    return { accuracy: r.final_accuracy, balanced_accuracy: last.balanced_accuracy, loss: last.loss, ...o.summary() };
+  };
+  out.alie = { setting: { ...regime, ...partitionOpts, clients, malicious: 0.2, data, rows, z: opt('alie-z', alieZ(clients, Math.round(0.2 * clients))), lr: { mlp: models.mlp.lr, vqc: models.vqc.lr } }, seeds, runs: {}, summary: {} };
+  const only = strArg('alie-models', parts.includes('alie-mlp') ? 'mlp' : 'mlp,vqc').split(',');
   for (const [mname, m] of Object.entries(models)) {
-    if (parts.includes('alie-mlp') && mname !== 'mlp') continue;
+    if (!only.includes(mname)) continue;
     for (const seed of seeds) {
-      const prep = prepareFederation({ ...defaultFederateConfig(), data, maxRows: rows, clients: 25, malicious: 0.2, seed, attacks: ['alie'], ...fedsgd, ...m });
-      for (const s of ['median', 'trimmed-mean', 'krum']) {
-        const acc = { none: (await runFederated(prep, s, 'alie', { pool, attackOverride: null })).final_accuracy };
+      const prep = prepareFederation({ ...defaultFederateConfig(), data, maxRows: rows, clients, malicious: 0.2, seed, attacks: ['alie'], ...regime, ...partitionOpts, ...m });
+      for (const s of rules) {
+        const acc = { none: await runOne(prep, s, null) };
         for (const [v, att] of Object.entries(variants)) {
-          acc[v] = (await runFederated(prep, s, 'alie', { pool, attackOverride: att })).final_accuracy;
-          acc[`${v}-random`] = (await runFederated(prep, s, 'alie', { pool, attackOverride: sameNormRandom(att) })).final_accuracy;
+          acc[v] = await runOne(prep, s, att);
+          for (const [c, ctl] of Object.entries(controls)) acc[`${v}-${c}`] = await runOne(prep, s, ctl(att));
         }
         out.alie.runs[`${mname}/${s}/${seed}`] = acc;
-        line(`ALIE, ${data}, ${mname}, ${s}, seed ${seed}: attack-free ${pct(acc.none)} · ${Object.keys(variants).map((v) => `${v} ${pct(acc[v])} (random ${pct(acc[`${v}-random`])})`).join(' · ')}`);
+        const show = (x) => `${pct(x.accuracy)} (bal ${pct(x.balanced_accuracy)}, loss ${x.loss.toFixed(3)}, step ${x.step_along_mean?.toFixed(2)}, kept ${x.malicious_kept.toFixed(2)})`;
+        line(`ALIE, ${data}, ${partition}, ${mname}, ${s}, seed ${seed}: attack-free ${show(acc.none)} · ${Object.keys(variants).map((v) => `${v} ${show(acc[v])} (${Object.keys(controls).map((c) => `${c} ${show(acc[`${v}-${c}`])}`).join(', ')})`).join(' · ')}`);
       }
     }
-    for (const s of ['median', 'trimmed-mean', 'krum']) {
+    for (const s of rules) {
       for (const v of Object.keys(variants)) {
-        const gaps = seeds.map((k) => { const a = out.alie.runs[`${mname}/${s}/${k}`]; return 100 * (a[`${v}-random`] - a[v]); });
-        const mean = gaps.reduce((a, x) => a + x, 0) / gaps.length;
-        const sd = Math.sqrt(gaps.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, gaps.length - 1));
-        out.alie.summary[`${mname}/${s}/${v}`] = { points_beyond_random: gaps, mean, sd };
-        line(`ALIE (${v}) on ${mname} under ${s}: costs ${mean.toFixed(1)} ± ${sd.toFixed(1)} points more than the same-norm random update (seeds ${seeds.join(', ')}: ${gaps.map((g) => g.toFixed(1)).join(', ')})`);
+        for (const c of Object.keys(controls)) {
+          for (const metric of ['accuracy', 'balanced_accuracy']) {
+            const gaps = seeds.map((k) => { const a = out.alie.runs[`${mname}/${s}/${k}`]; return 100 * (a[`${v}-${c}`][metric] - a[v][metric]); });
+            const ms = meanSd(gaps);
+            out.alie.summary[`${mname}/${s}/${v}/${c}/${metric}`] = { points_beyond_control: gaps, mean: ms.mean, sd: ms.sd };
+            if (metric === 'accuracy' || c === 'random') line(`ALIE (${v}) on ${mname} under ${s}: costs ${ms.mean.toFixed(1)} ± ${ms.sd.toFixed(1)} points of ${metric.replace('_', ' ')} more than the ${c} control (seeds ${seeds.join(', ')}: ${gaps.map((g) => g.toFixed(1)).join(', ')})`);
+          }
+        }
       }
     }
   }

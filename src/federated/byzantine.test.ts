@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../core/rng.js';
 import { assertAllClose, assertClose } from '../testing/shared.js';
 import { loadDataset } from '../qml/datasets.js';
-import { alie, alieZ, byzantineAttack, BYZANTINE_ATTACK_NAMES, fangKrum, fangTrimmed, ipm, minMax, minSum, modelReplacement, normalQuantile, paramTamper, sameNormRandom, signFlip, type AttackKnowledge } from './byzantine/index.js';
+import { alie, alieZ, byzantineAttack, BYZANTINE_ATTACK_NAMES, fangKrum, fangTrimmed, ipm, minMax, minSum, modelReplacement, normalQuantile, paramTamper, sameDeviationRandom, sameNormRandom, signFlip, type AttackKnowledge } from './byzantine/index.js';
 import { multiKrumSelect } from './strategies/krum.js';
 import { mean, norm, sqDist, stdDev } from './vec.js';
 
@@ -100,6 +100,15 @@ test('param-tamper shifts only the circuit angles; the same-norm control keeps e
   assert.deepEqual(Array.from(again), Array.from(r));
   const other = ctl.craft!({ ...knowledge([v(1, 0.5)], benign), rng: new Rng(2) })[0];
   assert.ok(sqDist(other, r) > 1e-12);
+});
+
+test('the direction-only control keeps the crafted deviation from the honest mean, not its direction', () => {
+  const k = knowledge([v(1, 0.5)], benign);
+  const honest = [...benign, v(1, 0.5)];
+  const mu = Float64Array.from(honest[0], (_, i) => honest.reduce((a, u) => a + u[i], 0) / honest.length);
+  const a = alie().craft!(k)[0], r = sameDeviationRandom(alie()).craft!(knowledge([v(1, 0.5)], benign))[0];
+  assertClose(Math.sqrt(sqDist(r, mu)), Math.sqrt(sqDist(a, mu)), 1e-12);
+  assert.ok(sqDist(r, a) > 1e-6, 'a different direction');
 });
 
 test('data poisoning: label flipping swaps labels, the backdoor stamps the trigger on target-class relabelled rows', () => {

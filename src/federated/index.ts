@@ -31,7 +31,7 @@ export { checkFaults, linkStates, partitioned, dropouts, clientSpeeds, clientTim
 export { InProcessTransport, encodeFloats, decodeFloats, type Transport, type Message, type Delivery } from './transport.js';
 export { simulate, evaluateGlobal, type SimulationSpec, type RoundRecord, type EngineState, type Evaluation as FederatedEvaluation } from './engine.js';
 export {
-  byzantineAttack, sameNormRandom, BYZANTINE_ATTACK_NAMES, signFlip, scaleAttack, modelReplacement, gaussianAttack, labelFlipAttack, backdoorAttack,
+  byzantineAttack, sameNormRandom, sameDeviationRandom, BYZANTINE_ATTACK_NAMES, signFlip, scaleAttack, modelReplacement, gaussianAttack, labelFlipAttack, backdoorAttack,
   alie, alieZ, ipm, fang, fangKrum, fangTrimmed, minMax, minSum, paramTamper, noisyDevice, backdoorRows, replacementRound, ADVERSARIAL_NOISE,
   type ByzantineAttack, type AttackKnowledge, type PoisonSetup,
 } from './byzantine/index.js';

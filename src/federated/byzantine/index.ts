@@ -3,8 +3,8 @@
  * honest baseline a crafted attack must beat: a random update of the same norm.
  */
 import { QmlError } from '../../core/errors.js';
-import { norm } from '../vec.js';
-import type { ByzantineAttack } from './attack.js';
+import { mean, norm } from '../vec.js';
+import { known, type ByzantineAttack } from './attack.js';
 import { signFlip } from './sign-flip.js';
 import { scaleAttack } from './scale.js';
 import { modelReplacement } from './model-replacement.js';
@@ -67,6 +67,31 @@ export function sameNormRandom(attack: ByzantineAttack): ByzantineAttack {
       for (let i = 0; i < r.length; i++) r[i] *= s;
       return r;
     })),
+  };
+}
+
+/**
+ * A second, direction-only control: the honest mean plus a random deviation whose norm equals the
+ * crafted update's deviation from that mean (per attacker). Not the issue's "random update of the
+ * same norm" (that is `sameNormRandom`); it asks whether the crafted direction matters at all, with
+ * the crafted vector's closeness to the crowd kept. Under Krum it is usually the most central
+ * update, so it is a weak (benign) control, never the one a claim rests on.
+ */
+export function sameDeviationRandom(attack: ByzantineAttack): ByzantineAttack {
+  return {
+    ...attack,
+    name: `${attack.name}-mean-random`,
+    paper: `honest mean plus a random deviation, deviation norm of ${attack.name}`,
+    craft: attack.craft && ((k) => {
+      const mu = mean(known(k));
+      return attack.craft!(k).map((u) => {
+        let dev = 0;
+        for (let i = 0; i < u.length; i++) dev += (u[i] - mu[i]) ** 2;
+        const r = Float64Array.from(u, () => k.rng.normal()), s = Math.sqrt(dev) / (norm(r) || 1);
+        for (let i = 0; i < r.length; i++) r[i] = mu[i] + r[i] * s;
+        return r;
+      });
+    }),
   };
 }
 
