@@ -51,6 +51,8 @@ interface Op {
   adj: Float64Array;
   /** Checkpoint slot holding ψ after this op, −1 when none. */
   ck: number;
+  /** Per wire: whether any parameter is fused on it. */
+  has: Uint8Array;
   /** Per wire, set by prepareOp: 0 = some E' not anti-Hermitian (full sweep), 1 = anti-Hermitian without diagonal, 2 = with. */
   anti: Uint8Array;
 }
@@ -58,6 +60,18 @@ interface Op {
 interface WireInnerExport {
   wireInner(psi: number, lam: number, q: number, lo: number, hi: number, out: number): void;
   wireInnerAnti(psi: number, lam: number, q: number, lo: number, hi: number, out: number, diag: boolean): void;
+}
+
+interface BlockedExport {
+  adjointBlocked(psi: number, lam: number, B: number, lo: number, hi: number, k: number, mats: number, wires: number, kinds: number, out: number, reduce: boolean, undo: boolean): void;
+}
+
+/** Re⟨λ|E'|ψ⟩ from a wire's sums at R[o..]: the full R (kind 0) or the anti-Hermitian (Re S, Im S, Im R00, Im R11). */
+function memberRe(e: Float64Array, R: Float64Array, o: number, kind: number): number {
+  if (kind > 0) return e[2] * R[o] - e[3] * R[o + 1] - (kind === 2 ? e[1] * R[o + 2] + e[7] * R[o + 3] : 0);
+  let re = 0;
+  for (let t = 0; t < 8; t += 2) re += e[t] * R[o + t] - e[t + 1] * R[o + t + 1];
+  return re;
 }
 
 /** 1 when e (2x2) is anti-Hermitian with a zero diagonal, 2 with a diagonal, 0 when not anti-Hermitian (to rounding). */
@@ -132,6 +146,13 @@ export class AdjointTape {
   private firstParam = 0;
   /** Off to take the TypeScript reference sweep for the inner products (tests). */
   useSimd = true;
+  /** The blocked backward step's operands in the SIMD memory: adjoint products, wires (u32), kinds (u8), sums. */
+  private readonly adjMats = allocAmplitudes(8 * BLOCK_QUBITS);
+  private readonly acc = allocAmplitudes(8 * BLOCK_QUBITS);
+  private readonly wiresOwner = allocAmplitudes(BLOCK_QUBITS);
+  private readonly wiresU32 = new Uint32Array(this.wiresOwner.buffer, this.wiresOwner.byteOffset, BLOCK_QUBITS);
+  private readonly kindsOwner = allocAmplitudes(BLOCK_QUBITS);
+  private readonly kinds = new Uint8Array(this.kindsOwner.buffer, this.kindsOwner.byteOffset, BLOCK_QUBITS);
 
   constructor(readonly prog: Program, checkpointBytes = DEFAULT_CHECKPOINT_BYTES, blocking = true) {
     const n = prog.numQubits;
@@ -151,7 +172,7 @@ export class AdjointTape {
     const n = this.prog.numQubits, instrs = this.prog.instrs;
     const open: (number[] | null)[] = new Array(n).fill(null);
     const newOp = (kind: number, wires: number[], groups: number[][], k: number): Op => {
-      const op: Op = { kind, wires, groups, k, members: [], mats: new Float64Array(8 * wires.length), adj: new Float64Array(8 * wires.length), ck: -1, anti: new Uint8Array(wires.length) };
+      const op: Op = { kind, wires, groups, k, members: [], mats: new Float64Array(8 * wires.length), adj: new Float64Array(8 * wires.length), ck: -1, anti: new Uint8Array(wires.length), has: new Uint8Array(wires.length) };
       if (kind === GATE) {
         const ins = instrs[k] as GateInstr, D = 1 << ins.targets.length;
         for (let s = 0; s < ins.angles.length; s++) if (ins.angles[s].src.length > 0) op.members.push({ k, slot: s, wi: -1, e: new Float64Array(2 * D * D) });
@@ -159,7 +180,7 @@ export class AdjointTape {
         groups.forEach((g, wi) => {
           for (const gk of g) {
             const ins = instrs[gk] as GateInstr;
-            for (let s = 0; s < ins.angles.length; s++) if (ins.angles[s].src.length > 0) op.members.push({ k: gk, slot: s, wi, e: new Float64Array(8) });
+            for (let s = 0; s < ins.angles.length; s++) if (ins.angles[s].src.length > 0) { op.members.push({ k: gk, slot: s, wi, e: new Float64Array(8) }); op.has[wi] = 1; }
           }
         });
       }
@@ -242,6 +263,12 @@ export class AdjointTape {
     }
   }
 
+  /** Whether every parametric wire of a LOW op's blocked part has anti-Hermitian E' (the blocked backward kernel's condition). */
+  private blockable(op: Op): boolean {
+    for (let w = 0; w < op.k; w++) if (op.has[w] && op.anti[w] === 0) return false;
+    return true;
+  }
+
   /** One 2x2 (8 f64 at m[o..]) on wire q of s: diagonal or dense, SIMD when s is in its memory. */
   private apply1(s: Float64Array, n: number, q: number, m: Float64Array, o: number): void {
     const v = o === 0 && m.length === 8 ? m : m.subarray(o, o + 8);
@@ -316,8 +343,13 @@ export class AdjointTape {
           }
         } else {
           const ps = this.useSimd && x && pl >= 0 && pR >= 0 ? simdPointer(src) : -1;
+          // The wires of a blocked operation: their sums and λ's step back in one cache-blocked pass
+          // (asm/adjoint.ts adjointBlocked), when every E' there is anti-Hermitian. Every sum must
+          // see λ after the operation, so the other wires' sweeps run first.
+          const blocked = ps >= 0 && op.kind === LOW && this.blockable(op) ? op.k : 0;
           let wi = -1, kind = 0;
           for (const m of op.members) {
+            if (m.wi < blocked) continue;
             if (m.wi !== wi) {
               wi = m.wi;
               const q = op.wires[wi];
@@ -326,12 +358,22 @@ export class AdjointTape {
               else if (ps >= 0) x!.wireInner(ps, pl, q, 0, pairs, pR);
               else wireInnerTs(src, lam, n, q, R);
             }
-            const e = m.e;
-            let re: number;
-            // Anti-Hermitian E': R = (Re S, Im S, Im R00, Im R11), see asm/adjoint.ts.
-            if (kind > 0) re = e[2] * R[0] - e[3] * R[1] - (kind === 2 ? e[1] * R[2] + e[7] * R[3] : 0);
-            else { re = 0; for (let t = 0; t < 8; t += 2) re += e[t] * R[t] - e[t + 1] * R[t + 1]; }
-            chain(instrs[m.k] as GateInstr, m.slot, 2 * re, inputs, dparams, dinputs);
+            chain(instrs[m.k] as GateInstr, m.slot, 2 * memberRe(m.e, R, 0, kind), inputs, dparams, dinputs);
+          }
+          if (blocked > 0) {
+            const A = this.acc, K = this.kinds, W = this.wiresU32;
+            A.fill(0);
+            this.adjMats.set(op.adj.subarray(0, 8 * blocked));
+            for (let w = 0; w < blocked; w++) { W[w] = op.wires[w]; K[w] = op.has[w] ? op.anti[w] : 0; }
+            (x as unknown as BlockedExport).adjointBlocked(ps, pl, BLOCK_QUBITS, 0, 2 ** (n - BLOCK_QUBITS), blocked,
+              simdPointer(this.adjMats), simdPointer(this.wiresOwner), simdPointer(this.kindsOwner), simdPointer(A), true, fullLambda || i > this.firstParam);
+            for (const m of op.members) {
+              if (m.wi >= blocked) continue;
+              chain(instrs[m.k] as GateInstr, m.slot, 2 * memberRe(m.e, A, 8 * m.wi, op.anti[m.wi]), inputs, dparams, dinputs);
+            }
+            if (!fullLambda && i <= this.firstParam) break;
+            for (let w = blocked; w < op.wires.length; w++) this.apply1(lam, n, op.wires[w], op.adj, 8 * w);
+            continue;
           }
         }
       }
