@@ -352,7 +352,10 @@ export function simHistoryEntry(r: SimBenchResult, quick: boolean, load: number)
   }
   ratios.batch_us_per_circuit = r.batch.microseconds_per_circuit;
   ratios.batch_us_per_circuit_cpu = r.batch.microseconds_per_circuit_cpu;
-  for (const a of r.adjoint) ratios[`adjoint_P${a.parameters}_forward`] = a.ratio_to_forward;
+  for (const a of r.adjoint) {
+    ratios[`adjoint_P${a.parameters}_forward`] = a.ratio_to_forward;
+    ratios[`adjoint_P${a.parameters}_fused_forward`] = a.ratio_to_fused_forward;
+  }
   ratios.density_passes_per_gate = r.density.passes_per_gate;
   for (const l of r.layer) ratios[`layer_n${l.n}_floor_passes`] = l.passes_blocked;
   for (const p of r.peers) if (p.gate_speedup) ratios[`peer_${p.name}_inverse_speedup`] = 1 / p.gate_speedup;
@@ -374,7 +377,7 @@ export function formatSimMarkdown(r: SimBenchResult, load: number): string {
     ['CNOT / floor, n = 20, 22, 24', at(big, (s) => s.cnot_ratio_to_floor), '≤ 1.0'],
     [`${r.batch.qubits}-qubit ${r.batch.layers}-layer batch, µs per circuit: CPU on ${r.batch.threads} threads (one thread); wall`, `${f(r.batch.microseconds_per_circuit_cpu, 1)} (${f(r.batch.microseconds_per_circuit_one_thread_cpu, 1)}); ${f(r.batch.microseconds_per_circuit, 1)}`, '≤ 25'],
     ['adjoint / forward pass (CPU time), P = ' + r.adjoint.map((a) => a.parameters).join(', '), r.adjoint.map((a) => f(a.ratio_to_forward)).join(', '), '≤ 3'],
-    ['  against the fused forward pass', r.adjoint.map((a) => f(a.ratio_to_fused_forward)).join(', '), ''],
+    ['  against the fused forward pass (the one the product runs)', r.adjoint.map((a) => f(a.ratio_to_fused_forward)).join(', '), '≤ 3'],
     [`layer of RY·RZ on every qubit, floor passes, n = ${r.layer.map((l) => l.n).join(', ')}: cache-blocked (one pass per wire)`, r.layer.map((l) => `${f(l.passes_blocked, 1)} (${f(l.passes_unblocked, 1)})`).join(', '), ''],
     [`density matrix, noisy ${r.density.qubits}-qubit VQC: ms per evaluation (floor passes over ρ per gate); gate by gate in TypeScript`, `${f(r.density.seconds_fused * 1e3)} (${f(r.density.passes_per_gate)}); ${f(r.density.seconds_gate_by_gate_typescript * 1e3)} (${f(r.density.speedup, 1)}x)`, ''],
     [`npm peers per gate at n = ${peers[0]?.n ?? 14} (${peers.map((p) => p.name).join(', ')})`, peers.map((p) => `${f(p.gate_speedup!, 0)}x`).join(', '), '≥ 10x'],

@@ -94,6 +94,22 @@ function mul2(a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Array): vo
   }
 }
 
+/** out = B·E·B† for 2x2 complex matrices (re/im interleaved, row-major), written out: it runs once per parameter per pass. */
+function conjugate(B: Float64Array, E: Float64Array, out: Float64Array): void {
+  const b0 = B[0], b1 = B[1], b2 = B[2], b3 = B[3], b4 = B[4], b5 = B[5], b6 = B[6], b7 = B[7];
+  const e0 = E[0], e1 = E[1], e2 = E[2], e3 = E[3], e4 = E[4], e5 = E[5], e6 = E[6], e7 = E[7];
+  // T = B·E
+  const t0 = b0 * e0 - b1 * e1 + b2 * e4 - b3 * e5, t1 = b0 * e1 + b1 * e0 + b2 * e5 + b3 * e4;
+  const t2 = b0 * e2 - b1 * e3 + b2 * e6 - b3 * e7, t3 = b0 * e3 + b1 * e2 + b2 * e7 + b3 * e6;
+  const t4 = b4 * e0 - b5 * e1 + b6 * e4 - b7 * e5, t5 = b4 * e1 + b5 * e0 + b6 * e5 + b7 * e4;
+  const t6 = b4 * e2 - b5 * e3 + b6 * e6 - b7 * e7, t7 = b4 * e3 + b5 * e2 + b6 * e7 + b7 * e6;
+  // out_rc = Σ_k T_rk · conj(B_ck)
+  out[0] = t0 * b0 + t1 * b1 + t2 * b2 + t3 * b3; out[1] = t1 * b0 - t0 * b1 + t3 * b2 - t2 * b3;
+  out[2] = t0 * b4 + t1 * b5 + t2 * b6 + t3 * b7; out[3] = t1 * b4 - t0 * b5 + t3 * b6 - t2 * b7;
+  out[4] = t4 * b0 + t5 * b1 + t6 * b2 + t7 * b3; out[5] = t5 * b0 - t4 * b1 + t7 * b2 - t6 * b3;
+  out[6] = t4 * b4 + t5 * b5 + t6 * b6 + t7 * b7; out[7] = t5 * b4 - t4 * b5 + t7 * b6 - t6 * b7;
+}
+
 /** D×D complex product out = a·b (out distinct from a and b). */
 function mulD(a: Float64Array, b: Float64Array, D: number, out: Float64Array): void {
   for (let r = 0; r < D; r++) for (let c = 0; c < D; c++) {
@@ -135,7 +151,6 @@ export class AdjointTape {
   uncomputes = false;
   private readonly R: Float64Array;
   private readonly t1 = new Float64Array(8);
-  private readonly t2 = new Float64Array(8);
   private readonly B = new Float64Array(8);
   private readonly g = new Float64Array(8);
   private readonly dU: Float64Array;
@@ -216,7 +231,7 @@ export class AdjointTape {
 
   /** Per fused wire: M = g_m…g_1 and M†, and every member's E' = B E B† (one sweep from the last gate back). */
   private prepareOp(op: Op): void {
-    const instrs = this.prog.instrs, B = this.B, t1 = this.t1, t2 = this.t2, g = this.g;
+    const instrs = this.prog.instrs, B = this.B, t1 = this.t1, g = this.g;
     if (op.kind === GATE) {
       const ins = instrs[op.k] as GateInstr, D = 1 << ins.targets.length;
       if (op.members.length === 0) return;
@@ -236,20 +251,16 @@ export class AdjointTape {
         for (let s = ins.angles.length - 1; s >= 0; s--) {
           if (ins.angles[s].src.length === 0) continue;
           const m = op.members[mi--];
-          ins.def.dfill(ins.values, s, this.dU);
-          mul2(this.dU, g, t1); // E = ∂u·u†
-          mul2(B, t1, t2); // B·E
-          // t2·B†
-          const e = m.e;
-          for (let r = 0; r < 2; r++) for (let c = 0; c < 2; c++) {
-            let re = 0, im = 0;
-            for (let k = 0; k < 2; k++) {
-              const xr = t2[4 * r + 2 * k], xi = t2[4 * r + 2 * k + 1], yr = B[4 * c + 2 * k], yi = -B[4 * c + 2 * k + 1];
-              re += xr * yr - xi * yi; im += xr * yi + xi * yr;
-            }
-            e[4 * r + 2 * c] = re; e[4 * r + 2 * c + 1] = im;
+          const gen = ins.def.generator;
+          if (gen && ins.angles.length === 1) {
+            // exp(−iθG/2): E = ∂u·u† = −(i/2)·G, entry (gr + i·gi) ↦ gi/2 − i·gr/2.
+            for (let e = 0; e < 4; e++) { t1[2 * e] = gen[2 * e + 1] / 2; t1[2 * e + 1] = -gen[2 * e] / 2; }
+          } else {
+            ins.def.dfill(ins.values, s, this.dU);
+            mul2(this.dU, g, t1); // E = ∂u·u†
           }
-          const a = antiKind(e);
+          conjugate(B, t1, m.e);
+          const a = antiKind(m.e);
           anti = a === 0 || anti === 0 ? 0 : Math.max(anti, a);
         }
         mul2(B, u, t1);
