@@ -49,6 +49,9 @@ interface Op {
   /** Per wire: the fused product M and M† (8 f64 each). */
   mats: Float64Array;
   adj: Float64Array;
+  /** Per wire: views of its 8 entries in mats and adj (made once: no array per pass). */
+  matViews: Float64Array[];
+  adjViews: Float64Array[];
   /** Checkpoint slot holding ψ after this op, −1 when none. */
   ck: number;
   /** Per wire: whether any parameter is fused on it. */
@@ -92,6 +95,16 @@ function mul2(a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Array): vo
     }
     out[4 * r + 2 * c] = re; out[4 * r + 2 * c + 1] = im;
   }
+}
+
+/** B ← B·u for 2x2 complex matrices, written out. */
+function rightMultiply(B: Float64Array, u: Float64Array): void {
+  const b0 = B[0], b1 = B[1], b2 = B[2], b3 = B[3], b4 = B[4], b5 = B[5], b6 = B[6], b7 = B[7];
+  const u0 = u[0], u1 = u[1], u2 = u[2], u3 = u[3], u4 = u[4], u5 = u[5], u6 = u[6], u7 = u[7];
+  B[0] = b0 * u0 - b1 * u1 + b2 * u4 - b3 * u5; B[1] = b0 * u1 + b1 * u0 + b2 * u5 + b3 * u4;
+  B[2] = b0 * u2 - b1 * u3 + b2 * u6 - b3 * u7; B[3] = b0 * u3 + b1 * u2 + b2 * u7 + b3 * u6;
+  B[4] = b4 * u0 - b5 * u1 + b6 * u4 - b7 * u5; B[5] = b4 * u1 + b5 * u0 + b6 * u5 + b7 * u4;
+  B[6] = b4 * u2 - b5 * u3 + b6 * u6 - b7 * u7; B[7] = b4 * u3 + b5 * u2 + b6 * u7 + b7 * u6;
 }
 
 /** out = B·E·B† for 2x2 complex matrices (re/im interleaved, row-major), written out: it runs once per parameter per pass. */
@@ -187,7 +200,9 @@ export class AdjointTape {
     const n = this.prog.numQubits, instrs = this.prog.instrs;
     const open: (number[] | null)[] = new Array(n).fill(null);
     const newOp = (kind: number, wires: number[], groups: number[][], k: number): Op => {
-      const op: Op = { kind, wires, groups, k, members: [], mats: new Float64Array(8 * wires.length), adj: new Float64Array(8 * wires.length), ck: -1, anti: new Uint8Array(wires.length), has: new Uint8Array(wires.length) };
+      const mats = new Float64Array(8 * wires.length), adj = new Float64Array(8 * wires.length);
+      const matViews = wires.map((_, wi) => mats.subarray(8 * wi, 8 * wi + 8)), adjViews = wires.map((_, wi) => adj.subarray(8 * wi, 8 * wi + 8));
+      const op: Op = { kind, wires, groups, k, members: [], mats, adj, matViews, adjViews, ck: -1, anti: new Uint8Array(wires.length), has: new Uint8Array(wires.length) };
       if (kind === GATE) {
         const ins = instrs[k] as GateInstr, D = 1 << ins.targets.length;
         for (let s = 0; s < ins.angles.length; s++) if (ins.angles[s].src.length > 0) op.members.push({ k, slot: s, wi: -1, e: new Float64Array(2 * D * D) });
@@ -263,8 +278,7 @@ export class AdjointTape {
           const a = antiKind(m.e);
           anti = a === 0 || anti === 0 ? 0 : Math.max(anti, a);
         }
-        mul2(B, u, t1);
-        B.set(t1);
+        rightMultiply(B, u);
       }
       op.anti[wi] = anti;
       // M = B (the whole product), M† its adjoint.
@@ -280,9 +294,8 @@ export class AdjointTape {
     return true;
   }
 
-  /** One 2x2 (8 f64 at m[o..]) on wire q of s: diagonal or dense, SIMD when s is in its memory. */
-  private apply1(s: Float64Array, n: number, q: number, m: Float64Array, o: number): void {
-    const v = o === 0 && m.length === 8 ? m : m.subarray(o, o + 8);
+  /** One 2x2 (8 f64) on wire q of s: diagonal or dense, SIMD when s is in its memory. */
+  private apply1(s: Float64Array, n: number, q: number, v: Float64Array): void {
     if (v[2] === 0 && v[3] === 0 && v[4] === 0 && v[5] === 0) {
       if (!simdDiag1(s, n, q, v[0], v[1], v[6], v[7])) applyDiag1(s, n, q, v[0], v[1], v[6], v[7], 0);
     } else if (!simdApply1(s, n, q, v)) apply1(s, n, q, v, 0);
@@ -297,10 +310,10 @@ export class AdjointTape {
       applyGateMatrix(s, n, shape, ins.targets, m, ins.cmask, scratch);
       return;
     }
-    const mats = adjoint ? op.adj : op.mats;
+    const mats = adjoint ? op.adj : op.mats, views = adjoint ? op.adjViews : op.matViews;
     let wi = 0;
     if (op.kind === LOW && simdApply1Blocked(s, n, op.wires, op.k, mats)) wi = op.k;
-    for (; wi < op.wires.length; wi++) this.apply1(s, n, op.wires[wi], mats, 8 * wi);
+    for (; wi < op.wires.length; wi++) this.apply1(s, n, op.wires[wi], views[wi]);
   }
 
   /** Forward pass on sv (already holding the initial state), recording products and checkpoints. */
@@ -383,7 +396,7 @@ export class AdjointTape {
               chain(instrs[m.k] as GateInstr, m.slot, 2 * memberRe(m.e, A, 8 * m.wi, op.anti[m.wi]), inputs, dparams, dinputs);
             }
             if (!fullLambda && i <= this.firstParam) break;
-            for (let w = blocked; w < op.wires.length; w++) this.apply1(lam, n, op.wires[w], op.adj, 8 * w);
+            for (let w = blocked; w < op.wires.length; w++) this.apply1(lam, n, op.wires[w], op.adjViews[w]);
             continue;
           }
         }
