@@ -135,6 +135,26 @@ function mulD(a: Float64Array, b: Float64Array, D: number, out: Float64Array): v
   }
 }
 
+/**
+ * out[2l], out[2l+1] = Σ conj(λ_i) ψ_i over the indices i whose bits on `wires` spell l (wires[0]
+ * most significant, as localOffsets) and whose control bits are all set. False for more than 4 wires.
+ */
+function diagonalSums(lam: Float64Array, psi: Float64Array, n: number, wires: ArrayLike<number>, cmask: number, out: Float64Array): boolean {
+  const k = wires.length;
+  if (k > 4 || n > 30) return false;
+  out.fill(0, 0, 2 << k);
+  const N = 2 ** n;
+  for (let i = 0; i < N; i++) {
+    if ((i & cmask) !== cmask) continue;
+    let l = 0;
+    for (let j = 0; j < k; j++) l = (l << 1) | ((i >>> wires[j]) & 1);
+    const a = 2 * i, lr = lam[a], li = lam[a + 1], pr = psi[a], pi = psi[a + 1];
+    out[2 * l] += lr * pr + li * pi;
+    out[2 * l + 1] += lr * pi - li * pr;
+  }
+  return true;
+}
+
 /** TypeScript reference of asm wireInner: R (8 f64) for wire q of an n-qubit pair (λ, ψ). */
 export function wireInnerTs(psi: Float64Array, lam: Float64Array, n: number, q: number, out: Float64Array): void {
   const N = 2 ** n, b = 2 ** q;
@@ -170,6 +190,7 @@ export class AdjointTape {
   private readonly ud: Float64Array;
   private readonly dk: Float64Array;
   private readonly blocking: boolean;
+  private readonly dsum = new Float64Array(32);
   /** The first operation with a derivative (ops.length when none). */
   private firstParam = 0;
   /** Off to take the TypeScript reference sweep for the inner products (tests). */
@@ -361,8 +382,15 @@ export class AdjointTape {
         }
         if (op.kind === GATE) {
           const ins = instrs[op.k] as GateInstr, sc = scratch.forQubits(ins.targets.length);
+          // Diagonal gates (RZZ, CP, CRZ, ...): (∂U)U† is diagonal, so one sweep of per-pattern sums serves every slot.
+          const diag = ins.def.shape === 'diag' && diagonalSums(lam, src, n, ins.targets, ins.cmask, this.dsum);
           for (const m of op.members) {
-            const [re] = derivativeInner(lam, src, n, ins.targets, m.e, ins.cmask, sc);
+            let re: number;
+            if (diag) {
+              const D = 1 << ins.targets.length, S = this.dsum;
+              re = 0;
+              for (let l = 0; l < D; l++) re += m.e[2 * (l * D + l)] * S[2 * l] - m.e[2 * (l * D + l) + 1] * S[2 * l + 1];
+            } else re = derivativeInner(lam, src, n, ins.targets, m.e, ins.cmask, sc)[0];
             chain(ins, m.slot, 2 * re, inputs, dparams, dinputs);
           }
         } else {
