@@ -24,7 +24,7 @@ export { Evaluator, type EvalOptions } from './sim/evaluator.js';
 export { gradient, jacobian, type GradientMethod, type GradientOptions, type GradientResult, type JacobianResult } from './sim/gradients.js';
 export { batchExpectations, batchAdjoint, toRowMatrix, rowsOf, type BatchInput, type BatchJacobian, type RowMatrix } from './sim/batch.js';
 export { BatchPool } from './sim/batch-pool.js';
-export { ThreadTeam } from './sim/parallel.js';
+export { ThreadTeam, autoTeam, withAutoTeam, teamGateCrossover, TEAM_CALIBRATION_QUBITS, TEAM_MIN_BATCH_WORK, type TeamCrossover } from './sim/parallel.js';
 export { simdStatus, type SimdStatus } from './sim/simd.js';
 export { checkStateMemory, maxStatevectorQubits, formatBytes } from './sim/memory.js';
 export { helstrom, prettyGoodMeasurement, discriminate, traceNorm, realEmbedding, DISCRIMINATION_MAX_QUBITS, type Discrimination } from './sim/discrimination.js';

@@ -14,8 +14,8 @@ import { DensityMatrix } from '../sim/density.js';
 import { CompiledNoise } from '../sim/noise.js';
 import { FusedRunner } from '../sim/fused.js';
 import { Statevector } from '../sim/statevector.js';
-import { ThreadTeam } from '../sim/parallel.js';
-import { batchExpectations } from '../sim/batch.js';
+import { autoTeam, teamGateCrossover, ThreadTeam } from '../sim/parallel.js';
+import { batchExpectations, teamBatchCalibration } from '../sim/batch.js';
 import { BatchPool } from '../sim/batch-pool.js';
 import { AdjointWorkspace, adjointPass } from '../sim/gradients.js';
 import { compileObservable, Z } from '../sim/observable.js';
@@ -63,6 +63,24 @@ export interface SimBenchResult {
     threads: number;
     /** 'simd-interpreter' when rows run whole in WebAssembly (wasm-program.ts), else 'typescript'. */
     path: 'simd-interpreter' | 'typescript';
+    /** batchExpectations as called (rows split across the automatic team): wall and process CPU per circuit. */
+    microseconds_per_circuit_auto: number;
+    microseconds_per_circuit_auto_cpu: number;
+    /** BatchPool (message-passing workers) on the same rows: wall per circuit. */
+    microseconds_per_circuit_pool: number;
+  };
+  /**
+   * Where the automatic team starts to win, measured in this run: the smallest statevector (a
+   * layer of RY·RZ and a CNOT chain) and the smallest batch (rows of the 8-qubit circuit) for
+   * which the team beats one thread, with the constants the simulator uses (parallel.ts).
+   */
+  crossover: {
+    gate_qubits: number | null;
+    gate_seconds: Array<{ n: number; one: number; team: number }>;
+    batch_rows: number | null; batch_work: number | null;
+    batch_seconds: Array<{ rows: number; one: number; team: number }>;
+    /** What the simulator's own once-per-process calibration chose in this process (parallel.ts, batch.ts): null = one thread. */
+    calibrated_gate_qubits: number | null; calibrated_batch_work: number | null;
   };
   /** Ratios in CPU time of this thread (best of several), so other processes on the machine do not enter them. */
   adjoint: Array<{ parameters: number; qubits: number; ratio_to_forward: number; ratio_to_fused_forward: number; seconds: number }>;
@@ -188,6 +206,66 @@ function benchDensity(bandwidth: number, reps: number): SimBenchResult['density'
   };
 }
 
+/**
+ * One thread against the team (wall time, best of several, alternated so load hits both alike):
+ * a layer of RY·RZ on every qubit and a CNOT chain at n = 10…20, and batches of the 8-qubit
+ * circuit of 2…512 rows. The crossover is the smallest size from which the team wins at every
+ * larger size measured.
+ */
+function measureCrossover(team: ThreadTeam | null, layered: Circuit, P: number, quick: boolean): SimBenchResult['crossover'] {
+  const out: SimBenchResult['crossover'] = { gate_qubits: null, gate_seconds: [], batch_rows: null, batch_work: null, batch_seconds: [], calibrated_gate_qubits: null, calibrated_batch_work: null };
+  if (!team) return out;
+  out.calibrated_gate_qubits = teamGateCrossover()?.qubits ?? null;
+  out.calibrated_batch_work = teamBatchCalibration().wonAt;
+  const from = (xs: Array<{ one: number; team: number }>) => {
+    let k = xs.length;
+    while (k > 0 && xs[k - 1].team < xs[k - 1].one) k--;
+    return k < xs.length ? k : -1;
+  };
+  const saved = team.minQubits;
+  team.minQubits = 1;
+  for (const n of quick ? [10, 14, 18] : [10, 12, 14, 16, 18, 20]) {
+    const b = new CircuitBuilder(n);
+    for (let q = 0; q < n; q++) { b.ry(q, 0.1 + 0.2 * q); b.rz(q, 0.3 + 0.1 * q); }
+    for (let q = 0; q + 1 < n; q++) b.cx(q, q + 1);
+    const prog = compile(b.build()), fused = new FusedRunner(prog), sv = Statevector.zero(n);
+    const reps = n >= 18 ? 5 : 15, inner = Math.max(1, 2 ** (16 - n));
+    let one = Infinity, withTeam = Infinity;
+    for (let r = 0; r < reps; r++) {
+      for (const t of [null, team]) {
+        sv.team = t;
+        const s = performance.now();
+        for (let i = 0; i < inner; i++) { sv.reset(); fused.run(sv, [], []); }
+        const dt = (performance.now() - s) / 1000 / inner;
+        if (t) withTeam = Math.min(withTeam, dt); else one = Math.min(one, dt);
+      }
+    }
+    out.gate_seconds.push({ n, one, team: withTeam });
+  }
+  team.minQubits = saved;
+  const k = from(out.gate_seconds);
+  out.gate_qubits = k >= 0 ? out.gate_seconds[k].n : null;
+  const rng = new Rng(3), ops = compileWasm(compile(layered))?.pointers.count ?? 0;
+  for (const rows of [2, 8, 32, 128, 512]) {
+    const args = { paramRows: Float64Array.from({ length: rows * P }, () => rng.next() * 6), paramCols: P };
+    const inner = Math.max(1, Math.round(256 / rows));
+    let one = Infinity, withTeam = Infinity;
+    for (let r = 0; r < 7; r++) {
+      for (const mode of ['one', 'team'] as const) {
+        const s = performance.now();
+        for (let i = 0; i < inner; i++) batchExpectations(layered, [Z(0)], args, {}, mode);
+        const dt = (performance.now() - s) / 1000 / inner;
+        if (mode === 'team') withTeam = Math.min(withTeam, dt); else one = Math.min(one, dt);
+      }
+    }
+    out.batch_seconds.push({ rows, one, team: withTeam });
+  }
+  const j = from(out.batch_seconds);
+  out.batch_rows = j >= 0 ? out.batch_seconds[j].rows : null;
+  out.batch_work = out.batch_rows === null ? null : out.batch_rows * ops * 2 ** 8;
+  return out;
+}
+
 export async function benchSim(opts: { quick?: boolean; log?: (s: string) => void } = {}): Promise<SimBenchResult> {
   const log = opts.log ?? (() => {});
   const t0 = performance.now();
@@ -235,23 +313,41 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
   const paramRows = Float64Array.from({ length: circuits * P }, () => rng.next() * 6);
   const batchArgs = { paramRows, paramCols: P };
   batchExpectations(layered, [Z(0)], batchArgs);
-  const tOne = best(() => batchExpectations(layered, [Z(0)], batchArgs), 5);
-  const cpuOne = bestCpu(() => batchExpectations(layered, [Z(0)], batchArgs), 5);
-  const pool = BatchPool.create(threads);
-  await pool.expectations(layered, [Z(0)], batchArgs);
-  let tPool = Infinity, cpuPool = Infinity;
+  const tOne = best(() => batchExpectations(layered, [Z(0)], batchArgs, {}, 'one'), 5);
+  const cpuOne = bestCpu(() => batchExpectations(layered, [Z(0)], batchArgs, {}, 'one'), 5);
+  // The automatic path: batchExpectations as a caller calls it (rows on the process-wide team).
+  const shared = autoTeam();
+  if (shared) while (!shared.alive) await new Promise((r) => setTimeout(r, 2));
+  batchExpectations(layered, [Z(0)], batchArgs);
+  let tAuto = Infinity, cpuAuto = Infinity;
   for (let r = 0; r < 5; r++) {
     const s = performance.now(), c = process.cpuUsage();
-    await pool.expectations(layered, [Z(0)], batchArgs);
+    batchExpectations(layered, [Z(0)], batchArgs);
     const u = process.cpuUsage(c);
-    tPool = Math.min(tPool, (performance.now() - s) / 1000);
+    tAuto = Math.min(tAuto, (performance.now() - s) / 1000);
     // CPU time of the main thread and the workers (process-wide), shared over the threads.
-    cpuPool = Math.min(cpuPool, (u.user + u.system) / 1e6 / threads);
+    cpuAuto = Math.min(cpuAuto, (u.user + u.system) / 1e6 / threads);
+  }
+  const pool = BatchPool.create(threads);
+  await pool.expectations(layered, [Z(0)], batchArgs);
+  let tPool = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const s = performance.now();
+    await pool.expectations(layered, [Z(0)], batchArgs);
+    tPool = Math.min(tPool, (performance.now() - s) / 1000);
   }
   await pool.close();
-  const tBatch = Math.min(tOne, tPool);
+  const tBatch = Math.min(tOne, tAuto);
+  const cpuPool = tAuto <= tOne ? cpuAuto : cpuOne;
   const batchPath = compileWasm(compile(layered)) ? 'simd-interpreter' as const : 'typescript' as const;
-  log(`  ${(circuits / tBatch).toFixed(0)} circuits/s (${((tBatch / circuits) * 1e6).toFixed(1)} µs per circuit; one thread ${((tOne / circuits) * 1e6).toFixed(1)} µs); CPU time: ${((cpuPool / circuits) * 1e6).toFixed(1)} µs per circuit on ${threads} threads, ${((cpuOne / circuits) * 1e6).toFixed(1)} µs on one (${batchPath})`);
+  const us = (t: number) => ((t / circuits) * 1e6).toFixed(1);
+  log(`  ${(circuits / tBatch).toFixed(0)} circuits/s: ${us(tAuto)} µs per circuit as called (${threads} threads), one thread ${us(tOne)} µs, BatchPool ${us(tPool)} µs (wall); CPU time: ${us(cpuAuto)} µs per circuit per thread on ${threads} threads, ${us(cpuOne)} µs on one (${batchPath})`);
+
+  log('thread crossover ...');
+  const crossover = measureCrossover(shared, layered, P, opts.quick ?? false);
+  const pow = (w: number | null) => (w === null ? 'never (one thread)' : `2^${Math.log2(w).toFixed(1)}`);
+  log(`  statevector gates: the team wins from n = ${crossover.gate_qubits ?? 'never (measured up to 20)'} (one thread / team: ${crossover.gate_seconds.map((g) => `n=${g.n}: ${(g.one / g.team).toFixed(2)}x`).join(', ')}); this process's calibration chose n = ${crossover.calibrated_gate_qubits ?? 'never (one thread)'}`);
+  log(`  batches of the 8-qubit circuit: the team wins from ${crossover.batch_rows ?? 'never'} rows = ${pow(crossover.batch_work)} amplitude-ops (one thread / team: ${crossover.batch_seconds.map((g) => `${g.rows}: ${(g.one / g.team).toFixed(2)}x`).join(', ')}); this process's calibration: team from ${pow(crossover.calibrated_batch_work)}`);
 
   log('adjoint gradients ...');
   const adjoint: SimBenchResult['adjoint'] = [];
@@ -317,7 +413,9 @@ export async function benchSim(opts: { quick?: boolean; log?: (s: string) => voi
     batch: {
       circuits, qubits: 8, layers: 10, circuits_per_second: circuits / tBatch, circuits_per_second_one_thread: circuits / tOne, microseconds_per_circuit: (tBatch / circuits) * 1e6,
       microseconds_per_circuit_cpu: (cpuPool / circuits) * 1e6, microseconds_per_circuit_one_thread_cpu: (cpuOne / circuits) * 1e6, threads, path: batchPath,
+      microseconds_per_circuit_auto: (tAuto / circuits) * 1e6, microseconds_per_circuit_auto_cpu: (cpuAuto / circuits) * 1e6, microseconds_per_circuit_pool: (tPool / circuits) * 1e6,
     },
+    crossover,
     adjoint, layer, density, peers,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -332,7 +430,8 @@ export function formatSimBench(r: SimBenchResult): string {
     '  n   1q gate (s)   CNOT (s)     floor (s)    1q/floor  CNOT/floor  threads   1 thread: SIMD/floor  TS/floor  TS/SIMD',
     ...r.sizes.map((s) => `${String(s.n).padStart(3)}   ${s.seconds_per_1q_gate.toExponential(3)}     ${s.seconds_per_cnot.toExponential(3)}    ${s.floor_seconds.toExponential(3)}    ${s.ratio_to_floor.toFixed(2).padStart(6)}    ${s.cnot_ratio_to_floor.toFixed(2).padStart(6)}     ${s.threads}         ${s.seconds_per_1q_gate_simd === null ? '   n/a' : (s.seconds_per_1q_gate_simd / s.floor_seconds).toFixed(2).padStart(6)}       ${(s.seconds_per_1q_gate_typescript / s.floor_seconds).toFixed(2).padStart(6)}   ${s.simd_speedup === null ? ' n/a' : s.simd_speedup.toFixed(2).padStart(5)}`),
     '',
-    `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers (${r.batch.path}): ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each, wall); CPU time ${r.batch.microseconds_per_circuit_cpu.toFixed(1)} µs per circuit on ${r.batch.threads} threads, ${r.batch.microseconds_per_circuit_one_thread_cpu.toFixed(1)} µs on one`,
+    `batch: ${r.batch.circuits} circuits of ${r.batch.qubits} qubits x ${r.batch.layers} layers (${r.batch.path}): ${r.batch.circuits_per_second.toFixed(0)} circuits/s (${r.batch.microseconds_per_circuit.toFixed(1)} µs each, wall; as called ${r.batch.microseconds_per_circuit_auto.toFixed(1)} µs on ${r.batch.threads} threads, BatchPool ${r.batch.microseconds_per_circuit_pool.toFixed(1)} µs); CPU time ${r.batch.microseconds_per_circuit_cpu.toFixed(1)} µs per circuit per thread on ${r.batch.threads} threads, ${r.batch.microseconds_per_circuit_one_thread_cpu.toFixed(1)} µs on one`,
+    `thread crossover (team beats one thread): statevector gates from n = ${r.crossover.gate_qubits ?? 'never'} (calibrated: ${r.crossover.calibrated_gate_qubits ?? 'never'}); batches from ${r.crossover.batch_rows ?? 'never'} rows of the 8-qubit circuit = ${r.crossover.batch_work === null ? '-' : `2^${Math.log2(r.crossover.batch_work).toFixed(1)}`} amplitude-ops (calibrated: ${r.crossover.calibrated_batch_work === null ? 'never' : `2^${Math.log2(r.crossover.calibrated_batch_work).toFixed(1)}`})`,
     `adjoint gradient / one forward pass (CPU time): ${r.adjoint.map((a) => `P=${a.parameters}: ${a.ratio_to_forward.toFixed(2)}x (fused forward ${a.ratio_to_fused_forward.toFixed(2)}x)`).join(', ')}`,
     `layer of RY·RZ on every qubit, floor passes (CPU time): ${r.layer.map((l) => `n=${l.n}: ${l.passes_blocked.toFixed(1)} cache-blocked, ${l.passes_unblocked.toFixed(1)} one pass per wire`).join('; ')}`,
     `density matrix, noisy ${r.density.qubits}-qubit VQC circuit (${r.density.gates} gates, CPU time): ${(r.density.seconds_fused * 1e3).toFixed(2)} ms fused = ${r.density.passes_per_gate.toFixed(2)} floor passes over ρ per gate; TypeScript fused ${(r.density.seconds_fused_typescript * 1e3).toFixed(2)} ms, gate by gate ${(r.density.seconds_gate_by_gate_typescript * 1e3).toFixed(2)} ms (${r.density.speedup.toFixed(1)}x)`,
@@ -376,6 +475,7 @@ export function formatSimMarkdown(r: SimBenchResult, load: number): string {
     ['  one thread: SIMD / floor; TypeScript / floor', `${at(big, (s) => (s.seconds_per_1q_gate_simd ?? NaN) / s.floor_seconds)}; ${at(big, (s) => s.seconds_per_1q_gate_typescript / s.floor_seconds)}`, ''],
     ['CNOT / floor, n = 20, 22, 24', at(big, (s) => s.cnot_ratio_to_floor), '≤ 1.0'],
     [`${r.batch.qubits}-qubit ${r.batch.layers}-layer batch, µs per circuit: CPU on ${r.batch.threads} threads (one thread); wall`, `${f(r.batch.microseconds_per_circuit_cpu, 1)} (${f(r.batch.microseconds_per_circuit_one_thread_cpu, 1)}); ${f(r.batch.microseconds_per_circuit, 1)}`, '≤ 25'],
+    ['thread crossover, team beats one thread: statevector gates from n (calibrated in-process); batch rows of the 8-qubit circuit (amplitude-ops)', `${r.crossover.gate_qubits ?? 'never'} (${r.crossover.calibrated_gate_qubits ?? 'never'}); ${r.crossover.batch_rows ?? 'never'} (${r.crossover.batch_work === null ? '-' : `2^${Math.log2(r.crossover.batch_work).toFixed(1)}`})`, ''],
     ['adjoint / forward pass (CPU time), P = ' + r.adjoint.map((a) => a.parameters).join(', '), r.adjoint.map((a) => f(a.ratio_to_forward)).join(', '), '≤ 3'],
     ['  against the fused forward pass (the one the product runs)', r.adjoint.map((a) => f(a.ratio_to_fused_forward)).join(', '), '≤ 3'],
     [`layer of RY·RZ on every qubit, floor passes, n = ${r.layer.map((l) => l.n).join(', ')}: cache-blocked (one pass per wire)`, r.layer.map((l) => `${f(l.passes_blocked, 1)} (${f(l.passes_unblocked, 1)})`).join(', '), ''],

@@ -28,7 +28,8 @@ export interface BatchTask {
 
 /** Runs one task on this thread (also what a worker runs). */
 export function runBatchTask(t: BatchTask): Float64Array | BatchJacobian {
-  return t.kind === 'expectations' ? batchExpectations(t.circuit, t.observables, t.batch, t.opts) : batchAdjoint(t.circuit, t.observables, t.batch);
+  // The pool is the split: each chunk stays on its thread (no automatic team on top).
+  return t.kind === 'expectations' ? batchExpectations(t.circuit, t.observables, t.batch, t.opts, 'one') : batchAdjoint(t.circuit, t.observables, t.batch);
 }
 
 function sliceRows(m: RowMatrix | null, lo: number, hi: number): Float64Array | undefined {

@@ -14,10 +14,13 @@ import { QmlError } from '../core/errors.js';
 import type { Circuit } from './circuit.js';
 import { Evaluator, type EvalOptions } from './evaluator.js';
 import { AdjointWorkspace, adjointPass } from './gradients.js';
-import { compileObservable, expectationSV, type Observable } from './observable.js';
+import { compileObservable, expectationSV, type CompiledTerm, type Observable } from './observable.js';
 import { compile, type Program } from './program.js';
 import { chooseMethod } from './simulate.js';
 import { compileWasm, type WasmProgram } from './wasm-program.js';
+import { autoTeam, TEAM_MIN_BATCH_WORK, type ThreadTeam } from './parallel.js';
+import { flattenTerms, JOB } from './batch-rows.js';
+import { allocAmplitudes, simd } from './simd.js';
 
 /**
  * Compiled programs of recent circuits, by content: a circuit is plain data, so equal JSON means
@@ -48,6 +51,87 @@ function interpreterOf(prog: Program): WasmProgram | null {
   let w = interpreters.get(prog);
   if (w === undefined) { w = compileWasm(prog); interpreters.set(prog, w); }
   return w;
+}
+
+/** One interpreter per team thread (a running program writes its own matrix slots). */
+const teamInterpreters = new WeakMap<Program, WasmProgram[]>();
+
+/**
+ * The batch calibration of this process: chunks of real rows timed on one thread and on the team
+ * (work in amplitude-operations, rows × ops × 2^n). The team is used for batches at least as large
+ * as a chunk on which it won; after a loss, batches up to four times the lost chunk stay on one
+ * thread and a larger one is tried again. QML6G_TEAM_MIN_WORK fixes the threshold instead.
+ */
+const batchCalibration = { wonAt: Infinity, lostAt: 0, trials: [] as Array<{ work: number; rows: number; one: number; team: number }> };
+export function teamBatchCalibration(): { wonAt: number | null; lostAt: number | null; trials: Array<{ work: number; rows: number; one: number; team: number }> } {
+  return { wonAt: Number.isFinite(batchCalibration.wonAt) ? batchCalibration.wonAt : null, lostAt: batchCalibration.lostAt || null, trials: [...batchCalibration.trials] };
+}
+
+/**
+ * Runs the rows: on this thread, or split across the automatic thread team (parallel.ts) when the
+ * batch is large enough for it to win (measured as above). Each row's value is the same either way.
+ */
+function runBatchRows(prog: Program, wasm: WasmProgram, terms: CompiledTerm[][], X: RowMatrix | null, P: RowMatrix | null, shared: ArrayLike<number> | undefined, rows: number, out: Float64Array, threads: 'auto' | 'one' | 'team'): void {
+  const n = prog.numQubits, m = terms.length, empty = new Float64Array(0);
+  const oneThread = (lo: number, hi: number) => {
+    for (let r = lo; r < hi; r++) {
+      const x = X ? X.data.subarray(r * X.cols, (r + 1) * X.cols) : empty;
+      const p = P ? P.data.subarray(r * P.cols, (r + 1) * P.cols) : shared ?? empty;
+      const s = wasm.run(p, x);
+      for (let o = 0; o < m; o++) out[r * m + o] = expectationSV(s, n, terms[o]);
+    }
+  };
+  const perRow = wasm.pointers.count * 2 ** n, work = rows * perRow;
+  const env = process.env.QML6G_TEAM_MIN_WORK;
+  const cal = batchCalibration;
+  const wanted = threads === 'team' || (threads === 'auto' && work >= TEAM_MIN_BATCH_WORK && (env ? work >= Number(env) : work >= cal.wonAt || work > 4 * cal.lostAt));
+  const team = wanted && rows >= 2 ? autoTeam() : null;
+  const job = team && team.alive && simd() && team.threads <= 64 ? teamJob(team, prog, wasm, terms, X, P, shared, rows) : null;
+  if (!job) { oneThread(0, rows); return; }
+  const onTeam = (lo: number, hi: number) => {
+    team!.job[JOB.FIRST] = lo;
+    team!.runRows(hi - lo);
+    out.set(job.res.subarray(lo * m, hi * m), lo * m);
+  };
+  if (threads === 'team' || env || work >= cal.wonAt) { onTeam(0, rows); return; }
+  // Calibrate on this batch's own rows: a quarter on one thread, the next quarter on the team.
+  const k = Math.max(1, Math.floor(rows / 4));
+  let s = performance.now();
+  oneThread(0, k);
+  const one = performance.now() - s;
+  s = performance.now();
+  onTeam(k, 2 * k);
+  const many = performance.now() - s;
+  cal.trials.push({ work: k * perRow, rows: k, one: one / 1000, team: many / 1000 });
+  if (many < one) cal.wonAt = Math.min(cal.wonAt, k * perRow); else cal.lostAt = Math.max(cal.lostAt, k * perRow);
+  if (many < one) onTeam(2 * k, rows); else oneThread(2 * k, rows);
+}
+
+/** Rows, parameters, terms and an output area in the shared SIMD memory, and one program per thread, described in the team's job array. */
+function teamJob(team: ThreadTeam, prog: Program, wasm: WasmProgram, terms: CompiledTerm[][], X: RowMatrix | null, P: RowMatrix | null, shared: ArrayLike<number> | undefined, rows: number): { res: Float64Array; keep: unknown[] } | null {
+  let progs = teamInterpreters.get(prog);
+  if (!progs) { progs = [wasm]; teamInterpreters.set(prog, progs); }
+  while (progs.length < team.threads) {
+    const w = compileWasm(prog);
+    if (!w) return null;
+    progs.push(w);
+  }
+  const inShared = (a: ArrayLike<number> | undefined, len: number) => { const v = allocAmplitudes(Math.max(1, len)); if (a) for (let i = 0; i < len; i++) v[i] = a[i]; return v; };
+  const pRows = P ? inShared(P.data, P.data.length) : null, xRows = X ? inShared(X.data, X.data.length) : null;
+  const sharedP = !P && prog.numParams > 0 ? inShared(shared, prog.numParams) : null;
+  const flat = flattenTerms(terms), t = inShared(flat, flat.length);
+  const res = allocAmplitudes(rows * terms.length);
+  const job = team.job;
+  job[JOB.N] = prog.numQubits; job[JOB.FIRST] = 0; job[JOB.PCOLS] = P ? P.cols : 0; job[JOB.XCOLS] = X ? X.cols : 0;
+  job[JOB.PROWS] = pRows ? pRows.byteOffset : -1; job[JOB.XROWS] = xRows ? xRows.byteOffset : -1;
+  job[JOB.SHARED_P] = sharedP ? sharedP.byteOffset : -1; job[JOB.OUT] = res.byteOffset; job[JOB.TERMS] = t.byteOffset;
+  job[JOB.NP] = prog.numParams; job[JOB.NX] = prog.numInputs;
+  for (let k = 0; k < team.threads; k++) {
+    const p = progs[k].pointers, g = JOB.PROG + JOB.PROG_STRIDE * k;
+    job[g] = p.ops; job[g + 1] = p.count; job[g + 2] = p.state; job[g + 3] = p.params; job[g + 4] = p.inputs;
+  }
+  // Keep the shared arrays alive (their collection would recycle the blocks) while the job runs.
+  return { res, keep: [pRows, xRows, sharedP, t] };
 }
 
 export interface BatchInput {
@@ -104,8 +188,13 @@ function shape(prog: Program, b: BatchInput): { X: RowMatrix | null; P: RowMatri
   return { X, P, rows };
 }
 
-/** Expectations for every row: a rows × observables matrix (row-major). */
-export function batchExpectations(circuit: Circuit | Program, observables: Observable[], b: BatchInput, opts: EvalOptions = {}): Float64Array {
+/**
+ * Expectations for every row: a rows × observables matrix (row-major). `threads`: 'auto' splits
+ * the rows across the process-wide thread team (parallel.ts) when the batch is at least
+ * TEAM_MIN_BATCH_WORK; 'one' keeps them on this thread; 'team' splits whenever a team is up
+ * (for measuring the crossover). The values are the same to the bit either way.
+ */
+export function batchExpectations(circuit: Circuit | Program, observables: Observable[], b: BatchInput, opts: EvalOptions = {}, threads: 'auto' | 'one' | 'team' = 'auto'): Float64Array {
   const prog = programOf(circuit);
   const { X, P, rows } = shape(prog, b);
   // Every row was checked by shape() (finite values, enough columns); shared parameters are checked once here.
@@ -118,12 +207,7 @@ export function batchExpectations(circuit: Circuit | Program, observables: Obser
   const wasm = !opts.noise && !opts.shots && chooseMethod(n, false, opts.method) === 'statevector' ? interpreterOf(prog) : null;
   if (wasm) {
     const terms = observables.map((o, i) => compileObservable(o, n, `observables[${i}]`));
-    for (let r = 0; r < rows; r++) {
-      const x = X ? X.data.subarray(r * X.cols, (r + 1) * X.cols) : empty;
-      const p = P ? P.data.subarray(r * P.cols, (r + 1) * P.cols) : b.params ?? empty;
-      const s = wasm.run(p, x);
-      for (let o = 0; o < m; o++) out[r * m + o] = expectationSV(s, n, terms[o]);
-    }
+    runBatchRows(prog, wasm, terms, X, P, b.params, rows, out, threads);
     return out;
   }
   const ev = new Evaluator(prog, observables, opts);

@@ -27,6 +27,7 @@ import { CompiledNoise, type NoiseModel } from './noise.js';
 import { compileObservable, expectationDM, expectationSV, type CompiledTerm, type Observable } from './observable.js';
 import { checkBindings, compile, type AngleShift, type Program } from './program.js';
 import { chooseMethod, type SimulationMethod } from './simulate.js';
+import { withAutoTeam } from './parallel.js';
 import { Statevector } from './statevector.js';
 import { compileWasm, type WasmProgram } from './wasm-program.js';
 
@@ -76,7 +77,7 @@ export class Evaluator {
     this.rng = new Rng(opts.seed ?? 0);
     this.exact = new Float64Array(observables.length);
     if (this.method === 'density_matrix') this.rho = DensityMatrix.zero(n);
-    else this.sv = Statevector.zero(n);
+    else this.sv = withAutoTeam(Statevector.zero(n));
     if (this.method === 'statevector' && !this.prog.midCircuit) this.fused = new FusedRunner(this.prog);
     if (this.fused && !this.noise && !this.shots && n <= INTERPRETER_MAX_QUBITS) this.wasm = compileWasm(this.prog);
   }

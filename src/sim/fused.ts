@@ -65,7 +65,7 @@ export class FusedRunner {
   }
 
   private useBlocks(sv: Statevector, q: number): boolean {
-    return this.blocked && q < BLOCK_QUBITS && sv.n > BLOCK_QUBITS && !sv.team && simdPointer(sv.data) >= 0;
+    return this.blocked && q < BLOCK_QUBITS && sv.n > BLOCK_QUBITS && simdPointer(sv.data) >= 0;
   }
 
   /** Every pending wire below BLOCK_QUBITS in one cache-blocked pass (one wire alone: its own kernel). */
@@ -78,7 +78,10 @@ export class FusedRunner {
       w.push(q);
     }
     if (w.length === 1) { this.flush(sv, w[0]); return; }
-    if (w.length === 0 || !simdApply1Blocked(sv.data, sv.n, w, w.length, M)) { for (const q of w) this.flush(sv, q); return; }
+    if (w.length === 0) return;
+    // With a team the blocks are split across its threads (the same kernel on each block).
+    const done = (sv.team && sv.team.applyBlocked(sv.data, sv.n, w, w.length, M)) || simdApply1Blocked(sv.data, sv.n, w, w.length, M);
+    if (!done) { for (const q of w) this.flush(sv, q); return; }
     for (const q of w) this.has[q] = 0;
   }
 

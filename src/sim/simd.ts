@@ -342,6 +342,13 @@ let blockWiresOwner: Float64Array | null = null;
 export function simdApply1Blocked(s: Float64Array, n: number, wires: ArrayLike<number>, k: number, mats: Float64Array): boolean {
   const ptr = simdPointer(s);
   if (ptr < 0 || n <= BLOCK_QUBITS) return false;
+  const at = simdBlockedArgs(wires, k, mats);
+  loaded!.exports.apply1Blocked(ptr, BLOCK_QUBITS, 0, 2 ** (n - BLOCK_QUBITS), k, at.mats, at.wires);
+  return true;
+}
+
+/** Copies the matrices and wires of a blocked pass into the SIMD memory; their byte addresses (for apply1Blocked on any thread). */
+export function simdBlockedArgs(wires: ArrayLike<number>, k: number, mats: Float64Array): { mats: number; wires: number } {
   if (!blockMats || simdPointer(blockMats) < 0) {
     blockMats = allocAmplitudes(8 * BLOCK_QUBITS);
     // The Float64Array owns the block (its collection would recycle it); the u32 view reads it.
@@ -350,6 +357,5 @@ export function simdApply1Blocked(s: Float64Array, n: number, wires: ArrayLike<n
   }
   blockMats.set(mats.subarray(0, 8 * k));
   for (let i = 0; i < k; i++) blockWires![i] = wires[i];
-  loaded!.exports.apply1Blocked(ptr, BLOCK_QUBITS, 0, 2 ** (n - BLOCK_QUBITS), k, blockMats.byteOffset, blockWiresOwner!.byteOffset);
-  return true;
+  return { mats: blockMats.byteOffset, wires: blockWiresOwner!.byteOffset };
 }

@@ -18,6 +18,7 @@ import { DensityMatrix } from './density.js';
 import { runBranches, runProgram, type Branch } from './execute.js';
 import { applyReadoutError, CompiledNoise, type NoiseModel } from './noise.js';
 import { compile, type Program } from './program.js';
+import { withAutoTeam } from './parallel.js';
 import { Statevector } from './statevector.js';
 
 export type SimulationMethod = 'auto' | 'statevector' | 'density_matrix' | 'trajectories';
@@ -81,7 +82,7 @@ export function simulate(circuit: Circuit | Program, opts: SimulateOptions = {})
 
   if (method === 'statevector') {
     if (gateNoise) throw new QmlError('the statevector method is noiseless; use density_matrix or trajectories for a noisy circuit');
-    const bs = runBranches(prog, Statevector.zero(n), base);
+    const bs = runBranches(prog, withAutoTeam(Statevector.zero(n)), base);
     probabilities = new Float64Array(2 ** n);
     const tmp = new Float64Array(2 ** n);
     for (const b of bs) {
@@ -106,7 +107,7 @@ export function simulate(circuit: Circuit | Program, opts: SimulateOptions = {})
   } else {
     const T = opts.trajectories ?? 1000;
     if (!Number.isInteger(T) || T < 1) throw new QmlError(`trajectories must be a positive integer, got ${T}`, 'trajectories');
-    const sv = Statevector.zero(n);
+    const sv = withAutoTeam(Statevector.zero(n));
     const N = 2 ** n, sum = new Float64Array(N), sumSq = new Float64Array(N), p = new Float64Array(N);
     const records: Branch<{ clone(): unknown }>[] = [];
     if (n <= 10) densityMatrix = new DensityMatrix(n, new Float64Array(2 * 4 ** n));

@@ -81,6 +81,11 @@ export class WasmProgram {
     this.inputs = new Float64Array(buf, inputsAt, inputSlots);
   }
 
+  /** Byte addresses of the op list, state, parameter and input slots (for team workers running rows on this block). */
+  get pointers(): { ops: number; count: number; state: number; params: number; inputs: number } {
+    return { ops: this.opsAt, count: this.count, state: this.state.byteOffset, params: this.params.byteOffset, inputs: this.inputs.byteOffset };
+  }
+
   /** Runs the program from |0…0⟩ (or from `initial`, 2^(n+1) numbers) with these bindings; returns the state. */
   run(params: ArrayLike<number>, inputs: ArrayLike<number>, initial?: Float64Array): Float64Array {
     const P = this.prog.numParams, X = this.prog.numInputs;
