@@ -127,30 +127,50 @@ export function adjointBlocked(psi: usize, lam: usize, B: i32, lo: u32, hi: u32,
       if (kind == 1) antiRange(base, end, dl, q, false, out + 64 * w);
       else if (kind == 2) antiRange(base, end, dl, q, true, out + 64 * w);
     }
-    const lb = base + dl, le = lb + blockBytes;
-    if (!undo) continue;
-    for (let w = 0; w < k; w++) {
-      const q = load<u32>(wires + 4 * w), m = mats + 64 * w;
-      const r00 = v128.load64_splat(m), i00 = imagPair(load<f64>(m, 8)), r01 = v128.load64_splat(m, 16), i01 = imagPair(load<f64>(m, 24));
-      const r10 = v128.load64_splat(m, 32), i10 = imagPair(load<f64>(m, 40)), r11 = v128.load64_splat(m, 48), i11 = imagPair(load<f64>(m, 56));
-      const off = (<usize>16) << q;
-      if (q == 0) {
-        for (let a = lb; a < le; a += 32) {
-          const x = v128.load(a), y = v128.load(a, 16), xs = swapLanes(x), ys = swapLanes(y);
-          v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
-          v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))), 16);
-        }
-        continue;
+    if (undo) applyBlock(base + dl, base + dl + blockBytes, k, mats, wires);
+  }
+  if (reduce) for (let w = 0; w < k; w++) if (load<u8>(kinds + w) != 0) reduceAnti(out + 64 * w);
+}
+
+/** The 2x2 matrices of k wires (8 f64 at mats + 64·w, qubit at wires + 4·w) applied in order to the amplitudes [lb, le). */
+@inline function applyBlock(lb: usize, le: usize, k: i32, mats: usize, wires: usize): void {
+  for (let w = 0; w < k; w++) {
+    const q = load<u32>(wires + 4 * w), m = mats + 64 * w;
+    const r00 = v128.load64_splat(m), i00 = imagPair(load<f64>(m, 8)), r01 = v128.load64_splat(m, 16), i01 = imagPair(load<f64>(m, 24));
+    const r10 = v128.load64_splat(m, 32), i10 = imagPair(load<f64>(m, 40)), r11 = v128.load64_splat(m, 48), i11 = imagPair(load<f64>(m, 56));
+    const off = (<usize>16) << q;
+    if (q == 0) {
+      for (let a = lb; a < le; a += 32) {
+        const x = v128.load(a), y = v128.load(a, 16), xs = swapLanes(x), ys = swapLanes(y);
+        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
+        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))), 16);
       }
-      for (let c = lb; c < le; c += off << 1) {
-        const ce = c + off;
-        for (let a = c; a < ce; a += 16) {
-          const x = v128.load(a), y = v128.load(a + off), xs = swapLanes(x), ys = swapLanes(y);
-          v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
-          v128.store(a + off, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))));
-        }
+      continue;
+    }
+    for (let c = lb; c < le; c += off << 1) {
+      const ce = c + off;
+      for (let a = c; a < ce; a += 16) {
+        const x = v128.load(a), y = v128.load(a + off), xs = swapLanes(x), ys = swapLanes(y);
+        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
+        v128.store(a + off, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))));
       }
     }
   }
-  if (reduce) for (let w = 0; w < k; w++) if (load<u8>(kinds + w) != 0) reduceAnti(out + 64 * w);
+}
+
+/**
+ * The forward step of a cache-blocked fused operation with its checkpoint: per block of 2^B
+ * amplitudes, the k wires' matrices (as apply1Blocked), then the block copied to dst while it is
+ * still in L1, so the checkpoint costs a write and no second read of the state. Blocks [lo, hi).
+ */
+export function forwardBlocked(psi: usize, dst: usize, B: i32, lo: u32, hi: u32, k: i32, mats: usize, wires: usize): void {
+  const blockBytes = (<usize>16) << B, dd = dst - psi;
+  for (let blk = lo; blk < hi; blk++) {
+    const base = psi + (<usize>blk) * blockBytes, end = base + blockBytes;
+    applyBlock(base, end, k, mats, wires);
+    for (let a = base; a < end; a += 64) {
+      v128.store(a + dd, v128.load(a)); v128.store(a + dd, v128.load(a, 16), 16);
+      v128.store(a + dd, v128.load(a, 32), 32); v128.store(a + dd, v128.load(a, 48), 48);
+    }
+  }
 }

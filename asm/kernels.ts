@@ -15,7 +15,7 @@
 import { imagPair, swapLanes, kernel1, kernel1Real, kernelDiag1, kernelX, kernel2, kernelDiag2, kernelSwap } from './common';
 export { runOps } from './program';
 export { apply2Real, applyPtm, depolarize } from './density';
-export { wireInner, wireInnerAnti, adjointBlocked } from './adjoint';
+export { wireInner, wireInnerAnti, adjointBlocked, forwardBlocked } from './adjoint';
 
 /** Byte address of the first amplitude of pair j (bit q of its index is 0). */
 @inline function pairAddress(ptr: usize, q: i32, j: i32): usize {

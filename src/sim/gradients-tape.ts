@@ -65,6 +65,10 @@ interface WireInnerExport {
   wireInnerAnti(psi: number, lam: number, q: number, lo: number, hi: number, out: number, diag: boolean): void;
 }
 
+interface ForwardBlockedExport {
+  forwardBlocked(psi: number, dst: number, B: number, lo: number, hi: number, k: number, mats: number, wires: number): void;
+}
+
 interface BlockedExport {
   adjointBlocked(psi: number, lam: number, B: number, lo: number, hi: number, k: number, mats: number, wires: number, kinds: number, out: number, reduce: boolean, undo: boolean): void;
 }
@@ -195,7 +199,7 @@ export class AdjointTape {
   private firstParam = 0;
   /** Off to take the TypeScript reference sweep for the inner products (tests). */
   useSimd = true;
-  /** The blocked backward step's operands in the SIMD memory: adjoint products, wires (u32), kinds (u8), sums. */
+  /** The blocked steps' operands in the SIMD memory: products (adjoint ones backward), wires (u32), kinds (u8), sums. */
   private readonly adjMats = allocAmplitudes(8 * BLOCK_QUBITS);
   private readonly acc = allocAmplitudes(8 * BLOCK_QUBITS);
   private readonly wiresOwner = allocAmplitudes(BLOCK_QUBITS);
@@ -337,6 +341,22 @@ export class AdjointTape {
     for (; wi < op.wires.length; wi++) this.apply1(s, n, op.wires[wi], views[wi]);
   }
 
+  /**
+   * A LOW op in the forward pass with its checkpoint: the wires above the block first (they commute
+   * with the blocked ones), then the blocked pass copying each block to ck while it is in L1
+   * (asm/adjoint.ts forwardBlocked). False when the SIMD kernels cannot take it.
+   */
+  private applyBlockedWithCopy(op: Op, s: Float64Array, ck: Float64Array, n: number): boolean {
+    const x = simd()?.exports as unknown as ForwardBlockedExport | undefined;
+    const ps = simdPointer(s), pc = simdPointer(ck);
+    if (op.kind !== LOW || !x || ps < 0 || pc < 0) return false;
+    for (let w = op.k; w < op.wires.length; w++) this.apply1(s, n, op.wires[w], op.matViews[w]);
+    this.adjMats.set(op.mats.subarray(0, 8 * op.k));
+    for (let w = 0; w < op.k; w++) this.wiresU32[w] = op.wires[w];
+    x.forwardBlocked(ps, pc, BLOCK_QUBITS, 0, 2 ** (n - BLOCK_QUBITS), op.k, simdPointer(this.adjMats), simdPointer(this.wiresOwner));
+    return true;
+  }
+
   /** Forward pass on sv (already holding the initial state), recording products and checkpoints. */
   forward(sv: Statevector, params: ArrayLike<number>, inputs: ArrayLike<number>, scratch: ApplyScratch): void {
     const instrs = this.prog.instrs, n = sv.n, s = sv.data;
@@ -347,14 +367,17 @@ export class AdjointTape {
     for (let i = 0; i <= last; i++) {
       const op = this.ops[i];
       this.prepareOp(op);
-      this.applyOp(op, s, n, false, scratch);
       op.ck = -1;
-      if (op.members.length === 0 || i === last) continue;
-      if (used < this.slots) {
+      const keep = op.members.length > 0 && i < last;
+      if (keep && used < this.slots) {
         if (used === this.ckpts.length) this.ckpts.push(allocAmplitudes(s.length));
-        this.ckpts[used].set(s);
+        const ck = this.ckpts[used];
         op.ck = used++;
-      } else this.uncomputes = true;
+        if (!this.applyBlockedWithCopy(op, s, ck, n)) { this.applyOp(op, s, n, false, scratch); ck.set(s); }
+        continue;
+      }
+      if (keep) this.uncomputes = true;
+      this.applyOp(op, s, n, false, scratch);
     }
     this.psiAt = this.ops.length;
   }
