@@ -91,3 +91,23 @@ test('a circuit edited in place after a batch gives the edited circuit\'s values
   const after = batchExpectations(c, [Z(1)], { params: [Math.PI] });
   assertAllClose(after, [1], 1e-12, 'after the edit');
 });
+
+test('a batch reading one qubit (gates outside its light cone skipped) gives what the whole circuit gives, row by row', () => {
+  const rng = new Rng(101);
+  const b = new CircuitBuilder(6);
+  let k = 0;
+  for (let l = 0; l < 5; l++) {
+    for (let q = 0; q < 6; q++) { b.ry(q, param(k++)); b.rz(q, param(k++)); }
+    for (let q = 0; q < 5; q++) b.cx(q, q + 1);
+    b.cz(5, 0);
+  }
+  const c = b.build();
+  const rowsP = randomVector(rng, 12 * k);
+  for (const obs of [[Z(0)], [Z(2)], [observable([[0.5, 'X1 Y2'], [0.25, 'Z0']])]]) {
+    const out = batchExpectations(c, obs, { paramRows: rowsP, paramCols: k });
+    for (let r = 0; r < 12; r++) {
+      const j = jacobian(c, obs, { params: rowsP.subarray(r * k, (r + 1) * k), method: 'adjoint' });
+      assertAllClose(out.subarray(r, r + 1), j.values, 1e-12, `row ${r}`);
+    }
+  }
+});

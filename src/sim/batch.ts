@@ -53,6 +53,38 @@ function interpreterOf(prog: Program): WasmProgram | null {
   return w;
 }
 
+/**
+ * The observables' backward light cone: walking back from the end, a gate none of whose wires
+ * meets the support of the observables (grown by every gate kept) commutes with all of them and
+ * is dropped. Exact (⟨ψ|U†OU|ψ⟩ = ⟨ψ|O|ψ⟩ for such U, up to rounding); a classifier reading one
+ * qubit skips the last layers' gates on the other wires. Only where the state itself is not
+ * returned (batches of expectations). Programs cached by (program, support).
+ */
+const cones = new WeakMap<Program, Map<number, Program>>();
+function lightCone(prog: Program, terms: CompiledTerm[][]): Program {
+  let cone = 0;
+  for (const obs of terms) for (const t of obs) cone |= t.xmask | t.zmask;
+  if (prog.midCircuit || prog.numQubits > 30 || cone === 2 ** prog.numQubits - 1) return prog;
+  let byCone = cones.get(prog);
+  if (!byCone) { byCone = new Map(); cones.set(prog, byCone); }
+  const key = cone, hit = byCone.get(key);
+  if (hit) return hit;
+  const kept: Program['instrs'] = [];
+  for (let k = prog.instrs.length - 1; k >= 0; k--) {
+    const ins = prog.instrs[k];
+    if (ins.kind === 'gate') {
+      let w = ins.cmask;
+      for (const t of ins.targets) w |= 1 << t;
+      if ((w & cone) === 0) continue;
+      cone |= w;
+    }
+    kept.push(ins);
+  }
+  const out = kept.length === prog.instrs.length ? prog : { ...prog, instrs: kept.reverse() };
+  byCone.set(key, out);
+  return out;
+}
+
 /** One interpreter per team thread (a running program writes its own matrix slots). */
 const teamInterpreters = new WeakMap<Program, WasmProgram[]>();
 
@@ -204,10 +236,12 @@ export function batchExpectations(circuit: Circuit | Program, observables: Obser
   const empty = new Float64Array(0);
   // Exact, noiseless statevector rows run whole in the SIMD interpreter when it takes the circuit.
   const n = prog.numQubits;
-  const wasm = !opts.noise && !opts.shots && chooseMethod(n, false, opts.method) === 'statevector' ? interpreterOf(prog) : null;
+  const exact = !opts.noise && !opts.shots && chooseMethod(n, false, opts.method) === 'statevector';
+  const terms = exact ? observables.map((o, i) => compileObservable(o, n, `observables[${i}]`)) : [];
+  const cone = exact ? lightCone(prog, terms) : prog;
+  const wasm = exact ? interpreterOf(cone) : null;
   if (wasm) {
-    const terms = observables.map((o, i) => compileObservable(o, n, `observables[${i}]`));
-    runBatchRows(prog, wasm, terms, X, P, b.params, rows, out, threads);
+    runBatchRows(cone, wasm, terms, X, P, b.params, rows, out, threads);
     return out;
   }
   const ev = new Evaluator(prog, observables, opts);
