@@ -6,6 +6,10 @@
  *
  * Complex arithmetic on a v128 z = (re, im): −i·z = (im, −re) = swap(z)·(1, −1), and the phase
  * e^{iθ}·z = cos θ·z + swap(z)·(−sin θ, sin θ).
+ *
+ * The X-mixer layer (FastQaoa.layer) runs the factored kernels: blockT8/blockT16 (phase and the low
+ * qubits, cache-blocked, see below), then mix2t/mix1t on the high qubits. phase8/16, mix1 and mix2
+ * with cos β and sin β serve the unfactored passes (gradients, β near ±π/2).
  */
 
 @inline function swapLanes(x: v128): v128 {

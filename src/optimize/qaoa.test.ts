@@ -227,7 +227,7 @@ test('a two-thread QAOA team produces the same state as one thread', async () =>
   }
 });
 
-test('the SIMD path (phase fused into the cache-blocked pass, high qubits four per pass; one and two threads) gives the TypeScript kernels\' state, one- and two-byte cost levels, odd and even n, every block size', async () => {
+test('the SIMD path (phase fused into the cache-blocked pass, high qubits two per pass; one and two threads) gives the TypeScript kernels\' state, one- and two-byte cost levels, odd and even n, every block size', async () => {
   const { QaoaTeam } = await import('./qaoa/team.js');
   const { qaoaWasm } = await import('./qaoa/wasm.js');
   assert.ok(qaoaWasm() !== null, 'npm run build:wasm builds dist/wasm/qaoa.wasm');
