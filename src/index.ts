@@ -22,7 +22,7 @@ export { parseQasm3, parseQasmAny, qasmVersion, type Qasm3Options } from './sim/
 export { inverse } from './sim/inverse.js';
 export { Evaluator, type EvalOptions } from './sim/evaluator.js';
 export { gradient, jacobian, type GradientMethod, type GradientOptions, type GradientResult, type JacobianResult } from './sim/gradients.js';
-export { batchExpectations, batchAdjoint, toRowMatrix, rowsOf, type BatchInput, type BatchJacobian, type RowMatrix } from './sim/batch.js';
+export { batchExpectations, batchAdjoint, teamBatchCalibration, toRowMatrix, rowsOf, type BatchInput, type BatchJacobian, type RowMatrix } from './sim/batch.js';
 export { BatchPool } from './sim/batch-pool.js';
 export { ThreadTeam, autoTeam, withAutoTeam, teamGateCrossover, TEAM_CALIBRATION_QUBITS, TEAM_MIN_BATCH_WORK, type TeamCrossover } from './sim/parallel.js';
 export { simdStatus, type SimdStatus } from './sim/simd.js';

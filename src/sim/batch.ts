@@ -127,17 +127,29 @@ function runBatchRows(prog: Program, wasm: WasmProgram, terms: CompiledTerm[][],
   };
   if (threads === 'team' || env || work >= cal.wonAt) { onTeam(0, rows); return; }
   // Calibrate on this batch's own rows: a quarter on one thread, the next quarter on the team.
+  // The team's first rows of a program are not timed: its workers' first run of the interpreter
+  // pays their JIT and cache warm-up, and timing it made an idle 2-core machine conclude that the
+  // team never wins (it wins from about 32 rows of the bench's 8-qubit circuit, `npm run bench -- sim`).
   const k = Math.max(1, Math.floor(rows / 4));
   let s = performance.now();
   oneThread(0, k);
   const one = performance.now() - s;
+  let lo = k;
+  if (!teamWarm.has(prog)) {
+    teamWarm.add(prog);
+    const w = Math.min(Math.max(2 * team!.threads, Math.floor(k / 8)), rows - 2 * k);
+    if (w > 0) { onTeam(lo, lo + w); lo += w; }
+  }
   s = performance.now();
-  onTeam(k, 2 * k);
+  onTeam(lo, lo + k);
   const many = performance.now() - s;
   cal.trials.push({ work: k * perRow, rows: k, one: one / 1000, team: many / 1000 });
   if (many < one) cal.wonAt = Math.min(cal.wonAt, k * perRow); else cal.lostAt = Math.max(cal.lostAt, k * perRow);
-  if (many < one) onTeam(2 * k, rows); else oneThread(2 * k, rows);
+  if (many < one) onTeam(lo + k, rows); else oneThread(lo + k, rows);
 }
+
+/** Programs whose team interpreters have run once (see the calibration above). */
+const teamWarm = new WeakSet<Program>();
 
 /** Rows, parameters, terms and an output area in the shared SIMD memory, and one program per thread, described in the team's job array. */
 function teamJob(team: ThreadTeam, prog: Program, wasm: WasmProgram, terms: CompiledTerm[][], X: RowMatrix | null, P: RowMatrix | null, shared: ArrayLike<number> | undefined, rows: number): { res: Float64Array; keep: unknown[] } | null {

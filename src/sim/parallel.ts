@@ -37,8 +37,13 @@ import { Statevector } from './statevector.js';
 export const CTRL = { SEQ: 0, DONE: 1, KIND: 2, Q: 3, CMASK: 4, TOTAL_LO: 5, TOTAL_HI: 6, PARTS: 7, PTR: 8, ALIVE: 9, MATS: 10, WIRES: 11, SIZE: 16 } as const;
 export const KIND = { APPLY1: 1, DIAG1: 2, X: 3, ROWS: 4, BLOCKED: 5, DETACH: 9 } as const;
 
-/** Sizes (qubits) at which the automatic team is calibrated against one thread; below the first it is never used. */
-export const TEAM_CALIBRATION_QUBITS = [12, 14, 16, 18] as const;
+/**
+ * Sizes (qubits) at which the automatic team is calibrated against one thread; below the first it
+ * is never used. The list reaches 20 qubits, past the last-level cache: on an idle 2-core machine
+ * the team tied one thread at 18 qubits and won clearly from 20 (`npm run bench -- sim`: 0.80 vs
+ * 0.82 and 0.61 vs 1.00 of the floor), so a list that stopped in cache could conclude "never".
+ */
+export const TEAM_CALIBRATION_QUBITS = [12, 14, 16, 18, 20] as const;
 /**
  * Smallest batch the automatic team is tried on, in amplitude-operations (rows × interpreter
  * ops × 2^n, about a nanosecond each): below it the hand-over (tens of microseconds) cannot pay.
@@ -55,7 +60,7 @@ let gateCrossover: TeamCrossover | undefined;
  * Where the automatic team beats one thread on statevector gates, measured once per process on
  * this machine as it is loaded now (a layer of RY·RZ on every wire and a CNOT chain, the
  * simulator's fused path, at TEAM_CALIBRATION_QUBITS, alternating one thread and the team, best
- * of three; about 30 ms): the smallest size from which the team wins at every larger size
+ * of three; about 0.1 s, most of it at 20 qubits): the smallest size from which the team wins at every larger size
  * measured. QML6G_TEAM_MIN_QUBITS fixes it instead. Undefined until the team's workers are up.
  */
 export function teamGateCrossover(): TeamCrossover | undefined {
