@@ -8,7 +8,7 @@
  * minus lane 1 the imaginary part, so each product is two multiplies into two accumulators.
  */
 
-import { imagPair, swapLanes } from './common';
+import { applyBlock, imagPair, swapLanes } from './common';
 
 @inline function finish(out: usize, o: i32, re: v128, im: v128): void {
   store<f64>(out + o, f64x2.extract_lane(re, 0) + f64x2.extract_lane(re, 1));
@@ -132,31 +132,6 @@ export function adjointBlocked(psi: usize, lam: usize, B: i32, lo: u32, hi: u32,
   if (reduce) for (let w = 0; w < k; w++) if (load<u8>(kinds + w) != 0) reduceAnti(out + 64 * w);
 }
 
-/** The 2x2 matrices of k wires (8 f64 at mats + 64·w, qubit at wires + 4·w) applied in order to the amplitudes [lb, le). */
-@inline function applyBlock(lb: usize, le: usize, k: i32, mats: usize, wires: usize): void {
-  for (let w = 0; w < k; w++) {
-    const q = load<u32>(wires + 4 * w), m = mats + 64 * w;
-    const r00 = v128.load64_splat(m), i00 = imagPair(load<f64>(m, 8)), r01 = v128.load64_splat(m, 16), i01 = imagPair(load<f64>(m, 24));
-    const r10 = v128.load64_splat(m, 32), i10 = imagPair(load<f64>(m, 40)), r11 = v128.load64_splat(m, 48), i11 = imagPair(load<f64>(m, 56));
-    const off = (<usize>16) << q;
-    if (q == 0) {
-      for (let a = lb; a < le; a += 32) {
-        const x = v128.load(a), y = v128.load(a, 16), xs = swapLanes(x), ys = swapLanes(y);
-        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
-        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))), 16);
-      }
-      continue;
-    }
-    for (let c = lb; c < le; c += off << 1) {
-      const ce = c + off;
-      for (let a = c; a < ce; a += 16) {
-        const x = v128.load(a), y = v128.load(a + off), xs = swapLanes(x), ys = swapLanes(y);
-        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
-        v128.store(a + off, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))));
-      }
-    }
-  }
-}
 
 /**
  * The forward step of a cache-blocked fused operation with its checkpoint: per block of 2^B

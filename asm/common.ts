@@ -352,3 +352,33 @@ let sink: f64 = 0;
     }
   }
 }
+
+/**
+ * The 2x2 matrices of k wires (8 f64 at mats + 64·w, qubit at wires + 4·w)  applied in order to the
+ * amplitudes [lb, le): one cache block of the blocked forward pass (kernels.ts) and of the adjoint
+ * tape's blocked sweeps (adjoint.ts).
+ */
+@inline export function applyBlock(lb: usize, le: usize, k: i32, mats: usize, wires: usize): void {
+  for (let w = 0; w < k; w++) {
+    const q = load<u32>(wires + 4 * w), m = mats + 64 * w;
+    const r00 = v128.load64_splat(m), i00 = imagPair(load<f64>(m, 8)), r01 = v128.load64_splat(m, 16), i01 = imagPair(load<f64>(m, 24));
+    const r10 = v128.load64_splat(m, 32), i10 = imagPair(load<f64>(m, 40)), r11 = v128.load64_splat(m, 48), i11 = imagPair(load<f64>(m, 56));
+    const off = (<usize>16) << q;
+    if (q == 0) {
+      for (let a = lb; a < le; a += 32) {
+        const x = v128.load(a), y = v128.load(a, 16), xs = swapLanes(x), ys = swapLanes(y);
+        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
+        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))), 16);
+      }
+      continue;
+    }
+    for (let c = lb; c < le; c += off << 1) {
+      const ce = c + off;
+      for (let a = c; a < ce; a += 16) {
+        const x = v128.load(a), y = v128.load(a + off), xs = swapLanes(x), ys = swapLanes(y);
+        v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
+        v128.store(a + off, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))));
+      }
+    }
+  }
+}

@@ -12,7 +12,7 @@
  * never allocate; the TypeScript side owns the memory layout (src/sim/simd.ts).
  */
 
-import { imagPair, swapLanes, kernel1, kernel1Real, kernelDiag1, kernelX, kernel2, kernelDiag2, kernelSwap } from './common';
+import { applyBlock, imagPair, swapLanes, kernel1, kernel1Real, kernelDiag1, kernelX, kernel2, kernelDiag2, kernelSwap } from './common';
 export { runOps } from './program';
 export { apply2Real, applyPtm, depolarize } from './density';
 export { wireInner, wireInnerAnti, adjointBlocked, forwardBlocked } from './adjoint';
@@ -248,28 +248,7 @@ export function dotRe(a: usize, b: usize, amps: u32): f64 {
 export function apply1Blocked(ptr: usize, B: i32, lo: u32, hi: u32, k: i32, mats: usize, wires: usize): void {
   const blockBytes = (<usize>16) << B;
   for (let blk = lo; blk < hi; blk++) {
-    const base = ptr + (<usize>blk) * blockBytes, end = base + blockBytes;
-    for (let w = 0; w < k; w++) {
-      const q = load<u32>(wires + 4 * w), m = mats + 64 * w;
-      const r00 = v128.load64_splat(m), i00 = imagPair(load<f64>(m, 8)), r01 = v128.load64_splat(m, 16), i01 = imagPair(load<f64>(m, 24));
-      const r10 = v128.load64_splat(m, 32), i10 = imagPair(load<f64>(m, 40)), r11 = v128.load64_splat(m, 48), i11 = imagPair(load<f64>(m, 56));
-      const off = (<usize>16) << q;
-      if (q == 0) {
-        for (let a = base; a < end; a += 32) {
-          const x = v128.load(a), y = v128.load(a, 16), xs = swapLanes(x), ys = swapLanes(y);
-          v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
-          v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))), 16);
-        }
-        continue;
-      }
-      for (let c = base; c < end; c += off << 1) {
-        const ce = c + off;
-        for (let a = c; a < ce; a += 16) {
-          const x = v128.load(a), y = v128.load(a + off), xs = swapLanes(x), ys = swapLanes(y);
-          v128.store(a, f64x2.add(f64x2.add(f64x2.mul(r00, x), f64x2.mul(i00, xs)), f64x2.add(f64x2.mul(r01, y), f64x2.mul(i01, ys))));
-          v128.store(a + off, f64x2.add(f64x2.add(f64x2.mul(r10, x), f64x2.mul(i10, xs)), f64x2.add(f64x2.mul(r11, y), f64x2.mul(i11, ys))));
-        }
-      }
-    }
+    const base = ptr + (<usize>blk) * blockBytes;
+    applyBlock(base, base + blockBytes, k, mats, wires);
   }
 }
